@@ -1,0 +1,21 @@
+//! Generates the Descope client from `openapi.yaml` into `$OUT_DIR` (see `codegen/generate.rs`).
+
+#[path = "codegen/generate.rs"]
+mod generate;
+
+fn main() {
+    println!("cargo:rerun-if-changed=openapi.yaml");
+    println!("cargo:rerun-if-changed=codegen/generate.rs");
+    let spec = std::fs::read_to_string("openapi.yaml").expect("read openapi.yaml");
+    let code = match generate::generate(&spec) {
+        Ok(code) => code,
+        Err(why) => {
+            // A build-script error, not a panic backtrace: cargo shows this message as is.
+            eprintln!("error: {why}");
+
+            std::process::exit(1);
+        }
+    };
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join(generate::OUTPUT_FILE);
+    std::fs::write(&out, code).expect("write the generated client");
+}

@@ -1,0 +1,277 @@
+//! The client, its builder and its configuration.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::error::{Error, Result};
+use crate::password::PasswordClient;
+use crate::retry::RetryPolicy;
+use crate::secret::ManagementKey;
+use crate::session::SessionClient;
+use crate::transport::{bearer, RequestContext, Shared};
+
+/// The service's default base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
+
+/// The default time a whole request may take, retries aside: 60 seconds (as the Go and Python SDKs).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Environment variable with the project ID.
+pub const ENV_PROJECT_ID: &str = "DESCOPE_PROJECT_ID";
+/// Environment variable with the base URL (preferred).
+pub const ENV_BASE_URL: &str = "DESCOPE_BASE_URL";
+/// Environment variable with the base URL, as the Python SDK names it.
+pub const ENV_BASE_URI: &str = "DESCOPE_BASE_URI";
+/// Environment variable with a management key.
+pub const ENV_MANAGEMENT_KEY: &str = "DESCOPE_MANAGEMENT_KEY";
+
+/// A Descope client for one project. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), descope::Error> {
+/// let client = descope::Client::new("P2abc...")?;
+/// let auth = client.password().sign_in("ada@example.com", "correct horse battery").await?;
+/// println!("signed in as {:?}", auth.user.as_ref().and_then(|u| u.user_id.as_deref()));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("project_id", &self.shared.project_id)
+            .field("base_url", &self.shared.base_url)
+            .field("timeout", &self.shared.timeout)
+            .field("retry", &self.shared.retry)
+            .field("management_key", &self.shared.management_key.is_some())
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for `project_id` with every default: the base URL from the project's region,
+    /// a 60 s timeout and the official SDKs' retry policy.
+    pub fn new(project_id: impl Into<String>) -> Result<Self> {
+        Self::builder().project_id(project_id).build()
+    }
+
+    /// A client configured from the environment: `DESCOPE_PROJECT_ID` (required),
+    /// `DESCOPE_BASE_URL` (or `DESCOPE_BASE_URI`) and `DESCOPE_MANAGEMENT_KEY` (optional).
+    pub fn from_env() -> Result<Self> {
+        Self::builder().from_env().build()
+    }
+
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The project ID.
+    pub fn project_id(&self) -> &str {
+        &self.shared.project_id
+    }
+
+    /// The base URL requests go to (no trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// Password authentication: sign-up, sign-in, replace, update, reset, policy.
+    pub fn password(&self) -> PasswordClient<'_> {
+        PasswordClient { client: self }
+    }
+
+    /// The session side: refresh, try-refresh, logout, logout-all, me, keys.
+    pub fn sessions(&self) -> SessionClient<'_> {
+        SessionClient { client: self }
+    }
+
+    /// The generated client with `Authorization: Bearer <projectId>[:<managementKey>]`.
+    pub(crate) fn api(&self) -> crate::generated::Client {
+        self.api_with(self.shared.project_auth.clone())
+    }
+
+    /// The generated client with the refresh JWT in the `Authorization` header.
+    pub(crate) fn api_with_token(&self, token: &str, field: &'static str) -> Result<crate::generated::Client> {
+        let value = bearer(&self.shared.project_id, Some(token), self.shared.management_key.as_ref())
+            .ok_or_else(|| Error::invalid(field, "contains characters that cannot go in a header"))?;
+        Ok(self.api_with(value))
+    }
+
+    fn api_with(&self, authorization: HeaderValue) -> crate::generated::Client {
+        crate::generated::Client::new_with_client(
+            &self.shared.base_url,
+            self.shared.http.clone(),
+            RequestContext { shared: self.shared.clone(), authorization },
+        )
+    }
+}
+
+/// Builds a [`Client`]. Every setting has a default; only the project ID is required.
+#[derive(Default)]
+pub struct ClientBuilder {
+    project_id: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    management_key: Option<ManagementKey>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("project_id", &self.project_id)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("management_key", &self.management_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The project ID (`P2...`). Required.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Where requests go. Defaults to [`DEFAULT_BASE_URL`], or the regional host
+    /// `https://api.<projectId[1..5]>.descope.com` for project IDs of 32 or more characters.
+    /// A trailing `/` makes no difference.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The most a request may take, connection included. Defaults to [`DEFAULT_TIMEOUT`] (60 s);
+    /// it applies to clients given with [`http_client`](Self::http_client) too.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The HTTP client to send requests with (to share a pool, set proxies...). Defaults to a
+    /// new rustls-based client.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Which answers are retried and when. Defaults to [`RetryPolicy::default`] (the official
+    /// SDKs' policy); [`RetryPolicy::none`] disables retries.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// A management key, appended to every `Authorization` header. Defaults to none.
+    pub fn management_key(mut self, key: impl Into<ManagementKey>) -> Self {
+        self.management_key = Some(key.into());
+        self
+    }
+
+    /// Fills every setting not already given from the environment: `DESCOPE_PROJECT_ID`,
+    /// `DESCOPE_BASE_URL` (else `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY`. Empty variables
+    /// count as unset.
+    pub fn from_env(mut self) -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if self.project_id.is_none() {
+            self.project_id = var(ENV_PROJECT_ID);
+        }
+        if self.base_url.is_none() {
+            self.base_url = var(ENV_BASE_URL).or_else(|| var(ENV_BASE_URI));
+        }
+        if self.management_key.is_none() {
+            self.management_key = var(ENV_MANAGEMENT_KEY).map(ManagementKey::from);
+        }
+        self
+    }
+
+    /// Checks the settings and builds the client. Sends nothing.
+    pub fn build(self) -> Result<Client> {
+        let project_id = self.project_id.ok_or_else(|| {
+            Error::Config(format!("no project ID (set it on the builder or in {ENV_PROJECT_ID})"))
+        })?;
+        if project_id.trim().is_empty() {
+            return Err(Error::invalid("project ID", "is empty"));
+        }
+        if !project_id.bytes().all(|b| b.is_ascii_graphic()) || project_id.contains(':') {
+            return Err(Error::invalid(
+                "project ID",
+                "contains characters that cannot go in a header",
+            ));
+        }
+        if let Some(key) = &self.management_key {
+            if key.secret().trim().is_empty() {
+                return Err(Error::invalid("management key", "is empty"));
+            }
+        }
+        let base_url = match self.base_url {
+            Some(url) => normalize_base_url(&url)?,
+            None => region_base_url(&project_id),
+        };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::Config("the timeout must be more than zero".into()));
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let project_auth = bearer(&project_id, None, self.management_key.as_ref())
+            .ok_or_else(|| Error::invalid("management key", "contains characters that cannot go in a header"))?;
+        let project_header = HeaderValue::from_str(&project_id)
+            .map_err(|_| Error::invalid("project ID", "contains characters that cannot go in a header"))?;
+        Ok(Client {
+            shared: Arc::new(Shared {
+                project_id,
+                project_header,
+                project_auth,
+                base_url,
+                timeout,
+                retry: self.retry.unwrap_or_default(),
+                management_key: self.management_key,
+                http,
+            }),
+        })
+    }
+}
+
+/// The base URL for a project: regional for IDs of 32 or more characters.
+pub(crate) fn region_base_url(project_id: &str) -> String {
+    if project_id.len() >= 32 {
+        if let Some(region) = project_id.get(1..5) {
+            return format!("https://api.{}.descope.com", region);
+        }
+    }
+    DEFAULT_BASE_URL.to_owned()
+}
+
+fn normalize_base_url(url: &str) -> Result<String> {
+    let trimmed = url.trim();
+    let parsed = reqwest::Url::parse(trimmed)
+        .map_err(|e| Error::Config(format!("the base URL does not parse: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::Config(format!(
+            "the base URL must be http or https, not {}",
+            parsed.scheme()
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config("the base URL has no host".into()));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config("the base URL must not have a query or fragment".into()));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}

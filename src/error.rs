@@ -1,0 +1,184 @@
+//! The crate's one error type.
+//!
+//! Messages are terse and lowercase; none contains a response body, a header or a secret. The
+//! parsed parts of a Descope error body are available as fields of [`ApiError`].
+
+use std::fmt;
+use std::time::Duration;
+
+/// Everything that can go wrong in this crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The request did not get an answer: connection refused, reset, DNS, TLS...
+    #[error("could not reach descope during {operation}")]
+    Transport {
+        /// The operation, as in the spec (`password_sign_in`).
+        operation: &'static str,
+        /// The underlying failure.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// No answer within the configured timeout.
+    #[error("descope did not answer {operation} within the timeout")]
+    Timeout {
+        /// The operation, as in the spec.
+        operation: &'static str,
+    },
+    /// A success response whose body is not what the spec describes.
+    #[error("could not decode the {operation} response: {reason}")]
+    Decode {
+        /// The operation, as in the spec.
+        operation: &'static str,
+        /// What was wrong, without any of the body's content.
+        reason: String,
+    },
+    /// The client configuration is unusable (a missing project ID, a bad base URL...).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// An argument was refused before any request was sent.
+    #[error("invalid input: {field} {reason}")]
+    InvalidInput {
+        /// The argument at fault (`login ID`, `password`...).
+        field: &'static str,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+}
+
+impl Error {
+    /// The API error, when the service answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Whether the service refused the request for exceeding its rate limit (HTTP 429).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api().is_some_and(ApiError::is_rate_limited)
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: &'static str) -> Self {
+        Error::InvalidInput { field, reason }
+    }
+}
+
+/// An error answer from the service: its HTTP status and the parsed Descope error body.
+///
+/// The body may be empty, HTML from a proxy, or truncated: then only `status` (and
+/// `retry_after`) are set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation, as in the spec (`password_sign_in`).
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The Descope error code (`errorCode`), when the body had one.
+    pub code: Option<ErrorCode>,
+    /// The short description (`errorDescription`).
+    pub description: Option<String>,
+    /// The details (`errorMessage`). Not part of `Display`.
+    pub message: Option<String>,
+    /// How long to wait before retrying (`Retry-After`, in seconds), when the service said.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// Whether this is a rate-limit answer (HTTP 429, whatever the code).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == 429
+    }
+
+    /// Whether the credentials were refused (HTTP 401).
+    pub fn is_unauthorized(&self) -> bool {
+        self.status == 401
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "descope refused {} with status {}", self.operation, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, ", {}", code.as_str())?;
+        }
+        if let Some(description) = &self.description {
+            write!(f, " ({description})")?;
+        }
+        if let Some(after) = self.retry_after {
+            write!(f, ", retry after {}s", after.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, )*) => {
+        /// A Descope error code. Open: codes this crate does not know are kept in `Other`.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+            /// Any other code, as sent.
+            Other(String),
+        }
+
+        impl ErrorCode {
+            /// The code as on the wire (`E062108`).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( ErrorCode::$variant => $code, )*
+                    ErrorCode::Other(code) => code,
+                }
+            }
+        }
+
+        impl From<&str> for ErrorCode {
+            fn from(code: &str) -> Self {
+                match code {
+                    $( $code => ErrorCode::$variant, )*
+                    other => ErrorCode::Other(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// `E011001`: the request is malformed.
+    BadRequest = "E011001",
+    /// `E011002`: a required argument is missing.
+    MissingArguments = "E011002",
+    /// `E011003`: the request is invalid.
+    InvalidRequest = "E011003",
+    /// `E011004`: an argument is invalid.
+    InvalidArguments = "E011004",
+    /// `E062107`: a user with this login ID already exists.
+    UserAlreadyExists = "E062107",
+    /// `E062108`: no user has this login ID.
+    UserNotFound = "E062108",
+    /// `E062909`: the password has expired and must be reset.
+    PasswordExpired = "E062909",
+    /// `E064001`: the token was revoked by a logout.
+    TokenExpiredByLogout = "E064001",
+    /// `E130429`: rate limited.
+    RateLimited = "E130429",
+    /// `E170429`: rate limited (management and backend traffic).
+    BackendRateLimited = "E170429",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

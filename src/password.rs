@@ -1,0 +1,456 @@
+//! Password authentication: `client.password()`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::auth_info::AuthInfo;
+use crate::client::Client;
+use crate::error::Result;
+use crate::generated::types::{
+    LoginOptions, PasswordPolicyResponse, PasswordReplaceRequest, PasswordResetRequest,
+    PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
+    SignUpOptions, SignUpUser,
+};
+use crate::request::{awaitable, check_login_id, check_password, check_token};
+use crate::secret::{Password, RefreshJwt};
+use crate::transport::convert;
+
+/// Password operations of a [`Client`]. Get one with [`Client::password`].
+#[derive(Clone, Copy, Debug)]
+pub struct PasswordClient<'a> {
+    pub(crate) client: &'a Client,
+}
+
+impl<'a> PasswordClient<'a> {
+    /// Signs up a new user and signs them in. Add profile fields and options with the builder's
+    /// methods, then `.await` it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope::Client) -> Result<(), descope::Error> {
+    /// let auth = client
+    ///     .password()
+    ///     .sign_up("ada@example.com", "correct horse battery")
+    ///     .name("Ada Lovelace")
+    ///     .email("ada@example.com")
+    ///     .await?;
+    /// assert!(auth.first_seen);
+    /// # Ok(()) }
+    /// ```
+    pub fn sign_up(self, login_id: impl Into<String>, password: impl Into<Password>) -> SignUp<'a> {
+        SignUp {
+            client: self.client,
+            body: PasswordSignUpRequest {
+                login_id: login_id.into(),
+                password: password.into(),
+                user: None,
+                login_options: None,
+            },
+        }
+    }
+
+    /// Signs a user in with their password.
+    pub fn sign_in(self, login_id: impl Into<String>, password: impl Into<Password>) -> SignIn<'a> {
+        SignIn {
+            client: self.client,
+            refresh_jwt: None,
+            body: PasswordSignInRequest {
+                login_id: login_id.into(),
+                password: password.into(),
+                sso_app_id: None,
+                login_options: None,
+            },
+        }
+    }
+
+    /// Replaces a password after checking the old one; signs the user in.
+    pub fn replace(
+        self,
+        login_id: impl Into<String>,
+        old_password: impl Into<Password>,
+        new_password: impl Into<Password>,
+    ) -> Replace<'a> {
+        Replace {
+            client: self.client,
+            body: PasswordReplaceRequest {
+                login_id: login_id.into(),
+                old_password: old_password.into(),
+                new_password: new_password.into(),
+                revoke_other_sessions: None,
+                revoke_other_sessions_types: Vec::new(),
+            },
+        }
+    }
+
+    /// Sets a new password for a signed-in user, proven by their refresh JWT.
+    pub fn update(
+        self,
+        login_id: impl Into<String>,
+        new_password: impl Into<Password>,
+        refresh_jwt: &RefreshJwt,
+    ) -> Update<'a> {
+        Update {
+            client: self.client,
+            refresh_jwt: refresh_jwt.clone(),
+            body: PasswordUpdateRequest { login_id: login_id.into(), new_password: new_password.into() },
+        }
+    }
+
+    /// Sends the user a password reset.
+    pub fn send_reset(self, login_id: impl Into<String>) -> SendReset<'a> {
+        SendReset {
+            client: self.client,
+            body: PasswordResetRequest {
+                login_id: login_id.into(),
+                redirect_url: None,
+                template_options: BTreeMap::new(),
+                template_id: None,
+                provider_id: None,
+                locale: None,
+                use_recovery: None,
+            },
+        }
+    }
+
+    /// The project's password policy.
+    pub async fn policy(self) -> Result<PasswordPolicyResponse> {
+        const OP: &str = "password_policy";
+        let api = self.client.api();
+        let response = convert(OP, api.password_policy().await)?;
+        Ok(response.into_inner())
+    }
+}
+
+/// A sign-up being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct SignUp<'a> {
+    client: &'a Client,
+    body: PasswordSignUpRequest,
+}
+
+impl SignUp<'_> {
+    fn user(&mut self) -> &mut SignUpUser {
+        self.body.user.get_or_insert_with(Default::default)
+    }
+
+    fn options(&mut self) -> &mut SignUpOptions {
+        self.body.login_options.get_or_insert_with(Default::default)
+    }
+
+    /// The user's full name. Defaults to none.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.user().name = Some(name.into());
+        self
+    }
+
+    /// The user's given name. Defaults to none.
+    pub fn given_name(mut self, name: impl Into<String>) -> Self {
+        self.user().given_name = Some(name.into());
+        self
+    }
+
+    /// The user's middle name. Defaults to none.
+    pub fn middle_name(mut self, name: impl Into<String>) -> Self {
+        self.user().middle_name = Some(name.into());
+        self
+    }
+
+    /// The user's family name. Defaults to none.
+    pub fn family_name(mut self, name: impl Into<String>) -> Self {
+        self.user().family_name = Some(name.into());
+        self
+    }
+
+    /// The user's email address. Defaults to none.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.user().email = Some(email.into());
+        self
+    }
+
+    /// The user's phone number. Defaults to none.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.user().phone = Some(phone.into());
+        self
+    }
+
+    /// An email address for password recovery. Defaults to none.
+    pub fn recovery_email(mut self, email: impl Into<String>) -> Self {
+        self.user().recovery_email = Some(email.into());
+        self
+    }
+
+    /// A phone number for password recovery. Defaults to none.
+    pub fn recovery_phone(mut self, phone: impl Into<String>) -> Self {
+        self.user().recovery_phone = Some(phone.into());
+        self
+    }
+
+    /// A custom claim for the session JWT. Defaults to none.
+    pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.options().custom_claims.insert(key.into(), value.into());
+        self
+    }
+
+    /// A value for the message templates. Defaults to none.
+    pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options().template_options.insert(key.into(), value.into());
+        self
+    }
+
+    /// The message template. Defaults to the project's.
+    pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
+        self.options().template_id = Some(template_id.into());
+        self
+    }
+
+    /// The locale of messages. Defaults to the project's.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.options().locale = Some(locale.into());
+        self
+    }
+
+    /// A PKCE challenge. Defaults to none.
+    pub fn pkce_challenge(mut self, challenge: impl Into<String>) -> Self {
+        self.options().pkce_challenge = Some(challenge.into());
+        self
+    }
+
+    /// The tenant to sign into. Defaults to none.
+    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
+        self.options().tenant_id = Some(tenant_id.into());
+        self
+    }
+
+    /// Sends the sign-up.
+    pub async fn send(self) -> Result<AuthInfo> {
+        const OP: &str = "password_sign_up";
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.password, "password")?;
+        let response = convert(OP, self.client.api().password_sign_up(&self.body).await)?;
+        let headers = response.headers().clone();
+        AuthInfo::from_response(OP, response.into_inner(), &headers)
+    }
+}
+awaitable!(SignUp => AuthInfo);
+
+/// A sign-in being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct SignIn<'a> {
+    client: &'a Client,
+    refresh_jwt: Option<RefreshJwt>,
+    body: PasswordSignInRequest,
+}
+
+impl SignIn<'_> {
+    fn options(&mut self) -> &mut LoginOptions {
+        self.body.login_options.get_or_insert_with(Default::default)
+    }
+
+    /// A step-up sign-in of a user already signed in with `refresh_jwt`. Defaults to off.
+    pub fn stepup(mut self, refresh_jwt: &RefreshJwt) -> Self {
+        self.options().stepup = Some(true);
+        self.refresh_jwt = Some(refresh_jwt.clone());
+        self
+    }
+
+    /// An MFA sign-in of a user already signed in with `refresh_jwt`. Defaults to off.
+    pub fn mfa(mut self, refresh_jwt: &RefreshJwt) -> Self {
+        self.options().mfa = Some(true);
+        self.refresh_jwt = Some(refresh_jwt.clone());
+        self
+    }
+
+    /// The SSO application to sign into. Defaults to none.
+    pub fn sso_app_id(mut self, sso_app_id: impl Into<String>) -> Self {
+        self.body.sso_app_id = Some(sso_app_id.into());
+        self
+    }
+
+    /// A custom claim for the session JWT. Defaults to none.
+    pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.options().custom_claims.insert(key.into(), value.into());
+        self
+    }
+
+    /// Replaces all custom claims. Defaults to none.
+    pub fn custom_claims(mut self, claims: Map<String, Value>) -> Self {
+        self.options().custom_claims = claims;
+        self
+    }
+
+    /// A value for the message templates. Defaults to none.
+    pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options().template_options.insert(key.into(), value.into());
+        self
+    }
+
+    /// The locale of messages. Defaults to the project's.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.options().locale = Some(locale.into());
+        self
+    }
+
+    /// A PKCE challenge. Defaults to none.
+    pub fn pkce_challenge(mut self, challenge: impl Into<String>) -> Self {
+        self.options().pkce_challenge = Some(challenge.into());
+        self
+    }
+
+    /// Revoke the user's other sessions on sign-in. Defaults to the service's (no).
+    pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
+        self.options().revoke_other_sessions = Some(revoke);
+        self
+    }
+
+    /// Which kinds of other sessions to revoke. Defaults to all.
+    pub fn revoke_other_sessions_types<I, S>(mut self, types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options().revoke_other_sessions_types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The tenant to sign into. Defaults to none.
+    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
+        self.options().tenant_id = Some(tenant_id.into());
+        self
+    }
+
+    /// Sends the sign-in.
+    pub async fn send(self) -> Result<AuthInfo> {
+        const OP: &str = "password_sign_in";
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.password, "password")?;
+        let api = match &self.refresh_jwt {
+            Some(token) => {
+                check_token(token.secret(), "refresh JWT")?;
+                self.client.api_with_token(token.secret(), "refresh JWT")?
+            }
+            None => self.client.api(),
+        };
+        let response = convert(OP, api.password_sign_in(&self.body).await)?;
+        let headers = response.headers().clone();
+        AuthInfo::from_response(OP, response.into_inner(), &headers)
+    }
+}
+awaitable!(SignIn => AuthInfo);
+
+/// A password replace being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct Replace<'a> {
+    client: &'a Client,
+    body: PasswordReplaceRequest,
+}
+
+impl Replace<'_> {
+    /// Revoke the user's other sessions. Defaults to the service's (no).
+    pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
+        self.body.revoke_other_sessions = Some(revoke);
+        self
+    }
+
+    /// Which kinds of other sessions to revoke. Defaults to all.
+    pub fn revoke_other_sessions_types<I, S>(mut self, types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.body.revoke_other_sessions_types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sends the replace.
+    pub async fn send(self) -> Result<AuthInfo> {
+        const OP: &str = "password_replace";
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.old_password, "old password")?;
+        check_password(&self.body.new_password, "new password")?;
+        let response = convert(OP, self.client.api().password_replace(&self.body).await)?;
+        let headers = response.headers().clone();
+        AuthInfo::from_response(OP, response.into_inner(), &headers)
+    }
+}
+awaitable!(Replace => AuthInfo);
+
+/// A password update being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct Update<'a> {
+    client: &'a Client,
+    refresh_jwt: RefreshJwt,
+    body: PasswordUpdateRequest,
+}
+
+impl Update<'_> {
+    /// Sends the update.
+    pub async fn send(self) -> Result<()> {
+        const OP: &str = "password_update";
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.new_password, "new password")?;
+        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        let api = self.client.api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        convert(OP, api.password_update(&self.body).await)?;
+        Ok(())
+    }
+}
+awaitable!(Update => ());
+
+/// A password reset being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct SendReset<'a> {
+    client: &'a Client,
+    body: PasswordResetRequest,
+}
+
+impl SendReset<'_> {
+    /// Where the reset link leads. Defaults to the project's setting.
+    pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
+        self.body.redirect_url = Some(url.into());
+        self
+    }
+
+    /// A value for the message template. Defaults to none.
+    pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.body.template_options.insert(key.into(), value.into());
+        self
+    }
+
+    /// The message template. Defaults to the project's.
+    pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
+        self.body.template_id = Some(template_id.into());
+        self
+    }
+
+    /// The provider that sends the reset. Defaults to the project's.
+    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
+        self.body.provider_id = Some(provider_id.into());
+        self
+    }
+
+    /// The locale of the message. Defaults to the project's.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.body.locale = Some(locale.into());
+        self
+    }
+
+    /// Send to the recovery email or phone. Defaults to no.
+    pub fn use_recovery(mut self, use_recovery: bool) -> Self {
+        self.body.use_recovery = Some(use_recovery);
+        self
+    }
+
+    /// Sends the reset request.
+    pub async fn send(self) -> Result<PasswordResetResponse> {
+        const OP: &str = "password_send_reset";
+        check_login_id(&self.body.login_id)?;
+        let response = convert(OP, self.client.api().password_send_reset(&self.body).await)?;
+        Ok(response.into_inner())
+    }
+}
+awaitable!(SendReset => PasswordResetResponse);

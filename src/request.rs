@@ -1,0 +1,49 @@
+//! Pieces shared by the request builders: input checks and `.await`-able builders.
+
+use crate::error::{Error, Result};
+use crate::secret::Password;
+
+/// A boxed, `Send` future, the `IntoFuture` type of every request builder.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Makes a builder with an `async fn send(self) -> Result<T>` awaitable directly.
+macro_rules! awaitable {
+    ($builder:ident => $output:ty) => {
+        impl<'a> std::future::IntoFuture for $builder<'a> {
+            type Output = $crate::error::Result<$output>;
+            type IntoFuture = $crate::request::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use awaitable;
+
+/// Refuses an empty or whitespace-only login ID.
+pub(crate) fn check_login_id(login_id: &str) -> Result<()> {
+    if login_id.trim().is_empty() {
+        return Err(Error::invalid("login ID", "is empty"));
+    }
+    Ok(())
+}
+
+/// Refuses an empty or whitespace-only password.
+pub(crate) fn check_password(password: &Password, field: &'static str) -> Result<()> {
+    if password.secret().trim().is_empty() {
+        return Err(Error::invalid(field, "is empty"));
+    }
+    Ok(())
+}
+
+/// Refuses an empty token or one that cannot go in a header.
+pub(crate) fn check_token(token: &str, field: &'static str) -> Result<()> {
+    if token.trim().is_empty() {
+        return Err(Error::invalid(field, "is empty"));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(field, "contains characters that cannot go in a header"));
+    }
+    Ok(())
+}

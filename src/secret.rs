@@ -1,0 +1,83 @@
+//! Secret values: passwords, JWTs and keys that must never be printed.
+//!
+//! Every type here has a `Debug` that prints `Name([redacted])`, no `Display`, and one accessor,
+//! `secret()`, whose name makes each read visible in review. They serialize transparently (the
+//! wire needs the value) and are what the generated request/response types hold, because
+//! `build.rs` maps the spec's secret schemas to them.
+
+use std::fmt;
+
+macro_rules! secret_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a value.
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// The value itself.
+            ///
+            /// # Security Warning
+            ///
+            /// Do not print, log or store what this returns outside of a secure place.
+            pub fn secret(&self) -> &str {
+                &self.0
+            }
+
+            /// Whether the value is empty (the service sends empty tokens in some responses).
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+
+        impl From<&String> for $name {
+            fn from(value: &String) -> Self {
+                Self(value.clone())
+            }
+        }
+    };
+}
+
+secret_type!(
+    /// A user's password.
+    Password
+);
+secret_type!(
+    /// A session JWT: short-lived proof of a signed-in user, sent with each request to your backend.
+    SessionJwt
+);
+secret_type!(
+    /// A refresh JWT: long-lived, exchanged for new session JWTs; revoked by logout.
+    RefreshJwt
+);
+secret_type!(
+    /// Another bearer token the service may return (external or trusted-device tokens).
+    OpaqueToken
+);
+secret_type!(
+    /// A Descope management key, appended to the `Authorization` header when configured.
+    ManagementKey
+);

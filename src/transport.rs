@@ -1,0 +1,227 @@
+//! What every request shares: headers and auth (progenitor's `pre` hook), retries, timeouts and
+//! error-body normalisation (its `exec` hook), and the one conversion of progenitor's errors into
+//! [`crate::Error`].
+
+use std::time::{Duration, Instant};
+
+use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER};
+
+use crate::error::{ApiError, Error, ErrorCode};
+use crate::generated::types::ErrorResponse;
+use crate::retry::RetryPolicy;
+use crate::secret::ManagementKey;
+
+/// Settings shared by every request of a [`crate::Client`].
+pub(crate) struct Shared {
+    pub(crate) project_id: String,
+    pub(crate) project_header: HeaderValue,
+    /// `Bearer <projectId>[:<managementKey>]`, marked sensitive.
+    pub(crate) project_auth: HeaderValue,
+    pub(crate) base_url: String,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) management_key: Option<ManagementKey>,
+    pub(crate) http: reqwest::Client,
+}
+
+/// The generated client's inner value: what the hooks need for one call.
+pub struct RequestContext {
+    pub(crate) shared: std::sync::Arc<Shared>,
+    /// The `Authorization` header of this call, marked sensitive.
+    pub(crate) authorization: HeaderValue,
+}
+
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestContext").finish_non_exhaustive()
+    }
+}
+
+impl Clone for RequestContext {
+    fn clone(&self) -> Self {
+        Self { shared: self.shared.clone(), authorization: self.authorization.clone() }
+    }
+}
+
+const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
+const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version");
+const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+/// `Bearer ` + the non-empty parts joined by `:` (project ID, per-call token, management key),
+/// as a sensitive header value; `None` when a part cannot go in a header.
+pub(crate) fn bearer(
+    project_id: &str,
+    token: Option<&str>,
+    management_key: Option<&ManagementKey>,
+) -> Option<HeaderValue> {
+    let parts = [Some(project_id), token, management_key.map(ManagementKey::secret)];
+    let mut value = String::from("Bearer ");
+    let mut first = true;
+    for part in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
+        if !first {
+            value.push(':');
+        }
+        value.push_str(part);
+        first = false;
+    }
+    let mut header = HeaderValue::from_str(&value).ok()?;
+    header.set_sensitive(true);
+    Some(header)
+}
+
+impl ClientHooks<RequestContext> for crate::generated::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let ctx = &self.inner;
+        let headers = request.headers_mut();
+        // progenitor adds the spec's `info.version`; Descope does not expect it.
+        headers.remove(API_VERSION);
+        headers.insert(AUTHORIZATION, ctx.authorization.clone());
+        headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
+        headers.insert(SDK_VERSION, HeaderValue::from_static(env!("CARGO_PKG_VERSION")));
+        headers.insert(PROJECT_ID, ctx.shared.project_header.clone());
+        // Always on, also for a caller's own reqwest client.
+        *request.timeout_mut() = Some(ctx.shared.timeout);
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let shared = &self.inner.shared;
+        let started = Instant::now();
+        let mut attempt = 0;
+        let mut request = request;
+        loop {
+            // Bodies here are small JSON buffers, so the request can always be cloned.
+            let spare = request.try_clone();
+            let response = shared.http.execute(request).await;
+            let response = match response {
+                Ok(response) => response,
+                Err(error) => {
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        attempt,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        timeout = error.is_timeout(),
+                        "descope request failed"
+                    );
+                    return Err(error);
+                }
+            };
+            let status = response.status().as_u16();
+            tracing::debug!(
+                operation = info.operation_id,
+                status,
+                attempt,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "descope request"
+            );
+            match (shared.retry.delay(status, attempt), spare) {
+                (Some(delay), Some(spare)) => {
+                    drop(response);
+                    tokio::time::sleep(delay).await;
+                    request = spare;
+                    attempt += 1;
+                }
+                _ => return normalize_error_body(response).await,
+            }
+        }
+    }
+}
+
+/// Makes any error answer parse as an `ErrorResponse`: a body that is empty, HTML or truncated
+/// is replaced by `{}`, so the status is never lost to a decoding failure.
+async fn normalize_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let version = response.version();
+    let mut headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let body = match serde_json::from_slice::<ErrorResponse>(&body) {
+        Ok(_) if body.trim_ascii_start().starts_with(b"{") => body,
+        _ => {
+            headers.remove(reqwest::header::CONTENT_LENGTH);
+            headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            bytes_of("{}")
+        }
+    };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+fn bytes_of(text: &'static str) -> bytes::Bytes {
+    bytes::Bytes::from_static(text.as_bytes())
+}
+
+/// Seconds in `Retry-After`, when it is a number.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    value.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Converts progenitor's result into the crate's, once, at the façade boundary.
+pub(crate) fn convert<T>(
+    operation: &'static str,
+    result: Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
+) -> Result<ResponseValue<T>, Error> {
+    use progenitor_client::Error as P;
+    result.map_err(|error| match error {
+        P::ErrorResponse(value) => {
+            let status = value.status().as_u16();
+            let retry_after = retry_after(value.headers());
+            let body = value.into_inner();
+            Error::Api(ApiError {
+                operation,
+                status,
+                code: body.error_code.filter(|c| !c.is_empty()).map(|c| ErrorCode::from(c.as_str())),
+                description: body.error_description.filter(|d| !d.is_empty()),
+                message: body.error_message.filter(|m| !m.is_empty()),
+                retry_after,
+            })
+        }
+        P::UnexpectedResponse(response) => Error::Api(ApiError {
+            operation,
+            status: response.status().as_u16(),
+            code: None,
+            description: None,
+            message: None,
+            retry_after: retry_after(response.headers()),
+        }),
+        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+            if e.is_timeout() {
+                Error::Timeout { operation }
+            } else {
+                Error::Transport { operation, source: Box::new(e.without_url()) }
+            }
+        }
+        P::InvalidResponsePayload(_, e) => Error::Decode { operation, reason: json_reason(&e) },
+        P::InvalidRequest(reason) | P::Custom(reason) => {
+            Error::Config(format!("cannot build the {operation} request: {reason}"))
+        }
+    })
+}
+
+/// What went wrong in a JSON document, without quoting any of it.
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "read error",
+        Category::Syntax => "not valid JSON",
+        Category::Data => "a field has the wrong type or is missing",
+        Category::Eof => "truncated JSON",
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
