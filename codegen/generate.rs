@@ -26,7 +26,11 @@ pub fn settings() -> progenitor::GenerationSettings {
         .with_tag(progenitor::TagStyle::Merged)
         // The façade must implement the hooks (auth headers, retries): forgetting is a compile error.
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type("crate::transport::RequestContext".parse().expect("inner type path"))
+        .with_inner_type(
+            "crate::transport::RequestContext"
+                .parse()
+                .expect("inner type path"),
+        )
         .with_map_type("::std::collections::BTreeMap");
     for (schema, rust_type) in SECRET_SCHEMAS {
         settings.with_replacement(schema, rust_type, std::iter::empty());
@@ -79,7 +83,9 @@ fn find_failing_operation(spec: &openapiv3::OpenAPI) -> Option<(String, String)>
     std::panic::set_hook(Box::new(|_| {}));
     let mut found = None;
     'paths: for (path, item) in spec.paths.paths.iter() {
-        let openapiv3::ReferenceOr::Item(item) = item else { continue };
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (method, op) in item.iter() {
             let mut alone = spec.clone();
             let mut only = openapiv3::PathItem::default();
@@ -96,7 +102,10 @@ fn find_failing_operation(spec: &openapiv3::OpenAPI) -> Option<(String, String)>
                 .into_iter()
                 .collect();
             if let Err(why) = generate_tokens(&alone) {
-                let name = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+                let name = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{method} {path}"));
                 found = Some((name, why));
                 break 'paths;
             }
@@ -111,7 +120,10 @@ fn find_failing_operation(spec: &openapiv3::OpenAPI) -> Option<(String, String)>
 pub fn check(spec: &openapiv3::OpenAPI) -> Result<(), String> {
     let mut problems = Vec::new();
     if !spec.openapi.starts_with("3.0.") {
-        problems.push(format!("`openapi: {}`: only OpenAPI 3.0.x is supported", spec.openapi));
+        problems.push(format!(
+            "`openapi: {}`: only OpenAPI 3.0.x is supported",
+            spec.openapi
+        ));
     }
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, method, op) in spec.operations() {
@@ -124,7 +136,11 @@ pub fn check(spec: &openapiv3::OpenAPI) -> Result<(), String> {
         if let Some(other) = ids.insert(id.to_string(), at.clone()) {
             problems.push(format!("{at}: operationId already used by {other}"));
         }
-        if op.description.as_deref().map_or(true, |d| d.trim().is_empty()) {
+        if op
+            .description
+            .as_deref()
+            .is_none_or(|d| d.trim().is_empty())
+        {
             problems.push(format!("{at}: no description"));
         }
         if op.responses.default.is_some() {
@@ -143,7 +159,9 @@ pub fn check(spec: &openapiv3::OpenAPI) -> Result<(), String> {
                     .and_then(|r| r.as_item()),
             };
             let Some(response) = response else {
-                problems.push(format!("{at}: response {status} refers to a missing response"));
+                problems.push(format!(
+                    "{at}: response {status} refers to a missing response"
+                ));
                 continue;
             };
             for (media, content) in &response.content {
@@ -185,6 +203,9 @@ pub fn check(spec: &openapiv3::OpenAPI) -> Result<(), String> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!("openapi.yaml has problems:\n  - {}", problems.join("\n  - ")))
+        Err(format!(
+            "openapi.yaml has problems:\n  - {}",
+            problems.join("\n  - ")
+        ))
     }
 }

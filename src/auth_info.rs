@@ -57,7 +57,10 @@ pub struct CookieSettings {
 impl CookieSettings {
     pub(crate) fn from_response(body: &JwtResponse) -> Self {
         let name = |n: &Option<String>, default: &str| {
-            n.as_deref().filter(|n| !n.is_empty()).unwrap_or(default).to_owned()
+            n.as_deref()
+                .filter(|n| !n.is_empty())
+                .unwrap_or(default)
+                .to_owned()
         };
         let text = |s: &Option<String>| s.clone().filter(|s| !s.is_empty());
         Self {
@@ -79,7 +82,11 @@ pub(crate) struct Tokens {
 }
 
 impl Tokens {
-    pub(crate) fn from_response(body: &JwtResponse, headers: &HeaderMap, cookies: &CookieSettings) -> Self {
+    pub(crate) fn from_response(
+        body: &JwtResponse,
+        headers: &HeaderMap,
+        cookies: &CookieSettings,
+    ) -> Self {
         let session = body
             .session_jwt
             .clone()

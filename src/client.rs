@@ -97,9 +97,17 @@ impl Client {
     }
 
     /// The generated client with the refresh JWT in the `Authorization` header.
-    pub(crate) fn api_with_token(&self, token: &str, field: &'static str) -> Result<crate::generated::Client> {
-        let value = bearer(&self.shared.project_id, Some(token), self.shared.management_key.as_ref())
-            .ok_or_else(|| Error::invalid(field, "contains characters that cannot go in a header"))?;
+    pub(crate) fn api_with_token(
+        &self,
+        token: &str,
+        field: &'static str,
+    ) -> Result<crate::generated::Client> {
+        let value = bearer(
+            &self.shared.project_id,
+            Some(token),
+            self.shared.management_key.as_ref(),
+        )
+        .ok_or_else(|| Error::invalid(field, "contains characters that cannot go in a header"))?;
         Ok(self.api_with(value))
     }
 
@@ -107,7 +115,10 @@ impl Client {
         crate::generated::Client::new_with_client(
             &self.shared.base_url,
             self.shared.http.clone(),
-            RequestContext { shared: self.shared.clone(), authorization },
+            RequestContext {
+                shared: self.shared.clone(),
+                authorization,
+            },
         )
     }
 }
@@ -158,7 +169,7 @@ impl ClientBuilder {
     }
 
     /// The HTTP client to send requests with (to share a pool, set proxies...). Defaults to a
-    /// new rustls-based client.
+    /// new rustls-based client that does not follow redirects.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -197,7 +208,9 @@ impl ClientBuilder {
     /// Checks the settings and builds the client. Sends nothing.
     pub fn build(self) -> Result<Client> {
         let project_id = self.project_id.ok_or_else(|| {
-            Error::Config(format!("no project ID (set it on the builder or in {ENV_PROJECT_ID})"))
+            Error::Config(format!(
+                "no project ID (set it on the builder or in {ENV_PROJECT_ID})"
+            ))
         })?;
         if project_id.trim().is_empty() {
             return Err(Error::invalid("project ID", "is empty"));
@@ -223,15 +236,26 @@ impl ClientBuilder {
         }
         let http = match self.http {
             Some(http) => http,
+            // No redirects: a password body must never be re-sent to wherever a 3xx points.
             None => reqwest::Client::builder()
                 .timeout(timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let project_auth = bearer(&project_id, None, self.management_key.as_ref())
-            .ok_or_else(|| Error::invalid("management key", "contains characters that cannot go in a header"))?;
-        let project_header = HeaderValue::from_str(&project_id)
-            .map_err(|_| Error::invalid("project ID", "contains characters that cannot go in a header"))?;
+        let project_auth =
+            bearer(&project_id, None, self.management_key.as_ref()).ok_or_else(|| {
+                Error::invalid(
+                    "management key",
+                    "contains characters that cannot go in a header",
+                )
+            })?;
+        let project_header = HeaderValue::from_str(&project_id).map_err(|_| {
+            Error::invalid(
+                "project ID",
+                "contains characters that cannot go in a header",
+            )
+        })?;
         Ok(Client {
             shared: Arc::new(Shared {
                 project_id,
@@ -271,7 +295,9 @@ fn normalize_base_url(url: &str) -> Result<String> {
         return Err(Error::Config("the base URL has no host".into()));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::Config("the base URL must not have a query or fragment".into()));
+        return Err(Error::Config(
+            "the base URL must not have a query or fragment".into(),
+        ));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }

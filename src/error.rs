@@ -103,7 +103,11 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "descope refused {} with status {}", self.operation, self.status)?;
+        write!(
+            f,
+            "descope refused {} with status {}",
+            self.operation, self.status
+        )?;
         if let Some(code) = &self.code {
             write!(f, ", {}", code.as_str())?;
         }

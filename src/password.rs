@@ -1,7 +1,5 @@
 //! Password authentication: `client.password()`.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use crate::auth_info::AuthInfo;
@@ -77,7 +75,7 @@ impl<'a> PasswordClient<'a> {
                 old_password: old_password.into(),
                 new_password: new_password.into(),
                 revoke_other_sessions: None,
-                revoke_other_sessions_types: Vec::new(),
+                revoke_other_sessions_types: None,
             },
         }
     }
@@ -92,7 +90,10 @@ impl<'a> PasswordClient<'a> {
         Update {
             client: self.client,
             refresh_jwt: refresh_jwt.clone(),
-            body: PasswordUpdateRequest { login_id: login_id.into(), new_password: new_password.into() },
+            body: PasswordUpdateRequest {
+                login_id: login_id.into(),
+                new_password: new_password.into(),
+            },
         }
     }
 
@@ -103,7 +104,7 @@ impl<'a> PasswordClient<'a> {
             body: PasswordResetRequest {
                 login_id: login_id.into(),
                 redirect_url: None,
-                template_options: BTreeMap::new(),
+                template_options: None,
                 template_id: None,
                 provider_id: None,
                 locale: None,
@@ -188,13 +189,19 @@ impl SignUp<'_> {
 
     /// A custom claim for the session JWT. Defaults to none.
     pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.options().custom_claims.insert(key.into(), value.into());
+        self.options()
+            .custom_claims
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value.into());
         self
     }
 
     /// A value for the message templates. Defaults to none.
     pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options().template_options.insert(key.into(), value.into());
+        self.options()
+            .template_options
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value.into());
         self
     }
 
@@ -270,19 +277,25 @@ impl SignIn<'_> {
 
     /// A custom claim for the session JWT. Defaults to none.
     pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.options().custom_claims.insert(key.into(), value.into());
+        self.options()
+            .custom_claims
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value.into());
         self
     }
 
     /// Replaces all custom claims. Defaults to none.
     pub fn custom_claims(mut self, claims: Map<String, Value>) -> Self {
-        self.options().custom_claims = claims;
+        self.options().custom_claims = Some(claims);
         self
     }
 
     /// A value for the message templates. Defaults to none.
     pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options().template_options.insert(key.into(), value.into());
+        self.options()
+            .template_options
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value.into());
         self
     }
 
@@ -310,7 +323,8 @@ impl SignIn<'_> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.options().revoke_other_sessions_types = types.into_iter().map(Into::into).collect();
+        self.options().revoke_other_sessions_types =
+            Some(types.into_iter().map(Into::into).collect());
         self
     }
 
@@ -360,7 +374,7 @@ impl Replace<'_> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.body.revoke_other_sessions_types = types.into_iter().map(Into::into).collect();
+        self.body.revoke_other_sessions_types = Some(types.into_iter().map(Into::into).collect());
         self
     }
 
@@ -393,7 +407,9 @@ impl Update<'_> {
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.new_password, "new password")?;
         check_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        let api = self.client.api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        let api = self
+            .client
+            .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
         convert(OP, api.password_update(&self.body).await)?;
         Ok(())
     }
@@ -417,7 +433,10 @@ impl SendReset<'_> {
 
     /// A value for the message template. Defaults to none.
     pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.body.template_options.insert(key.into(), value.into());
+        self.body
+            .template_options
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value.into());
         self
     }
 

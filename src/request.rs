@@ -43,7 +43,10 @@ pub(crate) fn check_token(token: &str, field: &'static str) -> Result<()> {
         return Err(Error::invalid(field, "is empty"));
     }
     if !token.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid(field, "contains characters that cannot go in a header"));
+        return Err(Error::invalid(
+            field,
+            "contains characters that cannot go in a header",
+        ));
     }
     Ok(())
 }

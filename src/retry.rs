@@ -35,12 +35,18 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry.
     pub fn none() -> Self {
-        Self { statuses: Vec::new(), delays: Vec::new() }
+        Self {
+            statuses: Vec::new(),
+            delays: Vec::new(),
+        }
     }
 
     /// Retry the default statuses once per given wait, in order.
     pub fn with_delays(delays: impl IntoIterator<Item = Duration>) -> Self {
-        Self { delays: delays.into_iter().collect(), ..Self::default() }
+        Self {
+            delays: delays.into_iter().collect(),
+            ..Self::default()
+        }
     }
 
     /// Retry these statuses instead of the defaults.

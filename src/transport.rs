@@ -40,7 +40,10 @@ impl std::fmt::Debug for RequestContext {
 
 impl Clone for RequestContext {
     fn clone(&self) -> Self {
-        Self { shared: self.shared.clone(), authorization: self.authorization.clone() }
+        Self {
+            shared: self.shared.clone(),
+            authorization: self.authorization.clone(),
+        }
     }
 }
 
@@ -56,7 +59,11 @@ pub(crate) fn bearer(
     token: Option<&str>,
     management_key: Option<&ManagementKey>,
 ) -> Option<HeaderValue> {
-    let parts = [Some(project_id), token, management_key.map(ManagementKey::secret)];
+    let parts = [
+        Some(project_id),
+        token,
+        management_key.map(ManagementKey::secret),
+    ];
     let mut value = String::from("Bearer ");
     let mut first = true;
     for part in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
@@ -83,7 +90,10 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
         headers.remove(API_VERSION);
         headers.insert(AUTHORIZATION, ctx.authorization.clone());
         headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
-        headers.insert(SDK_VERSION, HeaderValue::from_static(env!("CARGO_PKG_VERSION")));
+        headers.insert(
+            SDK_VERSION,
+            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+        );
         headers.insert(PROJECT_ID, ctx.shared.project_header.clone());
         // Always on, also for a caller's own reqwest client.
         *request.timeout_mut() = Some(ctx.shared.timeout);
@@ -151,7 +161,10 @@ async fn normalize_error_body(response: reqwest::Response) -> reqwest::Result<re
         Ok(_) if body.trim_ascii_start().starts_with(b"{") => body,
         _ => {
             headers.remove(reqwest::header::CONTENT_LENGTH);
-            headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             bytes_of("{}")
         }
     };
@@ -186,7 +199,10 @@ pub(crate) fn convert<T>(
             Error::Api(ApiError {
                 operation,
                 status,
-                code: body.error_code.filter(|c| !c.is_empty()).map(|c| ErrorCode::from(c.as_str())),
+                code: body
+                    .error_code
+                    .filter(|c| !c.is_empty())
+                    .map(|c| ErrorCode::from(c.as_str())),
                 description: body.error_description.filter(|d| !d.is_empty()),
                 message: body.error_message.filter(|m| !m.is_empty()),
                 retry_after,
@@ -204,10 +220,16 @@ pub(crate) fn convert<T>(
             if e.is_timeout() {
                 Error::Timeout { operation }
             } else {
-                Error::Transport { operation, source: Box::new(e.without_url()) }
+                Error::Transport {
+                    operation,
+                    source: Box::new(e.without_url()),
+                }
             }
         }
-        P::InvalidResponsePayload(_, e) => Error::Decode { operation, reason: json_reason(&e) },
+        P::InvalidResponsePayload(_, e) => Error::Decode {
+            operation,
+            reason: json_reason(&e),
+        },
         P::InvalidRequest(reason) | P::Custom(reason) => {
             Error::Config(format!("cannot build the {operation} request: {reason}"))
         }

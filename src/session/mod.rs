@@ -25,7 +25,8 @@ pub struct LoggedOut {
 impl<'a> SessionClient<'a> {
     fn api(&self, refresh_jwt: &RefreshJwt) -> Result<crate::generated::Client> {
         check_token(refresh_jwt.secret(), "refresh JWT")?;
-        self.client.api_with_token(refresh_jwt.secret(), "refresh JWT")
+        self.client
+            .api_with_token(refresh_jwt.secret(), "refresh JWT")
     }
 
     /// Exchanges a refresh JWT for a new session. When the project rotates refresh tokens, the
@@ -45,7 +46,10 @@ impl<'a> SessionClient<'a> {
         let api = self.api(refresh_jwt)?;
         let response = convert(OP, api.try_refresh_session(&empty()).await)?;
         let headers = response.headers().clone();
-        Ok(AuthInfo::maybe_from_response(response.into_inner(), &headers))
+        Ok(AuthInfo::maybe_from_response(
+            response.into_inner(),
+            &headers,
+        ))
     }
 
     /// Revokes the refresh JWT.
@@ -53,7 +57,9 @@ impl<'a> SessionClient<'a> {
         const OP: &str = "logout";
         let api = self.api(refresh_jwt)?;
         let response = convert(OP, api.logout(&empty()).await)?;
-        Ok(LoggedOut { cookies: CookieSettings::from_response(&response.into_inner()) })
+        Ok(LoggedOut {
+            cookies: CookieSettings::from_response(&response.into_inner()),
+        })
     }
 
     /// Revokes every refresh JWT of the user who owns this one.
@@ -61,7 +67,9 @@ impl<'a> SessionClient<'a> {
         const OP: &str = "logout_all";
         let api = self.api(refresh_jwt)?;
         let response = convert(OP, api.logout_all(&empty()).await)?;
-        Ok(LoggedOut { cookies: CookieSettings::from_response(&response.into_inner()) })
+        Ok(LoggedOut {
+            cookies: CookieSettings::from_response(&response.into_inner()),
+        })
     }
 
     /// The user who owns the refresh JWT.

@@ -1,0 +1,227 @@
+//! Configuration, environment, the region rule and input refused before any request.
+
+use std::sync::Mutex;
+
+use descope::{Client, Error, RefreshJwt};
+use wiremock::MockServer;
+
+use crate::common::*;
+
+static ENV: Mutex<()> = Mutex::new(());
+
+#[test]
+fn base_url_defaults_and_region_rule() {
+    assert_eq!(
+        Client::new("P2short").unwrap().base_url(),
+        "https://api.descope.com"
+    );
+    let long = "P2abCDEFGHIJKLMNOPQRSTUVWXYZ0123"; // 32 characters
+    assert_eq!(long.len(), 32);
+    assert_eq!(
+        Client::new(long).unwrap().base_url(),
+        "https://api.2abC.descope.com"
+    );
+    let shorter = &long[..31];
+    assert_eq!(
+        Client::new(shorter).unwrap().base_url(),
+        "https://api.descope.com"
+    );
+    let explicit = Client::builder()
+        .project_id(long)
+        .base_url("http://127.0.0.1:9/")
+        .build()
+        .unwrap();
+    assert_eq!(explicit.base_url(), "http://127.0.0.1:9");
+}
+
+#[test]
+fn from_env_reads_project_and_both_base_url_names() {
+    let _guard = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    let clear = || {
+        for name in [
+            "DESCOPE_PROJECT_ID",
+            "DESCOPE_BASE_URL",
+            "DESCOPE_BASE_URI",
+            "DESCOPE_MANAGEMENT_KEY",
+        ] {
+            std::env::remove_var(name);
+        }
+    };
+    clear();
+    let missing = Client::from_env().unwrap_err();
+    assert!(
+        matches!(&missing, Error::Config(m) if m.contains("DESCOPE_PROJECT_ID")),
+        "{missing}"
+    );
+
+    std::env::set_var("DESCOPE_PROJECT_ID", "P2env");
+    assert_eq!(
+        Client::from_env().unwrap().base_url(),
+        "https://api.descope.com"
+    );
+    std::env::set_var("DESCOPE_BASE_URI", "http://127.0.0.1:1111");
+    assert_eq!(
+        Client::from_env().unwrap().base_url(),
+        "http://127.0.0.1:1111"
+    );
+    std::env::set_var("DESCOPE_BASE_URL", "http://127.0.0.1:2222/");
+    let client = Client::from_env().unwrap();
+    assert_eq!(
+        (client.project_id(), client.base_url()),
+        ("P2env", "http://127.0.0.1:2222")
+    );
+    // Explicit settings win over the environment.
+    let explicit = Client::builder()
+        .base_url("http://127.0.0.1:3333")
+        .from_env()
+        .build()
+        .unwrap();
+    assert_eq!(explicit.base_url(), "http://127.0.0.1:3333");
+    clear();
+}
+
+#[test]
+fn bad_configuration_is_refused() {
+    for (builder, needle) in [
+        (Client::builder(), "no project ID"),
+        (Client::builder().project_id("   "), "project ID is empty"),
+        (
+            Client::builder().project_id("P2\r\nX-Evil: 1"),
+            "project ID contains",
+        ),
+        (
+            Client::builder().project_id("P2a").base_url("not a url"),
+            "base URL does not parse",
+        ),
+        (
+            Client::builder()
+                .project_id("P2a")
+                .base_url("ftp://127.0.0.1"),
+            "http or https",
+        ),
+        (
+            Client::builder()
+                .project_id("P2a")
+                .base_url("http://127.0.0.1/?q=1"),
+            "query",
+        ),
+        (
+            Client::builder()
+                .project_id("P2a")
+                .timeout(std::time::Duration::ZERO),
+            "timeout",
+        ),
+        (
+            Client::builder()
+                .project_id("P2a")
+                .management_key("bad\nkey"),
+            "management key",
+        ),
+    ] {
+        let error = builder.build().unwrap_err();
+        assert!(
+            error.to_string().contains(needle),
+            "{error} should mention {needle}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_any_request() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let password = client.password();
+    let sessions = client.sessions();
+    let refresh = RefreshJwt::from(REFRESH_JWT);
+    let cases: Vec<(&str, Error)> = vec![
+        (
+            "login ID is empty",
+            password.sign_in("", PASSWORD).await.unwrap_err(),
+        ),
+        (
+            "login ID is empty",
+            password.sign_in(" \t", PASSWORD).await.unwrap_err(),
+        ),
+        (
+            "password is empty",
+            password.sign_in("ada", "").await.unwrap_err(),
+        ),
+        (
+            "password is empty",
+            password.sign_in("ada", "   ").await.unwrap_err(),
+        ),
+        (
+            "password is empty",
+            password.sign_up("ada", " ").await.unwrap_err(),
+        ),
+        (
+            "login ID is empty",
+            password.sign_up("", PASSWORD).await.unwrap_err(),
+        ),
+        (
+            "old password is empty",
+            password.replace("ada", "", NEW_PASSWORD).await.unwrap_err(),
+        ),
+        (
+            "new password is empty",
+            password.replace("ada", PASSWORD, "").await.unwrap_err(),
+        ),
+        (
+            "new password is empty",
+            password.update("ada", "", &refresh).await.unwrap_err(),
+        ),
+        (
+            "refresh JWT is empty",
+            password
+                .update("ada", NEW_PASSWORD, &"".into())
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "refresh JWT contains",
+            password
+                .update("ada", NEW_PASSWORD, &"abc\r\nX-Evil: 1".into())
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "login ID is empty",
+            password.send_reset("").await.unwrap_err(),
+        ),
+        (
+            "refresh JWT contains",
+            sessions.refresh(&"a\nb".into()).await.unwrap_err(),
+        ),
+        (
+            "refresh JWT is empty",
+            sessions.logout(&"".into()).await.unwrap_err(),
+        ),
+        (
+            "refresh JWT is empty",
+            sessions.me(&" ".into()).await.unwrap_err(),
+        ),
+        (
+            "refresh JWT contains",
+            password
+                .sign_in("ada", PASSWORD)
+                .stepup(&"x\ny".into())
+                .await
+                .unwrap_err(),
+        ),
+    ];
+    for (needle, error) in cases {
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains(needle),
+            "{error} should mention {needle}"
+        );
+    }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}

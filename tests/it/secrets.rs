@@ -1,0 +1,154 @@
+//! No secret appears in the `Debug` or `Display` of any public type.
+
+use descope::types::{
+    JwtResponse, PasswordReplaceRequest, PasswordSignInRequest, PasswordUpdateRequest,
+};
+use descope::{Client, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::common::*;
+
+const SECRETS: &[&str] = &[
+    SESSION_JWT,
+    REFRESH_JWT,
+    PASSWORD,
+    NEW_PASSWORD,
+    MANAGEMENT_KEY,
+    "fixture-secret",
+];
+
+fn assert_clean(what: &str, text: &str) {
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "{what} shows a secret: {text}");
+    }
+}
+
+#[test]
+fn secret_types_redact() {
+    assert_eq!(
+        format!("{:?}", Password::from(PASSWORD)),
+        "Password([redacted])"
+    );
+    assert_eq!(
+        format!("{:?}", SessionJwt::from(SESSION_JWT)),
+        "SessionJwt([redacted])"
+    );
+    assert_eq!(
+        format!("{:?}", RefreshJwt::from(REFRESH_JWT)),
+        "RefreshJwt([redacted])"
+    );
+    assert_eq!(
+        format!("{:?}", OpaqueToken::from("fixture-secret")),
+        "OpaqueToken([redacted])"
+    );
+    assert_eq!(
+        format!("{:?}", ManagementKey::from(MANAGEMENT_KEY)),
+        "ManagementKey([redacted])"
+    );
+    assert_eq!(Password::from(PASSWORD).secret(), PASSWORD);
+}
+
+#[test]
+fn generated_types_hold_secret_types() {
+    let sign_in: PasswordSignInRequest =
+        serde_json::from_value(json!({"loginId": "ada", "password": PASSWORD})).unwrap();
+    assert_clean(
+        "PasswordSignInRequest",
+        &format!("{sign_in:?} {sign_in:#?}"),
+    );
+    let replace: PasswordReplaceRequest = serde_json::from_value(
+        json!({"loginId": "ada", "oldPassword": PASSWORD, "newPassword": NEW_PASSWORD}),
+    )
+    .unwrap();
+    assert_clean("PasswordReplaceRequest", &format!("{replace:?}"));
+    let update: PasswordUpdateRequest =
+        serde_json::from_value(json!({"loginId": "ada", "newPassword": NEW_PASSWORD})).unwrap();
+    assert_clean("PasswordUpdateRequest", &format!("{update:?}"));
+    let mut response = jwt_response();
+    response["externalToken"] = json!("fixture-secret-external");
+    response["trustedDeviceJwt"] = json!("fixture-secret-device");
+    let response: JwtResponse = serde_json::from_value(response).unwrap();
+    assert_clean("JwtResponse", &format!("{response:?}"));
+}
+
+#[tokio::test]
+async fn builders_clients_results_and_errors_are_clean() {
+    let (server, _) = mock().await;
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(server.uri())
+        .management_key(MANAGEMENT_KEY)
+        .build()
+        .unwrap();
+    assert_clean("Client", &format!("{client:?}"));
+    let builder = Client::builder()
+        .project_id(PROJECT_ID)
+        .management_key(MANAGEMENT_KEY);
+    assert_clean("ClientBuilder", &format!("{builder:?}"));
+    let refresh = RefreshJwt::from(REFRESH_JWT);
+    let password = client.password();
+    assert_clean(
+        "SignUp",
+        &format!("{:?}", password.sign_up("ada", PASSWORD).name("Ada")),
+    );
+    assert_clean(
+        "SignIn",
+        &format!("{:?}", password.sign_in("ada", PASSWORD).stepup(&refresh)),
+    );
+    assert_clean(
+        "Replace",
+        &format!("{:?}", password.replace("ada", PASSWORD, NEW_PASSWORD)),
+    );
+    assert_clean(
+        "Update",
+        &format!("{:?}", password.update("ada", NEW_PASSWORD, &refresh)),
+    );
+    assert_clean("SendReset", &format!("{:?}", password.send_reset("ada")));
+
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwt_response()))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let auth = password.sign_in("ada", PASSWORD).await.unwrap();
+    assert_clean("AuthInfo", &format!("{auth:?} {auth:#?}"));
+
+    // Error answers that echo secrets back must not carry them into Debug or Display.
+    let echo = json!({"errorCode": "E011003", "errorDescription": "Bad", "errorMessage": "bad"});
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(echo)
+                .append_header("x-echo", REFRESH_JWT),
+        )
+        .mount(&server)
+        .await;
+    let errors = vec![
+        password.sign_in("ada", PASSWORD).await.unwrap_err(),
+        password
+            .update("ada", NEW_PASSWORD, &refresh)
+            .await
+            .unwrap_err(),
+        client.sessions().refresh(&refresh).await.unwrap_err(),
+        password
+            .update("ada", NEW_PASSWORD, &format!("{REFRESH_JWT}\n").into())
+            .await
+            .unwrap_err(),
+    ];
+    for error in errors {
+        assert_clean("Error", &format!("{error:?} {error}"));
+    }
+    // A garbled success body that contains a token is not quoted in the decode error.
+    server.reset().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(format!("{{\"sessionJwt\": 1, \"x\": \"{SESSION_JWT}\"")),
+        )
+        .mount(&server)
+        .await;
+    let error = password.sign_in("ada", PASSWORD).await.unwrap_err();
+    assert_clean("Decode error", &format!("{error:?} {error}"));
+}
