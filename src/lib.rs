@@ -5,6 +5,8 @@
 
 mod auth_info;
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 mod generated;
 mod password;

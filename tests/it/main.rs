@@ -4,6 +4,10 @@
 mod codegen;
 mod common;
 mod config;
+#[cfg(feature = "emulator")]
+mod emulator;
+#[cfg(feature = "emulator")]
+mod emulator_binary;
 mod errors;
 mod secrets;
 mod seeds;

@@ -1,0 +1,145 @@
+//! `descope-emulator`: a local Descope service for development and tests.
+//!
+//! Prints `DESCOPE_BASE_URL=http://127.0.0.1:<port>` as its first stdout line, logs to stderr,
+//! and exits cleanly on SIGINT or SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{ArgAction, Parser};
+use descope::emulator::{Emulator, HashCost, PasswordPolicy};
+
+/// A local Descope emulator: password sign-up/sign-in, sessions and keys, on loopback.
+#[derive(Parser, Debug)]
+#[command(name = "descope-emulator", version)]
+struct Args {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: SocketAddr,
+    /// The project ID to answer for (alphanumeric).
+    #[arg(long, default_value = descope::emulator::DEFAULT_PROJECT_ID)]
+    project_id: String,
+    /// Minimum password length.
+    #[arg(long, default_value_t = 8)]
+    password_min_length: u32,
+    /// Require a lowercase letter.
+    #[arg(long, action = ArgAction::Set, default_value_t = true)]
+    password_lowercase: bool,
+    /// Require an uppercase letter.
+    #[arg(long, action = ArgAction::Set, default_value_t = true)]
+    password_uppercase: bool,
+    /// Require a digit.
+    #[arg(long, action = ArgAction::Set, default_value_t = true)]
+    password_number: bool,
+    /// Require a character that is not a letter or digit.
+    #[arg(long, action = ArgAction::Set, default_value_t = false)]
+    password_non_alphanumeric: bool,
+    /// Session JWT lifetime, in seconds.
+    #[arg(long, default_value_t = 600)]
+    session_ttl: u64,
+    /// Refresh JWT lifetime, in seconds.
+    #[arg(long, default_value_t = 30 * 24 * 3600)]
+    refresh_ttl: u64,
+    /// Rotate refresh JWTs on every refresh.
+    #[arg(long)]
+    rotate_refresh_tokens: bool,
+    /// "Manage tokens in cookies" mode: tokens only in Set-Cookie DS/DSR.
+    #[arg(long)]
+    tokens_in_cookies: bool,
+    /// Cookie domain reported in responses.
+    #[arg(long)]
+    cookie_domain: Option<String>,
+    /// Rate limit: requests allowed per window (then 429 with Retry-After). Off when absent.
+    #[arg(long)]
+    rate_limit: Option<u32>,
+    /// Rate-limit window, in seconds.
+    #[arg(long, default_value_t = 10)]
+    rate_limit_window: u64,
+    /// Password hashing cost: `production` (argon2id, 19 MiB) or `fast` (for tests).
+    #[arg(long, default_value = "production")]
+    hash_cost: HashCost,
+    /// Persist users, sessions and keys in this JSON file (written atomically).
+    #[arg(long)]
+    state: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let policy = {
+        let mut policy = PasswordPolicy::min_length_only(args.password_min_length);
+        policy.lowercase = args.password_lowercase;
+        policy.uppercase = args.password_uppercase;
+        policy.number = args.password_number;
+        policy.non_alphanumeric = args.password_non_alphanumeric;
+        policy
+    };
+    let mut builder = Emulator::builder()
+        .addr(args.addr)
+        .project_id(&args.project_id)
+        .password_policy(policy)
+        .session_ttl(Duration::from_secs(args.session_ttl))
+        .refresh_ttl(Duration::from_secs(args.refresh_ttl))
+        .rotate_refresh_tokens(args.rotate_refresh_tokens)
+        .tokens_in_cookies(args.tokens_in_cookies)
+        .hash_cost(args.hash_cost);
+    if let Some(domain) = args.cookie_domain {
+        builder = builder.cookie_domain(domain);
+    }
+    if let Some(requests) = args.rate_limit {
+        builder = builder.rate_limit(requests, Duration::from_secs(args.rate_limit_window));
+    }
+    if let Some(state) = &args.state {
+        builder = builder.state_file(state);
+    }
+    let emulator = match builder.start().await {
+        Ok(emulator) => emulator,
+        Err(e) => {
+            eprintln!("descope-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "DESCOPE_BASE_URL={}", emulator.base_url());
+    let _ = stdout.flush();
+    eprintln!(
+        "descope-emulator: serving project {} at {} (hash cost {:?}{})",
+        emulator.project_id(),
+        emulator.base_url(),
+        args.hash_cost,
+        args.state
+            .as_ref()
+            .map(|p| format!(", state in {}", p.display()))
+            .unwrap_or_default()
+    );
+    let signal = wait_for_signal().await;
+    eprintln!("descope-emulator: {signal}, stopping");
+    emulator.stop().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return "interrupted";
+        };
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "interrupted"
+    }
+}

@@ -1,0 +1,132 @@
+//! Every error the emulator answers with, in one table.
+//!
+//! Codes marked *chosen* are not documented publicly for the real service; they are the
+//! emulator's choice and are kept here (and in the README) so they are easy to correct.
+//!
+//! | failure | status | code | source |
+//! | --- | --- | --- | --- |
+//! | body is not JSON, or a field has the wrong type | 400 | `E011001` | documented |
+//! | a required argument is missing or empty | 400 | `E011002` | documented |
+//! | an argument is invalid (no email to send a reset to) | 400 | `E011004` | documented |
+//! | `Authorization` missing, malformed or for another project; unknown route | 401 / 404 / 405 | `E011003` | documented code, chosen statuses |
+//! | sign-up of an existing login ID | 409 | `E062107` | documented code, chosen status |
+//! | unknown login ID | 401 | `E062108` | documented code, chosen status |
+//! | wrong password | 401 | `E062901` | chosen |
+//! | password does not satisfy the policy | 400 | `E062902` | chosen |
+//! | refresh JWT invalid, expired, of another user or not a refresh JWT | 401 | `E061005` | chosen |
+//! | refresh JWT revoked by a logout or a password change | 401 | `E064001` | documented |
+//! | rate limit exceeded (with `Retry-After`) | 429 | `E130429` | documented |
+//! | internal failure | 500 | `E000001` | chosen |
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::generated::types::ErrorResponse;
+
+/// Why the emulator refused a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    BadJson(String),
+    MissingArgument(String),
+    InvalidArgument(String),
+    Unauthorized(&'static str),
+    NotFound,
+    MethodNotAllowed,
+    UserExists,
+    UserNotFound,
+    WrongPassword,
+    PolicyViolation(String),
+    InvalidRefresh(&'static str),
+    RevokedRefresh,
+    RateLimited { retry_after_secs: u64 },
+    Internal(&'static str),
+}
+
+impl Failure {
+    /// Status, code and description.
+    pub(crate) fn parts(&self) -> (StatusCode, &'static str, String) {
+        use Failure::*;
+        match self {
+            BadJson(why) => (
+                StatusCode::BAD_REQUEST,
+                "E011001",
+                format!("Malformed request: {why}"),
+            ),
+            MissingArgument(field) => (
+                StatusCode::BAD_REQUEST,
+                "E011002",
+                format!("Missing argument: {field}"),
+            ),
+            InvalidArgument(why) => (
+                StatusCode::BAD_REQUEST,
+                "E011004",
+                format!("Invalid argument: {why}"),
+            ),
+            Unauthorized(why) => (
+                StatusCode::UNAUTHORIZED,
+                "E011003",
+                format!("Unauthorized: {why}"),
+            ),
+            NotFound => (StatusCode::NOT_FOUND, "E011003", "Route not found".into()),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "E011003",
+                "Method not allowed".into(),
+            ),
+            UserExists => (
+                StatusCode::CONFLICT,
+                "E062107",
+                "User already exists".into(),
+            ),
+            UserNotFound => (StatusCode::UNAUTHORIZED, "E062108", "User not found".into()),
+            WrongPassword => (
+                StatusCode::UNAUTHORIZED,
+                "E062901",
+                "Invalid login ID or password".into(),
+            ),
+            PolicyViolation(why) => (
+                StatusCode::BAD_REQUEST,
+                "E062902",
+                format!("Password does not meet the password policy: {why}"),
+            ),
+            InvalidRefresh(why) => (
+                StatusCode::UNAUTHORIZED,
+                "E061005",
+                format!("Invalid refresh token: {why}"),
+            ),
+            RevokedRefresh => (
+                StatusCode::UNAUTHORIZED,
+                "E064001",
+                "Token expired by logout".into(),
+            ),
+            RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "E130429",
+                "Rate limit exceeded".into(),
+            ),
+            Internal(why) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "E000001",
+                format!("Internal error: {why}"),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let (status, code, description) = self.parts();
+        let body = ErrorResponse {
+            error_code: Some(code.to_owned()),
+            error_description: Some(description.clone()),
+            error_message: Some(description),
+        };
+        let mut response = super::server::json(status, &body);
+        if let Failure::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(retry_after_secs));
+        }
+        response
+    }
+}

@@ -1,0 +1,275 @@
+//! Users and refresh-token sessions, and their atomic persistence to a state file.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::EmulatorError;
+use crate::generated::types::{ResponseUser, UserTenant};
+
+/// A stored user.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredUser {
+    pub(crate) user_id: String,
+    pub(crate) login_ids: Vec<String>,
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    pub(crate) given_name: Option<String>,
+    #[serde(default)]
+    pub(crate) middle_name: Option<String>,
+    #[serde(default)]
+    pub(crate) family_name: Option<String>,
+    #[serde(default)]
+    pub(crate) email: Option<String>,
+    #[serde(default)]
+    pub(crate) phone: Option<String>,
+    #[serde(default)]
+    pub(crate) recovery_email: Option<String>,
+    /// An argon2 PHC string.
+    pub(crate) password_hash: String,
+    /// Bumped on every password change, so concurrent changes cannot both win.
+    #[serde(default)]
+    pub(crate) password_version: u64,
+    #[serde(default)]
+    pub(crate) roles: Vec<String>,
+    #[serde(default)]
+    pub(crate) permissions: Vec<String>,
+    #[serde(default)]
+    pub(crate) tenants: Vec<StoredTenant>,
+    pub(crate) created_time: i64,
+}
+
+/// A user's roles and permissions in one tenant.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredTenant {
+    pub(crate) tenant_id: String,
+    #[serde(default)]
+    pub(crate) tenant_name: Option<String>,
+    #[serde(default)]
+    pub(crate) roles: Vec<String>,
+    #[serde(default)]
+    pub(crate) permissions: Vec<String>,
+}
+
+impl StoredUser {
+    pub(crate) fn response(&self) -> ResponseUser {
+        let tenants = self
+            .tenants
+            .iter()
+            .map(|t| UserTenant {
+                tenant_id: Some(t.tenant_id.clone()),
+                tenant_name: t.tenant_name.clone(),
+                role_names: Some(t.roles.clone()),
+                permissions: Some(t.permissions.clone()),
+            })
+            .collect();
+        ResponseUser {
+            user_id: Some(self.user_id.clone()),
+            login_ids: Some(self.login_ids.clone()),
+            name: self.name.clone(),
+            given_name: self.given_name.clone(),
+            middle_name: self.middle_name.clone(),
+            family_name: self.family_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            verified_email: Some(false),
+            verified_phone: Some(false),
+            status: Some("enabled".into()),
+            test: Some(false),
+            created_time: Some(self.created_time),
+            external_ids: Some(Vec::new()),
+            editable: Some(true),
+            role_names: Some(self.roles.clone()),
+            user_tenants: Some(tenants),
+            permissions: Some(self.permissions.clone()),
+            custom_attributes: Some(serde_json::Map::new()),
+            sso_app_ids: Some(Vec::new()),
+            webauthn: Some(false),
+            password: Some(true),
+            push: Some(false),
+            totp: Some(false),
+            saml: Some(false),
+            o_auth: Some(BTreeMap::new()),
+            scim: Some(false),
+            oidc: Some(false),
+            picture: None,
+        }
+    }
+}
+
+/// A refresh-token session.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredSession {
+    pub(crate) user_id: String,
+    pub(crate) expires_at: i64,
+    #[serde(default)]
+    pub(crate) revoked: bool,
+}
+
+/// Everything the emulator remembers.
+#[derive(Default)]
+pub(crate) struct Store {
+    pub(crate) users: HashMap<String, StoredUser>,
+    /// Normalised login ID → user ID.
+    logins: HashMap<String, String>,
+    pub(crate) sessions: HashMap<String, StoredSession>,
+}
+
+/// Login IDs are matched case-insensitively, ignoring surrounding spaces.
+pub(crate) fn login_key(login_id: &str) -> String {
+    login_id.trim().to_lowercase()
+}
+
+impl Store {
+    pub(crate) fn user_by_login(&self, login_id: &str) -> Option<&StoredUser> {
+        self.logins
+            .get(&login_key(login_id))
+            .and_then(|id| self.users.get(id))
+    }
+
+    pub(crate) fn user_by_login_mut(&mut self, login_id: &str) -> Option<&mut StoredUser> {
+        let id = self.logins.get(&login_key(login_id))?;
+        self.users.get_mut(id)
+    }
+
+    pub(crate) fn has_login(&self, login_id: &str) -> bool {
+        self.logins.contains_key(&login_key(login_id))
+    }
+
+    /// Adds a user unless one of its login IDs is taken.
+    pub(crate) fn insert_user(&mut self, user: StoredUser) -> bool {
+        if user.login_ids.iter().any(|l| self.has_login(l)) {
+            return false;
+        }
+        for login in &user.login_ids {
+            self.logins.insert(login_key(login), user.user_id.clone());
+        }
+        self.users.insert(user.user_id.clone(), user);
+        true
+    }
+
+    pub(crate) fn add_session(&mut self, jti: String, session: StoredSession, now: i64) {
+        // Forget sessions past their expiry now and then, so memory stays bounded.
+        if self.sessions.len() >= 10_000 && self.sessions.len().is_power_of_two() {
+            self.sessions.retain(|_, s| s.expires_at > now);
+        }
+        self.sessions.insert(jti, session);
+    }
+
+    /// Revokes every session of `user_id` except `keep`.
+    pub(crate) fn revoke_user_sessions(&mut self, user_id: &str, keep: Option<&str>) {
+        for (jti, session) in self.sessions.iter_mut() {
+            if session.user_id == user_id && Some(jti.as_str()) != keep {
+                session.revoked = true;
+            }
+        }
+    }
+}
+
+/// The state file's content.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StateFile {
+    pub(crate) format: u32,
+    pub(crate) project_id: String,
+    /// Signing keys, current first: `kid` and base64 PKCS#8 DER.
+    pub(crate) keys: Vec<(String, String)>,
+    pub(crate) users: Vec<StoredUser>,
+    pub(crate) sessions: BTreeMap<String, StoredSession>,
+}
+
+pub(crate) const STATE_FORMAT: u32 = 1;
+
+impl Store {
+    pub(crate) fn from_state(state: &StateFile) -> Result<Self, EmulatorError> {
+        let mut store = Store::default();
+        for user in &state.users {
+            if !store.insert_user(user.clone()) {
+                return Err(EmulatorError::State(format!(
+                    "two users share a login ID (user {})",
+                    user.user_id
+                )));
+            }
+        }
+        store.sessions = state.sessions.clone().into_iter().collect();
+        Ok(store)
+    }
+
+    pub(crate) fn users_sorted(&self) -> Vec<StoredUser> {
+        let mut users: Vec<_> = self.users.values().cloned().collect();
+        users.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        users
+    }
+}
+
+/// Reads a state file; `Ok(None)` when it does not exist yet.
+pub(crate) fn read_state(path: &Path) -> Result<Option<StateFile>, EmulatorError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(EmulatorError::State(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    let state: StateFile = serde_json::from_slice(&bytes).map_err(|e| {
+        EmulatorError::State(format!(
+            "{} is not an emulator state file: {}",
+            path.display(),
+            crate::transport::json_reason(&e)
+        ))
+    })?;
+    if state.format != STATE_FORMAT {
+        return Err(EmulatorError::State(format!(
+            "{} has format {}, this emulator reads {STATE_FORMAT}",
+            path.display(),
+            state.format
+        )));
+    }
+    Ok(Some(state))
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, synced, then
+/// renamed over the target, so a kill at any moment leaves the old or the new file, never a mix.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes the state file in the background whenever the store changes, coalescing bursts.
+pub(crate) struct Persister {
+    pub(crate) path: PathBuf,
+    pub(crate) dirty: Arc<tokio::sync::Notify>,
+}
+
+impl Persister {
+    pub(crate) fn mark_dirty(&self) {
+        self.dirty.notify_one();
+    }
+}

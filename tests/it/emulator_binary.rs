@@ -1,0 +1,180 @@
+//! The `descope-emulator` binary: its first line, signals and `--state`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use descope::Client;
+
+const PASSWORD: &str = "Binary-Passw0rd";
+
+struct Running {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(args: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
+        .args(["--addr", "127.0.0.1:0", "--hash-cost", "fast"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base_url = first
+        .trim_end()
+        .strip_prefix("DESCOPE_BASE_URL=http://127.0.0.1:")
+        .map(|port| format!("http://127.0.0.1:{port}"))
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
+    Running { child, base_url }
+}
+
+fn signal(running: &Running, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &running.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn wait_exit(running: &mut Running) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = running.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "the emulator did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn client(running: &Running, project: &str) -> Client {
+    Client::builder()
+        .project_id(project)
+        .base_url(&running.base_url)
+        .build()
+        .unwrap()
+}
+
+fn state_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("descope-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("state.json")
+}
+
+#[tokio::test]
+async fn first_line_and_clean_exit_on_sigterm_and_sigint() {
+    for name in ["TERM", "INT"] {
+        let mut running = spawn(&["--project-id", "P2bin"]);
+        client(&running, "P2bin").password().policy().await.unwrap();
+        signal(&running, name);
+        assert!(wait_exit(&mut running).success(), "SIG{name} exits with 0");
+    }
+}
+
+#[test]
+fn help_documents_the_flags() {
+    let output = Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    for flag in [
+        "--addr",
+        "--project-id",
+        "--password-min-length",
+        "--session-ttl",
+        "--refresh-ttl",
+        "--rotate-refresh-tokens",
+        "--tokens-in-cookies",
+        "--rate-limit",
+        "--hash-cost",
+        "--state",
+    ] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+    }
+}
+
+#[tokio::test]
+async fn state_survives_a_restart() {
+    let path = state_path("restart");
+    let state = path.to_str().unwrap();
+    let mut running = spawn(&["--project-id", "P2state", "--state", state]);
+    let auth = client(&running, "P2state")
+        .password()
+        .sign_up("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    signal(&running, "TERM");
+    assert!(wait_exit(&mut running).success());
+    drop(running);
+
+    let running = spawn(&["--project-id", "P2state", "--state", state]);
+    let again = client(&running, "P2state");
+    let signed_in = again
+        .password()
+        .sign_in("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(signed_in.user.unwrap().user_id, auth.user.unwrap().user_id);
+    // Sessions and keys persist too: the refresh JWT from before the restart still works.
+    again
+        .sessions()
+        .me(auth.refresh_jwt.as_ref().unwrap())
+        .await
+        .unwrap();
+    let other = Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--project-id",
+            "P2other",
+            "--state",
+            state,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !other.status.success(),
+        "a state file of another project is refused"
+    );
+    assert!(String::from_utf8_lossy(&other.stderr).contains("P2state"));
+}
+
+#[tokio::test]
+async fn a_killed_emulator_never_leaves_a_torn_state_file() {
+    let path = state_path("kill");
+    let state = path.to_str().unwrap();
+    let running = spawn(&["--project-id", "P2kill", "--state", state]);
+    let client = client(&running, "P2kill");
+    for i in 0..20 {
+        client
+            .password()
+            .sign_up(format!("user{i}@example.com"), PASSWORD)
+            .await
+            .unwrap();
+    }
+    drop(running); // SIGKILL, mid-write or not
+    let text = std::fs::read_to_string(&path).unwrap();
+    let parsed: serde_json::Value =
+        serde_json::from_str(&text).expect("the state file is whole JSON");
+    assert_eq!(parsed["projectId"], "P2kill");
+    let running = spawn(&["--project-id", "P2kill", "--state", state]);
+    crate::emulator_binary::client(&running, "P2kill")
+        .password()
+        .policy()
+        .await
+        .unwrap();
+}
