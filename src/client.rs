@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::password::PasswordClient;
 use crate::retry::RetryPolicy;
 use crate::secret::ManagementKey;
-use crate::session::SessionClient;
+use crate::session::{SessionClient, SessionConfig};
 use crate::transport::{bearer, RequestContext, Shared};
 
 /// The service's default base URL.
@@ -26,6 +26,8 @@ pub const ENV_BASE_URL: &str = "DESCOPE_BASE_URL";
 pub const ENV_BASE_URI: &str = "DESCOPE_BASE_URI";
 /// Environment variable with a management key.
 pub const ENV_MANAGEMENT_KEY: &str = "DESCOPE_MANAGEMENT_KEY";
+/// Environment variable with the project's public key (a JWK, or a JWK set), replacing the fetch.
+pub const ENV_PUBLIC_KEY: &str = "DESCOPE_PUBLIC_KEY";
 
 /// A Descope client for one project. Cheap to clone: clones share one connection pool.
 ///
@@ -132,6 +134,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     management_key: Option<ManagementKey>,
+    sessions: Option<SessionConfig>,
+    public_key_env: Option<String>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -142,6 +146,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("management_key", &self.management_key)
+            .field("sessions", &self.sessions)
             .finish_non_exhaustive()
     }
 }
@@ -188,9 +193,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How session JWTs are validated locally. Defaults to [`SessionConfig::default`].
+    pub fn session_config(mut self, config: SessionConfig) -> Self {
+        self.sessions = Some(config);
+        self
+    }
+
     /// Fills every setting not already given from the environment: `DESCOPE_PROJECT_ID`,
-    /// `DESCOPE_BASE_URL` (else `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY`. Empty variables
-    /// count as unset.
+    /// `DESCOPE_BASE_URL` (else `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY` and
+    /// `DESCOPE_PUBLIC_KEY`. Empty variables count as unset.
     pub fn from_env(mut self) -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         if self.project_id.is_none() {
@@ -202,6 +213,7 @@ impl ClientBuilder {
         if self.management_key.is_none() {
             self.management_key = var(ENV_MANAGEMENT_KEY).map(ManagementKey::from);
         }
+        self.public_key_env = var(ENV_PUBLIC_KEY);
         self
     }
 
@@ -256,8 +268,14 @@ impl ClientBuilder {
                 "contains characters that cannot go in a header",
             )
         })?;
+        let mut sessions = self.sessions.unwrap_or_default();
+        if sessions.public_keys.is_none() {
+            sessions.public_keys = self.public_key_env;
+        }
+        let validator = crate::session::Validator::new(sessions)?;
         Ok(Client {
             shared: Arc::new(Shared {
+                validator,
                 project_id,
                 project_header,
                 project_auth,

@@ -47,6 +47,56 @@ pub enum Error {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// A session or refresh JWT was refused by local validation.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+/// Why a JWT was refused. No message contains any part of the token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// `exp` is past, beyond the leeway.
+    #[error("the token has expired")]
+    Expired,
+    /// `nbf` is in the future, beyond the leeway.
+    #[error("the token is not valid yet")]
+    NotYetValid,
+    /// The signature does not match the key.
+    #[error("the token's signature is invalid")]
+    BadSignature,
+    /// No published key has the token's `kid`.
+    #[error("the token was signed with an unknown key")]
+    UnknownKey,
+    /// The token's `alg` is not the one its key is pinned to (`none` and HMAC never are).
+    #[error("the token's algorithm is not allowed for its key")]
+    DisallowedAlgorithm,
+    /// `iss` does not name this project.
+    #[error("the token was issued for another project")]
+    WrongIssuer,
+    /// `aud` does not contain the configured audience.
+    #[error("the token is for another audience")]
+    WrongAudience,
+    /// A refresh JWT where a session JWT was expected, or the reverse (`drn`).
+    #[error("the token is a {found} token, not a {expected} token")]
+    WrongTokenKind {
+        /// What was expected (`session` or `refresh`).
+        expected: &'static str,
+        /// What the token is.
+        found: &'static str,
+    },
+    /// Not a well-formed JWT, or a required claim is missing.
+    #[error("the token is malformed: {0}")]
+    Malformed(&'static str),
+    /// Longer than the configured limit.
+    #[error("the token is longer than {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The project's public keys could not be fetched or parsed.
+    #[error("cannot get the project's public keys")]
+    KeyFetch(#[source] Box<Error>),
 }
 
 impl Error {
@@ -54,6 +104,14 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The session error, when local validation refused a token.
+    pub fn session(&self) -> Option<&SessionError> {
+        match self {
+            Error::Session(session) => Some(session),
             _ => None,
         }
     }

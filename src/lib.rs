@@ -13,18 +13,18 @@ mod password;
 mod request;
 mod retry;
 pub mod secret;
-mod session;
+pub mod session;
 mod transport;
 pub mod types;
 
 pub use auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_BASE_URI, ENV_BASE_URL,
-    ENV_MANAGEMENT_KEY, ENV_PROJECT_ID,
+    ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
 };
-pub use error::{ApiError, Error, ErrorCode, Result};
+pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
 pub use password::{PasswordClient, Replace, SendReset, SignIn, SignUp, Update};
 pub use request::BoxFuture;
 pub use retry::{RetryPolicy, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
 pub use secret::{ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
-pub use session::{LoggedOut, SessionClient};
+pub use session::{LoggedOut, Session, SessionClient, SessionConfig, Validated};

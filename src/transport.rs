@@ -23,6 +23,7 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) management_key: Option<ManagementKey>,
     pub(crate) http: reqwest::Client,
+    pub(crate) validator: crate::session::Validator,
 }
 
 /// The generated client's inner value: what the hooks need for one call.

@@ -2,13 +2,12 @@
 
 use std::time::Duration;
 
-use descope::{Client, RetryPolicy};
+use descope::{Client, RetryPolicy, SessionConfig};
 use serde_json::Value;
 use wiremock::MockServer;
 
 pub const PROJECT_ID: &str = "P2testproject";
-pub const SESSION_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.session-fixture-secret.sig";
-pub const REFRESH_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.refresh-fixture-secret.sig";
+pub use crate::tokens::{refresh_jwt, session_jwt};
 pub const PASSWORD: &str = "Fixture-Passw0rd!secret";
 pub const NEW_PASSWORD: &str = "Fixture-NewPassw0rd!secret";
 pub const MANAGEMENT_KEY: &str = "K2-management-fixture-secret";
@@ -26,8 +25,8 @@ pub fn fixture(name: &str) -> Value {
 /// A JWT response with the fixture tokens.
 pub fn jwt_response() -> Value {
     serde_json::json!({
-        "sessionJwt": SESSION_JWT,
-        "refreshJwt": REFRESH_JWT,
+        "sessionJwt": session_jwt(),
+        "refreshJwt": refresh_jwt(),
         "cookieDomain": "example.com",
         "cookiePath": "/",
         "cookieMaxAge": 2592000,
@@ -38,12 +37,14 @@ pub fn jwt_response() -> Value {
     })
 }
 
-/// A mock server on 127.0.0.1 and a client pointed at it, retries off and a short timeout.
+/// A mock server on 127.0.0.1 and a client pointed at it, retries off and a short timeout; the
+/// client trusts the test key.
 pub async fn mock() -> (MockServer, Client) {
     let server = MockServer::start().await;
     let client = Client::builder()
         .project_id(PROJECT_ID)
         .base_url(server.uri())
+        .session_config(SessionConfig::default().public_keys(crate::tokens::jwks()))
         .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_secs(10))
         .build()

@@ -136,7 +136,7 @@ async fn bad_input_is_refused_before_any_request() {
         .unwrap();
     let password = client.password();
     let sessions = client.sessions();
-    let refresh = RefreshJwt::from(REFRESH_JWT);
+    let refresh = RefreshJwt::from(refresh_jwt());
     let cases: Vec<(&str, Error)> = vec![
         (
             "login ID is empty",

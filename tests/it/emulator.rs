@@ -802,3 +802,173 @@ async fn key_rotation_is_published() {
         1
     );
 }
+
+#[tokio::test]
+async fn sessions_validate_refresh_and_logout_against_the_emulator() {
+    for rotation in [false, true] {
+        let emulator = Emulator::builder()
+            .hash_cost(HashCost::Fast)
+            .rotate_refresh_tokens(rotation)
+            .user(SeedUser::new("admin@example.com", PASSWORD).roles(["admin"]))
+            .start()
+            .await
+            .unwrap();
+        let client = emulator.client().unwrap();
+        let sessions = client.sessions();
+        let auth = client
+            .password()
+            .sign_in("admin@example.com", PASSWORD)
+            .await
+            .unwrap();
+        let session = sessions.validate(auth.session_jwt.secret()).await.unwrap();
+        assert!(session.has_role("admin"));
+        assert_eq!(session.project_id(), emulator.project_id());
+        assert_eq!(
+            Some(session.user_id()),
+            auth.user.as_ref().unwrap().user_id.as_deref()
+        );
+        let refresh = auth.refresh_jwt.unwrap();
+        let refreshed = sessions.refresh(&refresh).await.unwrap();
+        sessions
+            .validate(refreshed.session_jwt.secret())
+            .await
+            .unwrap();
+        let current = match (rotation, refreshed.refresh_jwt) {
+            (true, Some(rotated)) => rotated,
+            (false, None) => refresh.clone(),
+            (rotation, other) => panic!("rotation {rotation}: {other:?}"),
+        };
+        sessions.logout(&current).await.unwrap();
+        let refused = sessions.refresh(&current).await.unwrap_err();
+        assert_eq!(api(&refused).1, "E064001");
+        // A session JWT is refused where a refresh JWT is expected, before any request.
+        let wrong_kind = sessions
+            .me(&RefreshJwt::from(auth.session_jwt.secret()))
+            .await
+            .unwrap_err();
+        assert!(wrong_kind.session().is_some(), "{wrong_kind:?}");
+        assert_eq!(
+            sessions.key_fetch_count(),
+            1,
+            "keys fetched once per client"
+        );
+    }
+}
+
+#[tokio::test]
+async fn validate_and_refresh_refreshes_an_expired_session() {
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .session_ttl(Duration::from_secs(1))
+        .rotate_refresh_tokens(true)
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .project_id(emulator.project_id())
+        .base_url(emulator.base_url())
+        .session_config(descope::SessionConfig::default().leeway(Duration::ZERO))
+        .build()
+        .unwrap();
+    let auth = client
+        .password()
+        .sign_up("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let refresh = auth.refresh_jwt.unwrap();
+    let fresh = client
+        .sessions()
+        .validate_and_refresh(auth.session_jwt.secret(), &refresh)
+        .await
+        .unwrap();
+    assert!(
+        fresh.refreshed.is_none(),
+        "a valid session needs no refresh"
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let expired = client
+        .sessions()
+        .validate(auth.session_jwt.secret())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        expired.session(),
+        Some(descope::SessionError::Expired)
+    ));
+    let renewed = client
+        .sessions()
+        .validate_and_refresh(auth.session_jwt.secret(), &refresh)
+        .await
+        .unwrap();
+    let refreshed = renewed.refreshed.expect("refreshed");
+    assert_ne!(
+        refreshed.refresh_jwt.as_ref(),
+        Some(&refresh),
+        "the rotated refresh JWT comes back"
+    );
+    assert_eq!(renewed.session_jwt, refreshed.session_jwt);
+    assert_eq!(renewed.session.user_id(), fresh.session.user_id());
+}
+
+#[tokio::test]
+async fn key_rotation_at_the_emulator_is_picked_up_by_validation() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = Client::builder()
+        .project_id(emulator.project_id())
+        .base_url(emulator.base_url())
+        .session_config(descope::SessionConfig::default().key_refetch_interval(Duration::ZERO))
+        .build()
+        .unwrap();
+    let before = client
+        .password()
+        .sign_up("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    client
+        .sessions()
+        .validate(before.session_jwt.secret())
+        .await
+        .unwrap();
+    emulator.rotate_signing_key(false).await.unwrap();
+    let after = client
+        .password()
+        .sign_in("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    client
+        .sessions()
+        .validate(after.session_jwt.secret())
+        .await
+        .unwrap();
+    assert_eq!(client.sessions().key_fetch_count(), 2);
+}
+
+#[tokio::test]
+async fn cookie_mode_sessions_validate() {
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .tokens_in_cookies(true)
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    let auth = client
+        .password()
+        .sign_up("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    client
+        .sessions()
+        .validate(auth.session_jwt.secret())
+        .await
+        .unwrap();
+    let cookies = descope::session::cookies::set_cookies(&auth, 0);
+    assert!(cookies[0].starts_with("DS=ey") && cookies[1].starts_with("DSR=ey"));
+    let out = client
+        .sessions()
+        .logout(auth.refresh_jwt.as_ref().unwrap())
+        .await
+        .unwrap();
+    let cleared = descope::session::cookies::clear_cookies(&out.cookies);
+    assert!(cleared[0].starts_with("DS=;") && cleared[0].contains("Max-Age=0"));
+}

@@ -182,7 +182,7 @@ async fn a_503_is_retried_then_succeeds() {
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    assert_eq!(auth.session_jwt.secret(), SESSION_JWT);
+    assert_eq!(auth.session_jwt.secret(), session_jwt());
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3);
     assert!(

@@ -4,6 +4,7 @@
 mod codegen;
 mod common;
 mod config;
+mod cookies;
 #[cfg(feature = "emulator")]
 mod emulator;
 #[cfg(feature = "emulator")]
@@ -11,4 +12,6 @@ mod emulator_binary;
 mod errors;
 mod secrets;
 mod seeds;
+mod sessions;
+mod tokens;
 mod wire;

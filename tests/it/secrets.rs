@@ -10,17 +10,18 @@ use wiremock::{Mock, ResponseTemplate};
 
 use crate::common::*;
 
-const SECRETS: &[&str] = &[
-    SESSION_JWT,
-    REFRESH_JWT,
-    PASSWORD,
-    NEW_PASSWORD,
-    MANAGEMENT_KEY,
-    "fixture-secret",
-];
+/// Every secret of the fixtures, and each part of the JWTs on its own.
+fn secrets() -> Vec<&'static str> {
+    let mut secrets = vec![PASSWORD, NEW_PASSWORD, MANAGEMENT_KEY, "fixture-secret"];
+    for token in [session_jwt(), refresh_jwt()] {
+        secrets.push(token);
+        secrets.extend(token.split('.').skip(1));
+    }
+    secrets
+}
 
 fn assert_clean(what: &str, text: &str) {
-    for secret in SECRETS {
+    for secret in secrets() {
         assert!(!text.contains(secret), "{what} shows a secret: {text}");
     }
 }
@@ -32,11 +33,11 @@ fn secret_types_redact() {
         "Password([redacted])"
     );
     assert_eq!(
-        format!("{:?}", SessionJwt::from(SESSION_JWT)),
+        format!("{:?}", SessionJwt::from(session_jwt())),
         "SessionJwt([redacted])"
     );
     assert_eq!(
-        format!("{:?}", RefreshJwt::from(REFRESH_JWT)),
+        format!("{:?}", RefreshJwt::from(refresh_jwt())),
         "RefreshJwt([redacted])"
     );
     assert_eq!(
@@ -87,7 +88,7 @@ async fn builders_clients_results_and_errors_are_clean() {
         .project_id(PROJECT_ID)
         .management_key(MANAGEMENT_KEY);
     assert_clean("ClientBuilder", &format!("{builder:?}"));
-    let refresh = RefreshJwt::from(REFRESH_JWT);
+    let refresh = RefreshJwt::from(refresh_jwt());
     let password = client.password();
     assert_clean(
         "SignUp",
@@ -121,7 +122,7 @@ async fn builders_clients_results_and_errors_are_clean() {
         .respond_with(
             ResponseTemplate::new(401)
                 .set_body_json(echo)
-                .append_header("x-echo", REFRESH_JWT),
+                .append_header("x-echo", refresh_jwt()),
         )
         .mount(&server)
         .await;
@@ -133,7 +134,7 @@ async fn builders_clients_results_and_errors_are_clean() {
             .unwrap_err(),
         client.sessions().refresh(&refresh).await.unwrap_err(),
         password
-            .update("ada", NEW_PASSWORD, &format!("{REFRESH_JWT}\n").into())
+            .update("ada", NEW_PASSWORD, &format!("{}\n", refresh_jwt()).into())
             .await
             .unwrap_err(),
     ];
@@ -145,7 +146,7 @@ async fn builders_clients_results_and_errors_are_clean() {
     Mock::given(any())
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_string(format!("{{\"sessionJwt\": 1, \"x\": \"{SESSION_JWT}\"")),
+                .set_body_string(format!("{{\"sessionJwt\": 1, \"x\": \"{}\"", session_jwt())),
         )
         .mount(&server)
         .await;

@@ -62,7 +62,7 @@ fn project_auth() -> String {
 }
 
 fn refresh_auth() -> String {
-    format!("Bearer {PROJECT_ID}:{REFRESH_JWT}")
+    format!("Bearer {PROJECT_ID}:{}", refresh_jwt())
 }
 
 #[tokio::test]
@@ -74,7 +74,7 @@ async fn sign_up_minimal_omits_absent_optionals() {
         .sign_up("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    assert_eq!(auth.session_jwt.secret(), SESSION_JWT);
+    assert_eq!(auth.session_jwt.secret(), session_jwt());
     let body = check_request(
         &only_request(&server).await,
         "POST",
@@ -143,7 +143,7 @@ async fn sign_in_minimal() {
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    assert_eq!(auth.refresh_jwt.unwrap().secret(), REFRESH_JWT);
+    assert_eq!(auth.refresh_jwt.unwrap().secret(), refresh_jwt());
     assert_eq!(auth.user.unwrap().user_id.as_deref(), Some("U2fixture"));
     assert_eq!(auth.cookies.domain.as_deref(), Some("example.com"));
     assert_eq!(auth.cookies.max_age, Some(2592000));
@@ -167,7 +167,7 @@ async fn sign_in_with_options_and_stepup_sends_the_refresh_jwt() {
     client
         .password()
         .sign_in("ada@example.com", PASSWORD)
-        .stepup(&RefreshJwt::from(REFRESH_JWT))
+        .stepup(&RefreshJwt::from(refresh_jwt()))
         .sso_app_id("app1")
         .custom_claim("k", 1)
         .template_option("a", "b")
@@ -204,7 +204,7 @@ async fn sign_in_mfa_sends_the_refresh_jwt() {
     client
         .password()
         .sign_in("ada@example.com", PASSWORD)
-        .mfa(&REFRESH_JWT.into())
+        .mfa(&refresh_jwt().into())
         .await
         .unwrap();
     let body = check_request(
@@ -269,7 +269,7 @@ async fn update_sends_project_and_refresh_jwt() {
         .update(
             "ada@example.com",
             NEW_PASSWORD,
-            &RefreshJwt::from(REFRESH_JWT),
+            &RefreshJwt::from(refresh_jwt()),
         )
         .await
         .unwrap();
@@ -363,7 +363,7 @@ async fn session_operations_send_the_refresh_jwt_and_an_empty_object() {
     respond(&server, "POST", "/v1/auth/try-refresh", jwt_response()).await;
     respond(&server, "POST", "/v1/auth/logout", empty.clone()).await;
     respond(&server, "POST", "/v1/auth/logoutall", empty).await;
-    let refresh = RefreshJwt::from(REFRESH_JWT);
+    let refresh = RefreshJwt::from(refresh_jwt());
     let sessions = client.sessions();
     assert_eq!(
         sessions
@@ -372,7 +372,7 @@ async fn session_operations_send_the_refresh_jwt_and_an_empty_object() {
             .unwrap()
             .session_jwt
             .secret(),
-        SESSION_JWT
+        session_jwt()
     );
     assert!(sessions.try_refresh(&refresh).await.unwrap().is_some());
     let out = sessions.logout(&refresh).await.unwrap();
@@ -409,7 +409,7 @@ async fn try_refresh_with_empty_fields_is_none() {
     .await;
     let got = client
         .sessions()
-        .try_refresh(&REFRESH_JWT.into())
+        .try_refresh(&refresh_jwt().into())
         .await
         .unwrap();
     assert!(got.is_none());
@@ -427,7 +427,7 @@ async fn me_and_keys_are_gets() {
     .await;
     let keys = json!({"keys": [{"alg": "RS256", "e": "AQAB", "kid": "K1", "kty": "RSA", "n": "xyz", "use": "sig"}]});
     respond(&server, "GET", &format!("/v2/keys/{PROJECT_ID}"), keys).await;
-    let me = client.sessions().me(&REFRESH_JWT.into()).await.unwrap();
+    let me = client.sessions().me(&refresh_jwt().into()).await.unwrap();
     assert_eq!(me.user_id.as_deref(), Some("U1"));
     assert_eq!(me.totp, Some(true));
     let keys = client.sessions().keys().await.unwrap();
@@ -462,12 +462,12 @@ async fn management_key_is_appended_to_authorization() {
     client.password().policy().await.unwrap();
     client
         .password()
-        .update("ada", NEW_PASSWORD, &REFRESH_JWT.into())
+        .update("ada", NEW_PASSWORD, &refresh_jwt().into())
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
     let p = format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}");
-    let prk = format!("Bearer {PROJECT_ID}:{REFRESH_JWT}:{MANAGEMENT_KEY}");
+    let prk = format!("Bearer {PROJECT_ID}:{}:{MANAGEMENT_KEY}", refresh_jwt());
     check_request(&requests[0], "GET", "/v1/auth/password/policy", &p);
     check_request(&requests[1], "POST", "/v1/auth/password/update", &prk);
 }
@@ -512,11 +512,11 @@ async fn tokens_in_cookies_mode() {
                 .set_body_json(body)
                 .append_header(
                     "set-cookie",
-                    format!("DS={SESSION_JWT}; Path=/; HttpOnly; Secure"),
+                    format!("DS={}; Path=/; HttpOnly; Secure", session_jwt()),
                 )
                 .append_header(
                     "set-cookie",
-                    format!("DSR={REFRESH_JWT}; Path=/; HttpOnly; Secure"),
+                    format!("DSR={}; Path=/; HttpOnly; Secure", refresh_jwt()),
                 ),
         )
         .mount(&server)
@@ -526,14 +526,14 @@ async fn tokens_in_cookies_mode() {
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    assert_eq!(auth.session_jwt.secret(), SESSION_JWT);
-    assert_eq!(auth.refresh_jwt.unwrap().secret(), REFRESH_JWT);
+    assert_eq!(auth.session_jwt.secret(), session_jwt());
+    assert_eq!(auth.refresh_jwt.unwrap().secret(), refresh_jwt());
 }
 
 #[tokio::test]
 async fn rotated_refresh_jwt_from_a_custom_cookie_name() {
     let (server, client) = mock().await;
-    let body = json!({"sessionJwt": SESSION_JWT, "cookieName": "MYDSR"});
+    let body = json!({"sessionJwt": session_jwt(), "cookieName": "MYDSR"});
     Mock::given(method("POST"))
         .and(path("/v1/auth/refresh"))
         .respond_with(
@@ -545,7 +545,7 @@ async fn rotated_refresh_jwt_from_a_custom_cookie_name() {
         .await;
     let auth = client
         .sessions()
-        .refresh(&REFRESH_JWT.into())
+        .refresh(&refresh_jwt().into())
         .await
         .unwrap();
     assert_eq!(auth.refresh_jwt.unwrap().secret(), "rotated-token");

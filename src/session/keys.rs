@@ -1,0 +1,243 @@
+//! The project's public keys: fetched from `/v2/keys/<projectId>` (or given), cached with a
+//! TTL, fetched once for concurrent misses, and refetched for an unknown `kid` at most once per
+//! interval, so forged `kid`s cannot turn into a flood of requests.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
+use jsonwebtoken::{Algorithm, DecodingKey};
+use serde_json::Value;
+
+use crate::error::{Error, SessionError};
+
+/// A public key and the one algorithm it verifies.
+pub(crate) struct VerifyKey {
+    pub(crate) key: DecodingKey,
+    pub(crate) algorithm: Algorithm,
+    /// The algorithm's name as in a JWT header (`RS256`).
+    pub(crate) algorithm_name: &'static str,
+}
+
+/// The algorithm a JWK is pinned to: its `alg` when it is an RSA or EC signature algorithm that
+/// fits the key, else RS256 for RSA keys and the curve's for EC keys. Never HMAC, never `none`.
+fn pinned_algorithm(jwk: &Jwk) -> Option<(Algorithm, &'static str)> {
+    use jsonwebtoken::jwk::KeyAlgorithm as K;
+    match &jwk.algorithm {
+        AlgorithmParameters::RSA(_) => match jwk.common.key_algorithm {
+            None | Some(K::RS256) => Some((Algorithm::RS256, "RS256")),
+            Some(K::RS384) => Some((Algorithm::RS384, "RS384")),
+            Some(K::RS512) => Some((Algorithm::RS512, "RS512")),
+            Some(K::PS256) => Some((Algorithm::PS256, "PS256")),
+            Some(K::PS384) => Some((Algorithm::PS384, "PS384")),
+            Some(K::PS512) => Some((Algorithm::PS512, "PS512")),
+            Some(_) => None,
+        },
+        AlgorithmParameters::EllipticCurve(ec) => match (&ec.curve, jwk.common.key_algorithm) {
+            (EllipticCurve::P256, None | Some(K::ES256)) => Some((Algorithm::ES256, "ES256")),
+            (EllipticCurve::P384, None | Some(K::ES384)) => Some((Algorithm::ES384, "ES384")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The usable keys among JSON JWKs, by `kid` (`""` for a key without one). Keys that do not
+/// parse, or are not RSA or EC signature keys, are skipped.
+pub(crate) fn parse_keys(keys: impl IntoIterator<Item = Value>) -> HashMap<String, Arc<VerifyKey>> {
+    keys.into_iter()
+        .filter_map(|value| {
+            let jwk: Jwk = serde_json::from_value(value).ok()?;
+            let (algorithm, algorithm_name) = pinned_algorithm(&jwk)?;
+            let key = DecodingKey::from_jwk(&jwk).ok()?;
+            let kid = jwk.common.key_id.clone().unwrap_or_default();
+            Some((
+                kid,
+                Arc::new(VerifyKey {
+                    key,
+                    algorithm,
+                    algorithm_name,
+                }),
+            ))
+        })
+        .collect()
+}
+
+/// Parses one JWK or a key set (`{"keys": [...]}`), as in `DESCOPE_PUBLIC_KEY`.
+pub(crate) fn parse_public_keys(json: &str) -> Result<HashMap<String, Arc<VerifyKey>>, Error> {
+    let value: Value = serde_json::from_str(json)
+        .map_err(|_| Error::Config("the public key is not JSON (a JWK or a JWK set)".into()))?;
+    let list = match value {
+        Value::Object(mut object) if object.contains_key("keys") => match object.remove("keys") {
+            Some(Value::Array(keys)) => keys,
+            _ => {
+                return Err(Error::Config(
+                    "the public key set's `keys` is not a list".into(),
+                ))
+            }
+        },
+        other => vec![other],
+    };
+    let keys = parse_keys(list);
+    if keys.is_empty() {
+        return Err(Error::Config(
+            "the public key set has no usable RSA or EC signature key".into(),
+        ));
+    }
+    Ok(keys)
+}
+
+/// Where keys come from.
+pub(crate) enum KeySource {
+    /// Fetched from the service.
+    Remote,
+    /// Given by the user: never fetched.
+    Static,
+}
+
+#[derive(Default)]
+struct Cached {
+    keys: HashMap<String, Arc<VerifyKey>>,
+    fetched_at: Option<Instant>,
+    last_attempt: Option<Instant>,
+    last_failed: bool,
+}
+
+/// The key cache.
+pub(crate) struct KeyStore {
+    source: KeySource,
+    ttl: Duration,
+    min_refetch_interval: Duration,
+    cached: RwLock<Cached>,
+    /// Held while fetching: concurrent misses wait for one fetch instead of each sending one.
+    fetching: tokio::sync::Mutex<()>,
+    fetches: AtomicU64,
+}
+
+/// What a lookup found.
+enum Lookup {
+    Found(Arc<VerifyKey>),
+    /// Known keys are fresh, and a refetch for an unknown `kid` happened too recently.
+    Unknown,
+    /// No key, and the last fetch failed too recently to try again.
+    Failing,
+    /// Nothing usable: fetch.
+    Fetch,
+}
+
+impl KeyStore {
+    pub(crate) fn remote(ttl: Duration, min_refetch_interval: Duration) -> Self {
+        Self {
+            source: KeySource::Remote,
+            ttl,
+            min_refetch_interval,
+            cached: RwLock::new(Cached::default()),
+            fetching: tokio::sync::Mutex::new(()),
+            fetches: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn fixed(keys: HashMap<String, Arc<VerifyKey>>) -> Self {
+        Self {
+            source: KeySource::Static,
+            ttl: Duration::MAX,
+            min_refetch_interval: Duration::MAX,
+            cached: RwLock::new(Cached {
+                keys,
+                fetched_at: Some(Instant::now()),
+                last_attempt: None,
+                last_failed: false,
+            }),
+            fetching: tokio::sync::Mutex::new(()),
+            fetches: AtomicU64::new(0),
+        }
+    }
+
+    /// How many fetches were sent.
+    pub(crate) fn fetch_count(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    fn lookup(&self, kid: &str) -> Lookup {
+        let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
+        let found = cached
+            .keys
+            .get(kid)
+            .or_else(|| cached.keys.get(""))
+            .cloned();
+        if let KeySource::Static = self.source {
+            return found.map_or(Lookup::Unknown, Lookup::Found);
+        }
+        let fresh = cached.fetched_at.is_some_and(|at| at.elapsed() < self.ttl);
+        let recently_tried = cached
+            .last_attempt
+            .is_some_and(|at| at.elapsed() < self.min_refetch_interval);
+        match found {
+            Some(key) if fresh => Lookup::Found(key),
+            // Stale, but the service failed a moment ago: keep using what we have.
+            Some(key) if recently_tried && cached.last_failed => Lookup::Found(key),
+            Some(_) => Lookup::Fetch,
+            None if recently_tried && cached.last_failed => Lookup::Failing,
+            None if recently_tried => Lookup::Unknown,
+            None => Lookup::Fetch,
+        }
+    }
+
+    /// The key for `kid`, fetching the key set when needed (and allowed).
+    pub(crate) async fn get<F, Fut>(
+        &self,
+        kid: &str,
+        fetch: F,
+    ) -> Result<Arc<VerifyKey>, SessionError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<Value>, Error>>,
+    {
+        let failing = || {
+            SessionError::KeyFetch(Box::new(Error::Config(
+                "the last key fetch failed; the next try waits for the refetch interval".into(),
+            )))
+        };
+        match self.lookup(kid) {
+            Lookup::Found(key) => return Ok(key),
+            Lookup::Unknown => return Err(SessionError::UnknownKey),
+            Lookup::Failing => return Err(failing()),
+            Lookup::Fetch => {}
+        }
+        let _single_flight = self.fetching.lock().await;
+        // Someone else may have fetched while this task waited.
+        match self.lookup(kid) {
+            Lookup::Found(key) => return Ok(key),
+            Lookup::Unknown => return Err(SessionError::UnknownKey),
+            Lookup::Failing => return Err(failing()),
+            Lookup::Fetch => {}
+        }
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let result = fetch().await;
+        let mut cached = self.cached.write().unwrap_or_else(|p| p.into_inner());
+        cached.last_attempt = Some(Instant::now());
+        cached.last_failed = result.is_err();
+        match result {
+            Ok(set) => {
+                cached.keys = parse_keys(set);
+                cached.fetched_at = Some(Instant::now());
+            }
+            Err(error) => {
+                // Keep serving the keys we had: a failed refresh of a known key is not fatal.
+                if let Some(key) = cached.keys.get(kid).or_else(|| cached.keys.get("")) {
+                    tracing::warn!("descope: key refresh failed, using cached keys");
+                    return Ok(key.clone());
+                }
+                return Err(SessionError::KeyFetch(Box::new(error)));
+            }
+        }
+        cached
+            .keys
+            .get(kid)
+            .or_else(|| cached.keys.get(""))
+            .cloned()
+            .ok_or(SessionError::UnknownKey)
+    }
+}

@@ -1,0 +1,384 @@
+//! Local validation of session and refresh JWTs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::Deserialize;
+
+use super::claims::{RawClaims, Session, SessionData, TokenKind};
+use super::keys::{parse_public_keys, KeyStore};
+use crate::error::{Error, SessionError};
+
+/// The default leeway on `exp` and `nbf`: 5 seconds.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(5);
+/// The default longest token accepted: 16 KiB.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 16 * 1024;
+/// The default time fetched keys are trusted before a refetch: 10 minutes.
+pub const DEFAULT_KEY_CACHE_TTL: Duration = Duration::from_secs(600);
+/// The default shortest time between two fetches for an unknown `kid`: 30 seconds.
+pub const DEFAULT_KEY_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// The default number of verified tokens remembered: 10,000.
+pub const DEFAULT_VERIFIED_CACHE_CAPACITY: usize = 10_000;
+
+/// Where "now" comes from, for `exp` and `nbf`. Replace it in tests.
+pub trait Clock: Send + Sync + 'static {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system clock. The default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// How session and refresh JWTs are validated. Every setting has a documented default.
+#[derive(Clone)]
+pub struct SessionConfig {
+    pub(crate) leeway: Duration,
+    pub(crate) audience: Option<String>,
+    pub(crate) max_token_len: usize,
+    pub(crate) key_cache_ttl: Duration,
+    pub(crate) key_refetch_interval: Duration,
+    pub(crate) verified_cache_capacity: usize,
+    pub(crate) public_keys: Option<String>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            leeway: DEFAULT_LEEWAY,
+            audience: None,
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+            key_cache_ttl: DEFAULT_KEY_CACHE_TTL,
+            key_refetch_interval: DEFAULT_KEY_REFETCH_INTERVAL,
+            verified_cache_capacity: DEFAULT_VERIFIED_CACHE_CAPACITY,
+            public_keys: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl std::fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionConfig")
+            .field("leeway", &self.leeway)
+            .field("audience", &self.audience)
+            .field("max_token_len", &self.max_token_len)
+            .field("key_cache_ttl", &self.key_cache_ttl)
+            .field("key_refetch_interval", &self.key_refetch_interval)
+            .field("verified_cache_capacity", &self.verified_cache_capacity)
+            .field("public_keys", &self.public_keys.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionConfig {
+    /// Tolerance on `exp` and `nbf`. Defaults to [`DEFAULT_LEEWAY`] (5 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Require this audience in `aud`. Defaults to none (`aud` is not checked).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// Refuse tokens longer than this, before any parsing. Defaults to
+    /// [`DEFAULT_MAX_TOKEN_LEN`] (16 KiB).
+    pub fn max_token_len(mut self, bytes: usize) -> Self {
+        self.max_token_len = bytes;
+        self
+    }
+
+    /// How long fetched keys are used before they are fetched again. Defaults to
+    /// [`DEFAULT_KEY_CACHE_TTL`] (10 minutes).
+    pub fn key_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.key_cache_ttl = ttl;
+        self
+    }
+
+    /// The shortest time between two key fetches caused by unknown `kid`s. Defaults to
+    /// [`DEFAULT_KEY_REFETCH_INTERVAL`] (30 s).
+    pub fn key_refetch_interval(mut self, interval: Duration) -> Self {
+        self.key_refetch_interval = interval;
+        self
+    }
+
+    /// How many verified tokens to remember (until they expire), so validating the same token
+    /// again skips the signature check; 0 disables. Defaults to
+    /// [`DEFAULT_VERIFIED_CACHE_CAPACITY`] (10,000).
+    pub fn verified_cache_capacity(mut self, capacity: usize) -> Self {
+        self.verified_cache_capacity = capacity;
+        self
+    }
+
+    /// Use these public keys (one JWK or a JWK set, as JSON) instead of fetching them. Defaults
+    /// to fetching from `/v2/keys/<projectId>`; `DESCOPE_PUBLIC_KEY` sets it from the environment.
+    pub fn public_keys(mut self, json: impl Into<String>) -> Self {
+        self.public_keys = Some(json.into());
+        self
+    }
+
+    /// The clock for `exp` and `nbf`. Defaults to [`SystemClock`].
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+}
+
+/// Tokens already fully verified, by SHA-256 of the whole token (signature included), so a
+/// token is only ever accepted from here if exactly it was verified before.
+struct VerifiedCache {
+    capacity: usize,
+    entries: RwLock<HashMap<[u8; 32], Session>>,
+}
+
+fn digest(token: &str) -> [u8; 32] {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
+impl VerifiedCache {
+    fn get(&self, key: &[u8; 32]) -> Option<Session> {
+        if self.capacity == 0 {
+            return None;
+        }
+        self.entries
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    fn insert(&self, key: [u8; 32], session: Session, now: i64) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= self.capacity {
+            entries.retain(|_, s| s.inner.expires_at > now);
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        entries.insert(key, session);
+    }
+}
+
+/// The JOSE header fields that matter.
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+    #[serde(default)]
+    kid: Option<String>,
+}
+
+/// Validates JWTs for one project.
+pub(crate) struct Validator {
+    config: SessionConfig,
+    pub(crate) keys: KeyStore,
+    cache: VerifiedCache,
+}
+
+fn seconds(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+/// Whether `iss` names `project_id`: the ID itself, or a URL whose last path segment is it.
+pub(crate) fn issuer_matches(iss: &str, project_id: &str) -> bool {
+    if iss == project_id {
+        return true;
+    }
+    let is_url = iss.starts_with("https://") || iss.starts_with("http://");
+    is_url && iss.trim_end_matches('/').rsplit('/').next() == Some(project_id)
+}
+
+impl Validator {
+    pub(crate) fn new(config: SessionConfig) -> Result<Self, Error> {
+        // One crypto stack: aws-lc-rs, as rustls. Ignored when a provider is already installed.
+        let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
+            &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER,
+        );
+        let keys = match &config.public_keys {
+            Some(json) => KeyStore::fixed(parse_public_keys(json)?),
+            None => KeyStore::remote(config.key_cache_ttl, config.key_refetch_interval),
+        };
+        let cache = VerifiedCache {
+            capacity: config.verified_cache_capacity,
+            entries: RwLock::new(HashMap::new()),
+        };
+        Ok(Self {
+            config,
+            keys,
+            cache,
+        })
+    }
+
+    fn now(&self) -> i64 {
+        seconds(self.config.clock.now())
+    }
+
+    fn leeway(&self) -> i64 {
+        i64::try_from(self.config.leeway.as_secs()).unwrap_or(i64::MAX)
+    }
+
+    /// Validates `token` as a `kind` token of `project_id`; `fetch` gets the key set when needed.
+    pub(crate) async fn validate<F, Fut>(
+        &self,
+        token: &str,
+        kind: TokenKind,
+        project_id: &str,
+        fetch: F,
+    ) -> Result<Session, SessionError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<serde_json::Value>, Error>>,
+    {
+        if token.len() > self.config.max_token_len {
+            return Err(SessionError::TooLarge {
+                limit: self.config.max_token_len,
+            });
+        }
+        let key = digest(token);
+        if let Some(session) = self.cache.get(&key) {
+            self.check_cached(&session, kind)?;
+            return Ok(session);
+        }
+        let mut parts = token.split('.');
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(SessionError::Malformed("not three dot-separated parts"));
+        };
+        let header: Header = URL_SAFE_NO_PAD
+            .decode(header)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(SessionError::Malformed("the header is not base64url JSON"))?;
+        // Never `none`, never HMAC: refused before any key lookup or fetch.
+        if header.alg.eq_ignore_ascii_case("none") || header.alg.starts_with("HS") {
+            return Err(SessionError::DisallowedAlgorithm);
+        }
+        let verify_key = self
+            .keys
+            .get(header.kid.as_deref().unwrap_or_default(), fetch)
+            .await?;
+        // The key decides the algorithm; the token's header must agree with it.
+        if header.alg != verify_key.algorithm_name {
+            return Err(SessionError::DisallowedAlgorithm);
+        }
+        let signed = &token[..token.len() - signature.len() - 1];
+        match jsonwebtoken::crypto::verify(
+            signature,
+            signed.as_bytes(),
+            &verify_key.key,
+            verify_key.algorithm,
+        ) {
+            Ok(true) => {}
+            Ok(false) => return Err(SessionError::BadSignature),
+            Err(_) => return Err(SessionError::BadSignature),
+        }
+        let claims: RawClaims = URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(SessionError::Malformed(
+                "the payload is not base64url JSON claims",
+            ))?;
+        let session = self.check_claims(claims, kind, project_id)?;
+        self.cache.insert(key, session.clone(), self.now());
+        Ok(session)
+    }
+
+    fn check_cached(&self, session: &Session, kind: TokenKind) -> Result<(), SessionError> {
+        if session.inner.kind != kind {
+            return Err(SessionError::WrongTokenKind {
+                expected: kind.name(),
+                found: session.inner.kind.name(),
+            });
+        }
+        if self.now() > session.inner.expires_at.saturating_add(self.leeway()) {
+            return Err(SessionError::Expired);
+        }
+        Ok(())
+    }
+
+    fn check_claims(
+        &self,
+        claims: RawClaims,
+        kind: TokenKind,
+        project_id: &str,
+    ) -> Result<Session, SessionError> {
+        let found = match claims.drn.as_deref() {
+            Some("DSR") => TokenKind::Refresh,
+            Some("DS") | None => TokenKind::Session,
+            Some(_) => return Err(SessionError::Malformed("unknown token kind (drn)")),
+        };
+        if found != kind {
+            return Err(SessionError::WrongTokenKind {
+                expected: kind.name(),
+                found: found.name(),
+            });
+        }
+        let iss = claims.iss.ok_or(SessionError::Malformed("no iss claim"))?;
+        if !issuer_matches(&iss, project_id) {
+            return Err(SessionError::WrongIssuer);
+        }
+        let now = self.now();
+        let leeway = self.leeway();
+        let exp = claims.exp.ok_or(SessionError::Malformed("no exp claim"))?;
+        if now > exp.saturating_add(leeway) {
+            return Err(SessionError::Expired);
+        }
+        if let Some(nbf) = claims.nbf {
+            if now.saturating_add(leeway) < nbf {
+                return Err(SessionError::NotYetValid);
+            }
+        }
+        if let Some(audience) = &self.config.audience {
+            if !claims
+                .aud
+                .as_ref()
+                .is_some_and(|aud| aud.contains(audience))
+            {
+                return Err(SessionError::WrongAudience);
+            }
+        }
+        let user_id = claims
+            .dsub
+            .filter(|s| !s.is_empty())
+            .or(claims.sub.filter(|s| !s.is_empty()))
+            .ok_or(SessionError::Malformed("no sub claim"))?;
+        Ok(Session {
+            inner: Arc::new(SessionData {
+                kind: found,
+                user_id,
+                project_id: project_id.to_owned(),
+                expires_at: exp,
+                issued_at: claims.iat,
+                amr: claims.amr,
+                current_tenant: claims.dct,
+                tenants: claims.tenants,
+                roles: claims.roles,
+                permissions: claims.permissions,
+                custom: claims.custom,
+            }),
+        })
+    }
+}

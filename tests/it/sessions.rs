@@ -1,0 +1,712 @@
+//! Local validation: the adversarial corpus, claims, the key cache and the verified cache.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use aws_lc_rs::hmac;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use descope::session::{Clock, TokenKind};
+use descope::{Client, Error, RetryPolicy, SessionConfig, SessionError};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::PROJECT_ID;
+use crate::tokens::{claims, jwks, key, now, EcKey, RsaKey};
+
+fn b64(bytes: impl AsRef<[u8]>) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A clock at the real time plus an adjustable offset.
+#[derive(Clone, Default)]
+struct ShiftedClock(Arc<AtomicI64>);
+
+impl ShiftedClock {
+    fn shift(&self, seconds: i64) {
+        self.0.store(seconds, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> SystemTime {
+        let offset = self.0.load(Ordering::SeqCst);
+        let now = SystemTime::now();
+        if offset >= 0 {
+            now + Duration::from_secs(offset as u64)
+        } else {
+            now - Duration::from_secs(offset.unsigned_abs())
+        }
+    }
+}
+
+fn client_with(config: SessionConfig) -> Client {
+    // Keys are given: nothing is ever fetched (the base URL is never reached).
+    Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url("http://127.0.0.1:9")
+        .session_config(config.public_keys(jwks()))
+        .build()
+        .unwrap()
+}
+
+async fn validate(client: &Client, token: &str) -> Result<descope::Session, SessionError> {
+    match client.sessions().validate(token).await {
+        Ok(session) => Ok(session),
+        Err(Error::Session(e)) => Err(e),
+        Err(other) => panic!("not a session error: {other:?}"),
+    }
+}
+
+fn with(mut claims: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        if v.is_null() {
+            claims.as_object_mut().unwrap().remove(k);
+        } else {
+            claims[k] = v.clone();
+        }
+    }
+    claims
+}
+
+/// One case of the corpus: its name, the token, and whether an error is the expected one.
+type Case = (&'static str, String, fn(&SessionError) -> bool);
+
+/// The corpus of hostile and broken tokens.
+fn corpus() -> Vec<Case> {
+
+    let key = key();
+    let good = key.sign(&claims("DS"));
+    let parts: Vec<&str> = good.split('.').collect();
+    let now = now();
+    let hs256 = |secret: &[u8]| {
+        let header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid});
+        let message = format!(
+            "{}.{}",
+            b64(header.to_string()),
+            b64(claims("DS").to_string())
+        );
+        let tag = hmac::sign(
+            &hmac::Key::new(hmac::HMAC_SHA256, secret),
+            message.as_bytes(),
+        );
+        format!("{message}.{}", b64(tag.as_ref()))
+    };
+    let mut tampered_payload = claims("DS");
+    tampered_payload["sub"] = json!("U2attacker");
+    let other_key = RsaKey::generate("test-key-1"); // same kid, other key
+    vec![
+        (
+            "alg none",
+            format!(
+                "{}.{}.",
+                b64(json!({"alg": "none", "kid": key.kid}).to_string()),
+                parts[1]
+            ),
+            |e| matches!(e, SessionError::DisallowedAlgorithm),
+        ),
+        (
+            "alg None, signature kept",
+            format!(
+                "{}.{}.{}",
+                b64(json!({"alg": "None", "kid": key.kid}).to_string()),
+                parts[1],
+                parts[2]
+            ),
+            |e| matches!(e, SessionError::DisallowedAlgorithm),
+        ),
+        (
+            "HS256 with the public key DER",
+            hs256(&key.public_der()),
+            |e| matches!(e, SessionError::DisallowedAlgorithm),
+        ),
+        (
+            "HS256 with the JWK text",
+            hs256(key.jwk().to_string().as_bytes()),
+            |e| matches!(e, SessionError::DisallowedAlgorithm),
+        ),
+        (
+            "RS384 header on an RS256 key",
+            key.sign_raw(&json!({"alg": "RS384", "kid": key.kid}), &claims("DS")),
+            |e| matches!(e, SessionError::DisallowedAlgorithm),
+        ),
+        (
+            "PS256 header on an RS256 key",
+            key.sign_raw(&json!({"alg": "PS256", "kid": key.kid}), &claims("DS")),
+            |e| matches!(e, SessionError::DisallowedAlgorithm),
+        ),
+        (
+            "unknown kid",
+            key.sign_raw(&json!({"alg": "RS256", "kid": "nope"}), &claims("DS")),
+            |e| matches!(e, SessionError::UnknownKey),
+        ),
+        (
+            "signed by another key with the same kid",
+            other_key.sign(&claims("DS")),
+            |e| matches!(e, SessionError::BadSignature),
+        ),
+        (
+            "expired beyond leeway",
+            key.sign(&with(claims("DS"), json!({"exp": now - 6}))),
+            |e| matches!(e, SessionError::Expired),
+        ),
+        (
+            "nbf in the future",
+            key.sign(&with(claims("DS"), json!({"nbf": now + 60}))),
+            |e| matches!(e, SessionError::NotYetValid),
+        ),
+        (
+            "wrong iss",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": "https://evil.example.com/issuer"}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "other project",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": "https://api.descope.com/P2otherproject"}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "project ID as a prefix",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": format!("{PROJECT_ID}x")}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "not a URL ending in the project",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": format!("evil/{PROJECT_ID}")}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "no iss",
+            key.sign(&with(claims("DS"), json!({"iss": null}))),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        (
+            "no exp",
+            key.sign(&with(claims("DS"), json!({"exp": null}))),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        (
+            "no sub",
+            key.sign(&with(claims("DS"), json!({"sub": null}))),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        ("refresh token as session", key.sign(&claims("DSR")), |e| {
+            matches!(
+                e,
+                SessionError::WrongTokenKind {
+                    expected: "session",
+                    found: "refresh"
+                }
+            )
+        }),
+        (
+            "tampered payload",
+            format!(
+                "{}.{}.{}",
+                parts[0],
+                b64(tampered_payload.to_string()),
+                parts[2]
+            ),
+            |e| matches!(e, SessionError::BadSignature),
+        ),
+        (
+            "tampered signature",
+            format!(
+                "{}.{}.{}A",
+                parts[0],
+                parts[1],
+                &parts[2][..parts[2].len() - 1]
+            ),
+            |e| matches!(e, SessionError::BadSignature),
+        ),
+        (
+            "truncated signature",
+            good[..good.len() - 20].to_owned(),
+            |e| matches!(e, SessionError::BadSignature),
+        ),
+        ("two parts", format!("{}.{}", parts[0], parts[1]), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+        ("four parts", format!("{good}.x"), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+        ("not base64", "!!!.@@@.###".to_owned(), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+        (
+            "header not JSON",
+            format!("{}.{}.{}", b64("not json"), parts[1], parts[2]),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        (
+            "payload not JSON",
+            key.sign_raw(
+                &json!({"alg": "RS256", "kid": key.kid}),
+                &json!("just a string"),
+            ),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        ("empty", String::new(), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+        (
+            "oversized",
+            format!("{}.{}.{}", parts[0], "A".repeat(20_000), parts[2]),
+            |e| matches!(e, SessionError::TooLarge { .. }),
+        ),
+        ("non-ASCII", "é.é.é".to_owned(), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+    ]
+}
+
+#[tokio::test]
+async fn adversarial_corpus_is_rejected_with_the_right_error() {
+    let client = client_with(SessionConfig::default());
+    assert!(
+        validate(&client, &key().sign(&claims("DS"))).await.is_ok(),
+        "the genuine token passes"
+    );
+    for (name, token, expected) in corpus() {
+        let error = validate(&client, &token).await.expect_err(name);
+        assert!(expected(&error), "{name}: got {error:?}");
+        // Twice: a refused token is never cached as good.
+        let again = validate(&client, &token).await.expect_err(name);
+        assert!(expected(&again), "{name} (again): got {again:?}");
+        let shown = format!("{error} {error:?}");
+        for part in token.split('.').filter(|p| p.len() > 8) {
+            assert!(!shown.contains(part), "{name}: the error shows the token");
+        }
+    }
+}
+
+#[tokio::test]
+async fn leeway_and_the_injectable_clock() {
+    let clock = ShiftedClock::default();
+    let client = client_with(SessionConfig::default().clock(clock.clone()));
+    let now = now();
+    let just_expired = key().sign(&with(claims("DS"), json!({"exp": now - 3})));
+    validate(&client, &just_expired)
+        .await
+        .expect("within the 5 s leeway");
+    let nbf_soon = key().sign(&with(claims("DS"), json!({"nbf": now + 3})));
+    validate(&client, &nbf_soon)
+        .await
+        .expect("nbf within leeway");
+
+    let token = key().sign(&with(claims("DS"), json!({"exp": now + 100})));
+    validate(&client, &token).await.unwrap();
+    clock.shift(200);
+    assert!(
+        matches!(validate(&client, &token).await, Err(SessionError::Expired)),
+        "expired even when cached"
+    );
+    clock.shift(0);
+    validate(&client, &token).await.unwrap();
+
+    let strict = client_with(SessionConfig::default().leeway(Duration::ZERO));
+    assert!(matches!(
+        validate(&strict, &just_expired).await,
+        Err(SessionError::Expired)
+    ));
+}
+
+#[tokio::test]
+async fn audience_when_configured() {
+    let client = client_with(SessionConfig::default().audience("my-app"));
+    let none = key().sign(&claims("DS"));
+    assert!(matches!(
+        validate(&client, &none).await,
+        Err(SessionError::WrongAudience)
+    ));
+    let other = key().sign(&with(claims("DS"), json!({"aud": "other"})));
+    assert!(matches!(
+        validate(&client, &other).await,
+        Err(SessionError::WrongAudience)
+    ));
+    validate(
+        &client,
+        &key().sign(&with(claims("DS"), json!({"aud": "my-app"}))),
+    )
+    .await
+    .unwrap();
+    validate(
+        &client,
+        &key().sign(&with(claims("DS"), json!({"aud": ["x", "my-app"]}))),
+    )
+    .await
+    .unwrap();
+    // Without a configured audience, `aud` is not checked.
+    validate(&client_with(SessionConfig::default()), &other)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn claims_roles_permissions_and_tenants() {
+    let client = client_with(SessionConfig::default());
+    let token = key().sign(&with(
+        claims("DS"),
+        json!({
+            "dsub": "U2real", "amr": ["pwd", "otp"], "dct": "T1",
+            "roles": ["admin"], "permissions": ["read"],
+            "tenants": {"T1": {"roles": ["editor"], "permissions": ["write"]}, "T2": {"roles": null}},
+            "plan": "pro"
+        }),
+    ));
+    let session = validate(&client, &token).await.unwrap();
+    assert_eq!(session.kind(), TokenKind::Session);
+    assert_eq!(session.user_id(), "U2real", "dsub wins over sub");
+    assert_eq!(session.project_id(), PROJECT_ID);
+    assert!(session.is_mfa());
+    assert_eq!(session.current_tenant(), Some("T1"));
+    assert!(session.has_role("admin") && !session.has_role("editor"));
+    assert!(session.has_roles(&["admin"]) && !session.has_roles(&["admin", "x"]));
+    assert!(session.has_permission("read") && !session.has_permission("write"));
+    assert!(session.has_tenant_role("T1", "editor") && !session.has_tenant_role("T1", "admin"));
+    assert!(session.has_tenant_permission("T1", "write"));
+    assert!(session.is_in_tenant("T2") && !session.has_tenant_role("T2", "editor"));
+    assert!(!session.is_in_tenant("T3"));
+    assert_eq!(session.claim("plan"), Some(&json!("pro")));
+    assert_eq!(session.tenants().count(), 2);
+    let exp = claims("DS")["exp"].as_i64().unwrap();
+    assert!(
+        session
+            .expires_at()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .abs_diff(exp as u64)
+            <= 2
+    );
+
+    // dct without a tenants claim: top-level roles apply in that tenant only.
+    let dct_only = key().sign(&with(
+        claims("DS"),
+        json!({"dct": "T9", "roles": ["viewer"], "permissions": ["p"]}),
+    ));
+    let session = validate(&client, &dct_only).await.unwrap();
+    assert!(
+        session.is_in_tenant("T9")
+            && session.has_tenant_role("T9", "viewer")
+            && session.has_tenant_permission("T9", "p")
+    );
+    assert!(!session.is_in_tenant("T1") && !session.has_tenant_role("T1", "viewer"));
+    assert!(!session.is_mfa(), "one method is not MFA");
+}
+
+#[tokio::test]
+async fn ec_keys_and_key_sets() {
+    let ec = EcKey::generate("ec-1");
+    let set =
+        json!({"keys": [key().jwk(), ec.jwk(), {"kty": "oct", "k": "c2VjcmV0", "kid": "hmac"}]})
+            .to_string();
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url("http://127.0.0.1:9")
+        .session_config(SessionConfig::default().public_keys(set))
+        .build()
+        .unwrap();
+    validate(&client, &ec.sign(&claims("DS"))).await.unwrap();
+    validate(&client, &key().sign(&claims("DS"))).await.unwrap();
+    // A symmetric key in the set is never usable.
+    let hmac_kid = key().sign_raw(&json!({"alg": "RS256", "kid": "hmac"}), &claims("DS"));
+    assert!(matches!(
+        validate(&client, &hmac_kid).await,
+        Err(SessionError::UnknownKey)
+    ));
+    // One JWK without kid matches any kid.
+    let mut bare = key().jwk();
+    bare.as_object_mut().unwrap().remove("kid");
+    let single = Client::builder()
+        .project_id(PROJECT_ID)
+        .session_config(SessionConfig::default().public_keys(bare.to_string()))
+        .build()
+        .unwrap();
+    validate(&single, &key().sign(&claims("DS"))).await.unwrap();
+    for bad in [
+        "not json",
+        "{\"keys\": 3}",
+        "{\"keys\": [{\"kty\": \"oct\", \"k\": \"AA\"}]}",
+    ] {
+        let error = Client::builder()
+            .project_id(PROJECT_ID)
+            .session_config(SessionConfig::default().public_keys(bad))
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{bad}: {error:?}");
+    }
+}
+
+#[tokio::test]
+async fn refresh_jwts_validate_as_refresh_only() {
+    let client = client_with(SessionConfig::default());
+    let refresh = descope::RefreshJwt::from(key().sign(&claims("DSR")));
+    let session = client.sessions().validate_refresh(&refresh).await.unwrap();
+    assert_eq!(session.kind(), TokenKind::Refresh);
+    let as_refresh = descope::RefreshJwt::from(key().sign(&claims("DS")));
+    let error = client
+        .sessions()
+        .validate_refresh(&as_refresh)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error.session(),
+        Some(SessionError::WrongTokenKind {
+            expected: "refresh",
+            ..
+        })
+    ));
+    // Cached as a session JWT: still refused as a refresh JWT.
+    let token = key().sign(&with(claims("DS"), json!({"jti": "x"})));
+    validate(&client, &token).await.unwrap();
+    let error = client
+        .sessions()
+        .validate_refresh(&token.as_str().into())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error.session(),
+        Some(SessionError::WrongTokenKind { .. })
+    ));
+}
+
+/// A mock key endpoint counting its fetches, and a client that fetches from it.
+async fn key_server(keys: Value, config: SessionConfig) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/keys/{PROJECT_ID}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(keys)
+                .set_delay(Duration::from_millis(50)),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .session_config(config)
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+async fn fetches(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn concurrent_first_validations_share_one_fetch() {
+    let (server, client) =
+        key_server(json!({"keys": [key().jwk()]}), SessionConfig::default()).await;
+    let tokens: Vec<String> = (0..100)
+        .map(|i| key().sign(&with(claims("DS"), json!({"n": i}))))
+        .collect();
+    let tasks: Vec<_> = tokens
+        .into_iter()
+        .map(|token| {
+            let client = client.clone();
+            tokio::spawn(async move { client.sessions().validate(&token).await.map(|_| ()) })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(fetches(&server).await, 1);
+    assert_eq!(client.sessions().key_fetch_count(), 1);
+}
+
+#[tokio::test]
+async fn forged_kids_cost_at_most_one_fetch_per_interval() {
+    let interval = Duration::from_millis(300);
+    let config = SessionConfig::default().key_refetch_interval(interval);
+    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
+    let payload = b64(claims("DS").to_string());
+    let started = Instant::now();
+    let mut unknown = 0;
+    for i in 0..10_000u32 {
+        let kid = format!("forged-{i}-{}", i.wrapping_mul(2_654_435_761));
+        let token = format!(
+            "{}.{payload}.c2ln",
+            b64(json!({"alg": "RS256", "kid": kid}).to_string())
+        );
+        match client.sessions().validate(&token).await {
+            Err(Error::Session(SessionError::UnknownKey)) => unknown += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(unknown, 10_000);
+    let allowed = 1 + (elapsed.as_millis() / interval.as_millis()) as usize + 1;
+    let sent = fetches(&server).await;
+    assert!(
+        sent <= allowed,
+        "{sent} fetches in {elapsed:?} (allowed {allowed})"
+    );
+    // A genuine token is still accepted from the cached keys, without a fetch.
+    let before = fetches(&server).await;
+    validate(&client, &key().sign(&claims("DS"))).await.unwrap();
+    assert_eq!(fetches(&server).await, before);
+}
+
+#[tokio::test]
+async fn rotated_keys_are_picked_up_after_the_interval() {
+    let interval = Duration::from_millis(500);
+    let rotated = RsaKey::generate("test-key-2");
+    let new_token = rotated.sign(&claims("DS"));
+    let (server, client) = key_server(
+        json!({"keys": [key().jwk()]}),
+        SessionConfig::default().key_refetch_interval(interval),
+    )
+    .await;
+    validate(&client, &key().sign(&claims("DS"))).await.unwrap();
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/keys/{PROJECT_ID}")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"keys": [rotated.jwk(), key().jwk()]})),
+        )
+        .mount(&server)
+        .await;
+    // Right after the first fetch, the unknown kid does not refetch...
+    assert!(matches!(
+        validate(&client, &new_token).await,
+        Err(SessionError::UnknownKey)
+    ));
+    // ...after the interval it does, and the new key works.
+    tokio::time::sleep(interval + Duration::from_millis(100)).await;
+    validate(&client, &new_token).await.unwrap();
+    assert_eq!(client.sessions().key_fetch_count(), 2);
+}
+
+#[tokio::test]
+async fn keys_are_refetched_after_their_ttl() {
+    let config = SessionConfig::default()
+        .key_cache_ttl(Duration::from_millis(100))
+        .verified_cache_capacity(0);
+    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
+    let token = key().sign(&claims("DS"));
+    validate(&client, &token).await.unwrap();
+    validate(&client, &token).await.unwrap();
+    assert_eq!(fetches(&server).await, 1, "fresh keys are reused");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    validate(&client, &token).await.unwrap();
+    assert_eq!(fetches(&server).await, 2, "stale keys are refetched");
+}
+
+#[tokio::test]
+async fn a_failed_key_fetch_is_a_key_fetch_error_and_is_retried_after_the_interval() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let interval = Duration::from_millis(300);
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .session_config(SessionConfig::default().key_refetch_interval(interval))
+        .build()
+        .unwrap();
+    let token = key().sign(&claims("DS"));
+    let error = client.sessions().validate(&token).await.unwrap_err();
+    match error.session() {
+        Some(SessionError::KeyFetch(source)) => {
+            assert_eq!(source.api().map(|a| a.status), Some(500))
+        }
+        other => panic!("{other:?}"),
+    }
+    // A failing service is not hammered: the next try waits for the interval.
+    let again = client.sessions().validate(&token).await.unwrap_err();
+    assert!(matches!(again.session(), Some(SessionError::KeyFetch(_))));
+    assert_eq!(fetches(&server).await, 1);
+    // Once it recovers, the keys are fetched again.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [key().jwk()]})))
+        .mount(&server)
+        .await;
+    tokio::time::sleep(interval + Duration::from_millis(100)).await;
+    client.sessions().validate(&token).await.unwrap();
+}
+
+#[tokio::test]
+async fn stale_keys_are_used_while_the_service_fails() {
+    let config = SessionConfig::default()
+        .key_cache_ttl(Duration::from_millis(100))
+        .verified_cache_capacity(0);
+    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
+    let token = key().sign(&claims("DS"));
+    validate(&client, &token).await.unwrap();
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    validate(&client, &token)
+        .await
+        .expect("the stale key still validates");
+    validate(&client, &token).await.unwrap();
+    assert_eq!(
+        fetches(&server).await,
+        1,
+        "one failed refresh, not one per validation"
+    );
+}
+
+#[tokio::test]
+async fn verified_cache_never_accepts_an_unverified_variant() {
+    let client = client_with(SessionConfig::default());
+    let good = key().sign(&claims("DS"));
+    validate(&client, &good).await.unwrap();
+    validate(&client, &good).await.unwrap();
+    // Same header and payload, other signature: not the cached token.
+    let parts: Vec<&str> = good.split('.').collect();
+    let forged = format!("{}.{}.{}", parts[0], parts[1], b64([7u8; 256]));
+    assert!(matches!(
+        validate(&client, &forged).await,
+        Err(SessionError::BadSignature)
+    ));
+    // A tiny cache stays bounded and correct.
+    let small = client_with(SessionConfig::default().verified_cache_capacity(2));
+    for i in 0..10 {
+        let token = key().sign(&with(claims("DS"), json!({"n": i})));
+        validate(&small, &token).await.unwrap();
+        validate(&small, &token).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn dangerous_decode_reads_without_verifying() {
+    let forged = format!(
+        "{}.{}.",
+        b64(json!({"alg": "none"}).to_string()),
+        b64(with(claims("DS"), json!({"roles": ["admin"]})).to_string())
+    );
+    let session = descope::session::dangerous::insecure_decode(&forged).unwrap();
+    assert!(session.has_role("admin"));
+    assert_eq!(session.project_id(), PROJECT_ID);
+    let client = client_with(SessionConfig::default());
+    assert!(
+        validate(&client, &forged).await.is_err(),
+        "the same token is refused by validation"
+    );
+}
