@@ -4,6 +4,8 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod auth_info;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;

@@ -1,7 +1,10 @@
 //! The one integration test binary: modules by concern.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[cfg(all(feature = "axum", feature = "emulator"))]
+mod axum_support;
 mod codegen;
+
 mod common;
 mod config;
 mod cookies;

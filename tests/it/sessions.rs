@@ -76,7 +76,6 @@ type Case = (&'static str, String, fn(&SessionError) -> bool);
 
 /// The corpus of hostile and broken tokens.
 fn corpus() -> Vec<Case> {
-
     let key = key();
     let good = key.sign(&claims("DS"));
     let parts: Vec<&str> = good.split('.').collect();
@@ -225,12 +224,17 @@ fn corpus() -> Vec<Case> {
         ),
         (
             "tampered signature",
-            format!(
-                "{}.{}.{}A",
-                parts[0],
-                parts[1],
-                &parts[2][..parts[2].len() - 1]
-            ),
+            {
+                // Flip one character in the middle of the signature (always to another one).
+                let mut signature = parts[2].to_owned().into_bytes();
+                signature[10] = if signature[10] == b'A' { b'B' } else { b'A' };
+                format!(
+                    "{}.{}.{}",
+                    parts[0],
+                    parts[1],
+                    String::from_utf8(signature).unwrap()
+                )
+            },
             |e| matches!(e, SessionError::BadSignature),
         ),
         (
