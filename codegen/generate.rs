@@ -31,7 +31,10 @@ pub fn settings() -> progenitor::GenerationSettings {
                 .parse()
                 .expect("inner type path"),
         )
-        .with_map_type("::std::collections::BTreeMap");
+        .with_map_type("::std::collections::BTreeMap")
+        // JSON Schemas of every wire type, pinned by snapshots next to the generated code.
+        .with_derive("schemars::JsonSchema");
+
     for (schema, rust_type) in SECRET_SCHEMAS {
         settings.with_replacement(schema, rust_type, std::iter::empty());
     }

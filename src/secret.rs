@@ -8,7 +8,7 @@
 use std::fmt;
 
 macro_rules! secret_type {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $format:literal) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
@@ -58,26 +58,46 @@ macro_rules! secret_type {
                 Self(value.clone())
             }
         }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> String {
+                stringify!($name).to_owned()
+            }
+
+            fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+                schemars::schema::SchemaObject {
+                    instance_type: Some(schemars::schema::InstanceType::String.into()),
+                    format: Some($format.to_owned()),
+                    ..Default::default()
+                }
+                .into()
+            }
+        }
     };
 }
 
 secret_type!(
     /// A user's password.
-    Password
+    Password,
+    "password"
 );
 secret_type!(
     /// A session JWT: short-lived proof of a signed-in user, sent with each request to your backend.
-    SessionJwt
+    SessionJwt,
+    "jwt"
 );
 secret_type!(
     /// A refresh JWT: long-lived, exchanged for new session JWTs; revoked by logout.
-    RefreshJwt
+    RefreshJwt,
+    "jwt"
 );
 secret_type!(
     /// Another bearer token the service may return (external or trusted-device tokens).
-    OpaqueToken
+    OpaqueToken,
+    "token"
 );
 secret_type!(
     /// A Descope management key, appended to the `Authorization` header when configured.
-    ManagementKey
+    ManagementKey,
+    "token"
 );

@@ -13,7 +13,9 @@ mod emulator;
 #[cfg(feature = "emulator")]
 mod emulator_binary;
 mod errors;
+mod schemas;
 mod secrets;
+
 mod seeds;
 mod sessions;
 mod tokens;

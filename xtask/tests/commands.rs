@@ -1,0 +1,221 @@
+//! The xtask commands on this repository: codegen freshness, check-spec, api-diff's interface,
+//! and the generator's error messages.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+fn spec_text() -> String {
+    std::fs::read_to_string(xtask::root().join("openapi.yaml")).unwrap()
+}
+
+fn spec() -> Value {
+    xtask::spec::parse(&spec_text()).unwrap()
+}
+
+fn temp_file(name: &str, value: &Value) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn generated_code_and_schemas_are_fresh() {
+    // The same check as `cargo xtask codegen --check`: a spec edit without regenerating fails here.
+    let root = xtask::root();
+    let expected = xtask::codegen::expected(&root, &spec_text()).unwrap();
+    let staleness = xtask::codegen::staleness(&root, &expected);
+    let stale: Vec<_> = staleness
+        .stale
+        .iter()
+        .map(|(p, why)| format!("{} ({why})", p.display()))
+        .collect();
+    assert!(
+        staleness.is_clean(),
+        "stale snapshots, run `cargo xtask codegen`: {stale:?} {:?}",
+        staleness.extra
+    );
+}
+
+#[test]
+fn codegen_check_notices_a_spec_edit() {
+    let root = xtask::root();
+    let mut edited = spec();
+    edited["components"]["schemas"]["ErrorResponse"]["properties"]["errorHint"] =
+        json!({"type": "string", "nullable": true});
+    let text = serde_json::to_string(&edited).unwrap();
+    let expected = xtask::codegen::expected(&root, &text).unwrap();
+    let staleness = xtask::codegen::staleness(&root, &expected);
+    assert!(staleness
+        .stale
+        .iter()
+        .any(|(p, _)| p.ends_with("it__codegen__generated_client.snap")));
+}
+
+#[test]
+fn the_spec_passes_check_spec() {
+    let problems = xtask::lint::check_spec(&spec_text());
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn check_spec_names_the_location_of_each_problem() {
+    let mut bad = spec();
+    let signin = "/paths/~1v1~1auth~1password~1signin/post";
+    bad.pointer_mut(signin)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove("description");
+    bad["paths"]["/v1/auth/password/update"]["post"]["operationId"] = json!("passwordSignIn");
+    bad["components"]["schemas"]["PasswordSignInRequest"]["properties"]["password"] =
+        json!({"type": "string"});
+    bad["components"]["schemas"]["ResponseUser"]["properties"]["loginIds"]
+        .as_object_mut()
+        .unwrap()
+        .remove("nullable");
+    bad["components"]["schemas"]["ResponseUser"]["required"] = json!(["userId"]);
+    bad["paths"]["/v1/auth/me"]["get"]["responses"]
+        .as_object_mut()
+        .unwrap()
+        .remove("5XX");
+    bad["components"]["schemas"]["UserTenant"]["description"] = json!("A tenant of <user>.");
+    let problems = xtask::lint::check_spec(&serde_json::to_string(&bad).unwrap()).join("\n");
+    for needle in [
+        "operation `passwordSignIn` (POST /v1/auth/password/signin): no description",
+        "operationId already used",
+        "components.schemas.PasswordSignInRequest.password: a secret must use one of the secret schemas",
+        "me (GET /v1/auth/me) response 200.loginIds: arrays and maps in responses must be `nullable: true`",
+        "me (GET /v1/auth/me) response 200: response schemas must not have `required` fields",
+        "me (GET /v1/auth/me): the 5XX response must be application/json ErrorResponse",
+        "components.schemas.UserTenant: put `<...>` placeholders in backticks",
+    ] {
+        assert!(problems.contains(needle), "missing `{needle}` in:\n{problems}");
+    }
+    let mut v31 = spec();
+    v31["openapi"] = json!("3.1.0");
+    let problems = xtask::lint::check_spec(&serde_json::to_string(&v31).unwrap()).join("\n");
+    assert!(problems.contains("only OpenAPI 3.0.x"), "{problems}");
+}
+
+#[test]
+fn a_bad_spec_fails_generation_naming_the_operation_or_schema() {
+    // A `default` response is caught by the pre-check, by operation.
+    let mut bad = spec();
+    bad["paths"]["/v1/auth/logout"]["post"]["responses"]["default"] = json!({"description": "x"});
+    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap()).unwrap_err();
+    assert!(
+        error.contains("operation `logout`") && error.contains("default"),
+        "{error}"
+    );
+    // Something only progenitor rejects is bisected down to the operation at fault.
+    let mut bad = spec();
+    bad["paths"]["/v1/auth/me"]["get"]["parameters"] =
+        json!([{"name": "q", "in": "query", "required": true, "content": {"application/xml": {}}}]);
+    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap()).unwrap_err();
+    assert!(error.contains("operation `me`"), "{error}");
+    // A missing secret schema is named.
+    let mut bad = spec();
+    bad["components"]["schemas"]
+        .as_object_mut()
+        .unwrap()
+        .remove("OpaqueToken");
+    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap()).unwrap_err();
+    assert!(error.contains("OpaqueToken"), "{error}");
+    // Not YAML at all.
+    let error = xtask::generate::generate("openapi: [").unwrap_err();
+    assert!(error.contains("does not parse"), "{error}");
+}
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(xtask::root())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn api_diff_interface() {
+    let old = spec();
+    let mut new = spec();
+    new["components"]["schemas"]["PasswordSignInRequest"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ssoAppId");
+    new["components"]["schemas"]["PasswordResetResponse"]["properties"]["channel"] =
+        json!({"type": "string", "nullable": true});
+    let (old_path, new_path) = (temp_file("old.json", &old), temp_file("new.json", &new));
+    let (old_arg, new_arg) = (old_path.to_str().unwrap(), new_path.to_str().unwrap());
+
+    let text = xtask(&["api-diff", "--old", old_arg, "--new", new_arg]);
+    assert!(text.status.success());
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.starts_with("breaking (1)\n"), "{stdout}");
+    assert!(stdout.contains(
+        "passwordSignIn (POST /v1/auth/password/signin) request.ssoAppId: field removed"
+    ));
+
+    let json_out = xtask(&[
+        "api-diff", "--old", old_arg, "--new", new_arg, "--format", "json",
+    ]);
+    let parsed: Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert_eq!(parsed["breaking"].as_array().unwrap().len(), 1);
+    assert_eq!(parsed["additive"][0]["change"], "field added");
+    assert!(parsed["other"].as_array().unwrap().is_empty());
+
+    let deny = xtask(&[
+        "api-diff",
+        "--old",
+        old_arg,
+        "--new",
+        new_arg,
+        "--deny-breaking",
+    ]);
+    assert_eq!(deny.status.code(), Some(1));
+    let same = xtask(&[
+        "api-diff",
+        "--old",
+        old_arg,
+        "--new",
+        old_arg,
+        "--deny-breaking",
+    ]);
+    assert_eq!(same.status.code(), Some(0));
+
+    let code = xtask(&["api-diff", "--old", old_arg, "--new", new_arg, "--code"]);
+    let stdout = String::from_utf8(code.stdout).unwrap();
+    assert!(
+        stdout.contains("--- old/descope_api.rs") && stdout.contains("-        pub sso_app_id"),
+        "{stdout}"
+    );
+
+    let missing = xtask(&["api-diff", "--old", old_arg]);
+    assert!(!missing.status.success());
+}
+
+#[test]
+fn api_diff_against_a_git_revision() {
+    let git = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(xtask::root())
+        .output();
+    let Ok(git) = git else { return };
+    if !git.status.success() {
+        return; // not a git checkout (a packaged crate): nothing to compare with
+    }
+    let out = xtask(&["api-diff", "--base", "HEAD", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(parsed["breaking"].is_array());
+    let bad = xtask(&["api-diff", "--base", "no-such-revision-xyz"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-revision-xyz"));
+}
