@@ -2,12 +2,13 @@
 //! middleware that refreshes an expired session from the `DSR` cookie.
 //!
 //! ```no_run
-//! use axum::{routing::get, Json, Router};
+//! use axum::{routing::get, Router};
 //! use descope::axum::{refresh_session, Authenticated};
 //!
-//! async fn whoami(Authenticated(session): Authenticated) -> Json<serde_json::Value> {
-//!     Json(serde_json::json!({ "userId": session.user_id(), "roles": session.roles() }))
+//! async fn whoami(Authenticated(session): Authenticated) -> String {
+//!     format!("{} has roles {:?}", session.user_id(), session.roles())
 //! }
+
 //!
 //! # fn app(client: descope::Client) -> Router {
 //! Router::new()
