@@ -64,6 +64,9 @@ struct Args {
     /// Persist users, sessions and keys in this JSON file (written atomically).
     #[arg(long)]
     state: Option<PathBuf>,
+    /// Sign with this RSA private key (PKCS#8, PEM or DER) instead of a new one per start.
+    #[arg(long)]
+    signing_key: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -95,6 +98,16 @@ async fn main() -> ExitCode {
     if let Some(state) = &args.state {
         builder = builder.state_file(state);
     }
+    if let Some(key) = &args.signing_key {
+        builder = match builder.signing_key_file(key) {
+            Ok(builder) => builder,
+            Err(e) => {
+                eprintln!("descope-emulator: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+    }
+
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(e) => {

@@ -240,13 +240,27 @@ pub(crate) struct Options {
 }
 
 /// Configures and starts an [`Emulator`].
-#[derive(Debug)]
 pub struct EmulatorBuilder {
     addr: SocketAddr,
     options: Options,
     state: Option<PathBuf>,
     key_pkcs8: Option<Vec<u8>>,
     users: Vec<SeedUser>,
+}
+
+impl std::fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("addr", &self.addr)
+            .field("options", &self.options)
+            .field("state", &self.state)
+            .field(
+                "signing_key",
+                &self.key_pkcs8.as_ref().map(|_| "[redacted]"),
+            )
+            .field("users", &self.users)
+            .finish()
+    }
 }
 
 impl Default for EmulatorBuilder {
@@ -342,9 +356,36 @@ impl EmulatorBuilder {
     }
 
     /// Sign with this RSA key (PKCS#8 DER) instead of a new one. Defaults to a new 2048-bit key.
+    /// A state file's keys take precedence once it exists.
     pub fn signing_key_pkcs8(mut self, der: Vec<u8>) -> Self {
         self.key_pkcs8 = Some(der);
         self
+    }
+
+    /// Sign with the RSA key in this file: PKCS#8, PEM (`-----BEGIN PRIVATE KEY-----`) or DER.
+    /// Defaults to a new 2048-bit key.
+    pub fn signing_key_file(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Self, EmulatorError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| EmulatorError::Key(format!("cannot read {}: {e}", path.display())))?;
+        let der = match std::str::from_utf8(&bytes) {
+            Ok(text) if text.contains("-----BEGIN") => {
+                let body: String = text
+                    .lines()
+                    .filter(|line| !line.starts_with("-----"))
+                    .flat_map(|line| line.trim().chars())
+                    .collect();
+                STANDARD.decode(body).map_err(|_| {
+                    EmulatorError::Key(format!("{} is not valid PEM", path.display()))
+                })?
+            }
+            _ => bytes,
+        };
+        SigningKey::from_pkcs8(None, &der)?;
+        Ok(self.signing_key_pkcs8(der))
     }
 
     /// A user to create at start, unless its login ID already exists. Defaults to none.

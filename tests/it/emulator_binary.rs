@@ -178,3 +178,53 @@ async fn a_killed_emulator_never_leaves_a_torn_state_file() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_given_signing_key_is_used_and_never_printed() {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair as _;
+    use base64::Engine;
+    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let der = pair.as_der().unwrap().as_ref().to_vec();
+    let body = base64::engine::general_purpose::STANDARD.encode(&der);
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
+    let path = state_path("key").with_file_name("key.pem");
+    std::fs::write(&path, pem).unwrap();
+    let running = spawn(&[
+        "--project-id",
+        "P2key",
+        "--signing-key",
+        path.to_str().unwrap(),
+    ]);
+    let keys = client(&running, "P2key")
+        .sessions()
+        .keys()
+        .await
+        .unwrap()
+        .keys
+        .unwrap();
+    let n = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+        pair.public_key()
+            .modulus()
+            .big_endian_without_leading_zero(),
+    );
+    assert_eq!(keys[0].n.as_deref(), Some(n.as_str()));
+
+    let builder = descope::emulator::Emulator::builder()
+        .signing_key_file(&path)
+        .unwrap();
+    let shown = format!("{builder:?}");
+    assert!(
+        !shown.contains(&body[..40]) && shown.contains("[redacted]"),
+        "{shown}"
+    );
+    let broken = path.with_file_name("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    assert!(descope::emulator::Emulator::builder()
+        .signing_key_file(&broken)
+        .is_err());
+}
