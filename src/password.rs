@@ -14,6 +14,47 @@ use crate::request::{awaitable, check_login_id, check_password, check_token};
 use crate::secret::{Password, RefreshJwt};
 use crate::transport::convert;
 
+/// The setters shared by the sign-up and sign-in builders (their options types differ).
+macro_rules! login_option_setters {
+    () => {
+        /// A custom claim for the session JWT. Defaults to none.
+        pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+            self.options()
+                .custom_claims
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), value.into());
+            self
+        }
+
+        /// A value for the message templates. Defaults to none.
+        pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.options()
+                .template_options
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), value.into());
+            self
+        }
+
+        /// The locale of messages. Defaults to the project's.
+        pub fn locale(mut self, locale: impl Into<String>) -> Self {
+            self.options().locale = Some(locale.into());
+            self
+        }
+
+        /// A PKCE challenge. Defaults to none.
+        pub fn pkce_challenge(mut self, challenge: impl Into<String>) -> Self {
+            self.options().pkce_challenge = Some(challenge.into());
+            self
+        }
+
+        /// The tenant to sign into. Defaults to none.
+        pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
+            self.options().tenant_id = Some(tenant_id.into());
+            self
+        }
+    };
+}
+
 /// Password operations of a [`Client`]. Get one with [`Client::password`].
 #[derive(Clone, Copy, Debug)]
 pub struct PasswordClient<'a> {
@@ -187,45 +228,11 @@ impl SignUp<'_> {
         self
     }
 
-    /// A custom claim for the session JWT. Defaults to none.
-    pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.options()
-            .custom_claims
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
-        self
-    }
-
-    /// A value for the message templates. Defaults to none.
-    pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options()
-            .template_options
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
-        self
-    }
+    login_option_setters!();
 
     /// The message template. Defaults to the project's.
     pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
         self.options().template_id = Some(template_id.into());
-        self
-    }
-
-    /// The locale of messages. Defaults to the project's.
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.options().locale = Some(locale.into());
-        self
-    }
-
-    /// A PKCE challenge. Defaults to none.
-    pub fn pkce_challenge(mut self, challenge: impl Into<String>) -> Self {
-        self.options().pkce_challenge = Some(challenge.into());
-        self
-    }
-
-    /// The tenant to sign into. Defaults to none.
-    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
-        self.options().tenant_id = Some(tenant_id.into());
         self
     }
 
@@ -275,39 +282,11 @@ impl SignIn<'_> {
         self
     }
 
-    /// A custom claim for the session JWT. Defaults to none.
-    pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.options()
-            .custom_claims
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
-        self
-    }
+    login_option_setters!();
 
     /// Replaces all custom claims. Defaults to none.
     pub fn custom_claims(mut self, claims: Map<String, Value>) -> Self {
         self.options().custom_claims = Some(claims);
-        self
-    }
-
-    /// A value for the message templates. Defaults to none.
-    pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options()
-            .template_options
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
-        self
-    }
-
-    /// The locale of messages. Defaults to the project's.
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.options().locale = Some(locale.into());
-        self
-    }
-
-    /// A PKCE challenge. Defaults to none.
-    pub fn pkce_challenge(mut self, challenge: impl Into<String>) -> Self {
-        self.options().pkce_challenge = Some(challenge.into());
         self
     }
 
@@ -325,12 +304,6 @@ impl SignIn<'_> {
     {
         self.options().revoke_other_sessions_types =
             Some(types.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The tenant to sign into. Defaults to none.
-    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
-        self.options().tenant_id = Some(tenant_id.into());
         self
     }
 

@@ -79,6 +79,54 @@ pub(crate) struct RawClaims {
     pub(crate) custom: Map<String, Value>,
 }
 
+impl RawClaims {
+    /// Decodes the base64url JSON payload of a JWT.
+    pub(crate) fn decode(payload: &str) -> Result<Self, crate::error::SessionError> {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(crate::error::SessionError::Malformed(
+                "the payload is not base64url JSON claims",
+            ))
+    }
+
+    /// The token's kind from `drn` (absent means a session JWT); `None` for an unknown value.
+    pub(crate) fn kind(&self) -> Option<TokenKind> {
+        match self.drn.as_deref() {
+            Some("DSR") => Some(TokenKind::Refresh),
+            Some("DS") | None => Some(TokenKind::Session),
+            Some(_) => None,
+        }
+    }
+
+    /// The session built from these claims, once the caller has settled who and what they are.
+    pub(crate) fn into_session(
+        self,
+        kind: TokenKind,
+        user_id: String,
+        project_id: String,
+        expires_at: i64,
+    ) -> Session {
+        Session {
+            inner: Arc::new(SessionData {
+                kind,
+                user_id,
+                project_id,
+                expires_at,
+                issued_at: self.iat,
+                amr: self.amr,
+                current_tenant: self.dct,
+                tenants: self.tenants,
+                roles: self.roles,
+                permissions: self.permissions,
+                custom: self.custom,
+            }),
+        }
+    }
+}
+
 /// `aud` is a string or a list of strings.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]

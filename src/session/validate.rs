@@ -8,7 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
 
-use super::claims::{RawClaims, Session, SessionData, TokenKind};
+use super::claims::{RawClaims, Session, TokenKind};
+
 use super::keys::{parse_public_keys, KeyStore};
 use crate::error::{Error, SessionError};
 
@@ -294,13 +295,7 @@ impl Validator {
             Ok(false) => return Err(SessionError::BadSignature),
             Err(_) => return Err(SessionError::BadSignature),
         }
-        let claims: RawClaims = URL_SAFE_NO_PAD
-            .decode(payload)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or(SessionError::Malformed(
-                "the payload is not base64url JSON claims",
-            ))?;
+        let claims = RawClaims::decode(payload)?;
         let session = self.check_claims(claims, kind, project_id)?;
         self.cache.insert(key, session.clone(), self.now());
         Ok(session)
@@ -321,23 +316,25 @@ impl Validator {
 
     fn check_claims(
         &self,
-        claims: RawClaims,
+        mut claims: RawClaims,
         kind: TokenKind,
         project_id: &str,
     ) -> Result<Session, SessionError> {
-        let found = match claims.drn.as_deref() {
-            Some("DSR") => TokenKind::Refresh,
-            Some("DS") | None => TokenKind::Session,
-            Some(_) => return Err(SessionError::Malformed("unknown token kind (drn)")),
-        };
+        let found = claims
+            .kind()
+            .ok_or(SessionError::Malformed("unknown token kind (drn)"))?;
         if found != kind {
             return Err(SessionError::WrongTokenKind {
                 expected: kind.name(),
                 found: found.name(),
             });
         }
-        let iss = claims.iss.ok_or(SessionError::Malformed("no iss claim"))?;
-        if !issuer_matches(&iss, project_id) {
+        let iss = claims
+            .iss
+            .as_deref()
+            .ok_or(SessionError::Malformed("no iss claim"))?;
+
+        if !issuer_matches(iss, project_id) {
             return Err(SessionError::WrongIssuer);
         }
         let now = self.now();
@@ -360,25 +357,11 @@ impl Validator {
                 return Err(SessionError::WrongAudience);
             }
         }
-        let user_id = claims
-            .dsub
-            .filter(|s| !s.is_empty())
-            .or(claims.sub.filter(|s| !s.is_empty()))
+        let user_id = [claims.dsub.take(), claims.sub.take()]
+            .into_iter()
+            .flatten()
+            .find(|s| !s.is_empty())
             .ok_or(SessionError::Malformed("no sub claim"))?;
-        Ok(Session {
-            inner: Arc::new(SessionData {
-                kind: found,
-                user_id,
-                project_id: project_id.to_owned(),
-                expires_at: exp,
-                issued_at: claims.iat,
-                amr: claims.amr,
-                current_tenant: claims.dct,
-                tenants: claims.tenants,
-                roles: claims.roles,
-                permissions: claims.permissions,
-                custom: claims.custom,
-            }),
-        })
+        Ok(claims.into_session(found, user_id, project_id.to_owned(), exp))
     }
 }
