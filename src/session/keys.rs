@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
+
+use super::validate::Clock;
 
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
 use jsonwebtoken::{Algorithm, DecodingKey};
@@ -100,14 +102,16 @@ pub(crate) enum KeySource {
 #[derive(Default)]
 struct Cached {
     keys: HashMap<String, Arc<VerifyKey>>,
-    fetched_at: Option<Instant>,
-    last_attempt: Option<Instant>,
+    fetched_at: Option<SystemTime>,
+    last_attempt: Option<SystemTime>,
     last_failed: bool,
 }
 
 /// The key cache.
 pub(crate) struct KeyStore {
     source: KeySource,
+    /// The validator's clock, so TTLs and intervals can be tested without waiting.
+    clock: Arc<dyn Clock>,
     ttl: Duration,
     min_refetch_interval: Duration,
     cached: RwLock<Cached>,
@@ -128,8 +132,13 @@ enum Lookup {
 }
 
 impl KeyStore {
-    pub(crate) fn remote(ttl: Duration, min_refetch_interval: Duration) -> Self {
+    pub(crate) fn remote(
+        clock: Arc<dyn Clock>,
+        ttl: Duration,
+        min_refetch_interval: Duration,
+    ) -> Self {
         Self {
+            clock,
             source: KeySource::Remote,
             ttl,
             min_refetch_interval,
@@ -139,14 +148,15 @@ impl KeyStore {
         }
     }
 
-    pub(crate) fn fixed(keys: HashMap<String, Arc<VerifyKey>>) -> Self {
+    pub(crate) fn fixed(clock: Arc<dyn Clock>, keys: HashMap<String, Arc<VerifyKey>>) -> Self {
         Self {
+            clock: clock.clone(),
             source: KeySource::Static,
             ttl: Duration::MAX,
             min_refetch_interval: Duration::MAX,
             cached: RwLock::new(Cached {
                 keys,
-                fetched_at: Some(Instant::now()),
+                fetched_at: Some(clock.now()),
                 last_attempt: None,
                 last_failed: false,
             }),
@@ -170,10 +180,13 @@ impl KeyStore {
         if let KeySource::Static = self.source {
             return found.map_or(Lookup::Unknown, Lookup::Found);
         }
-        let fresh = cached.fetched_at.is_some_and(|at| at.elapsed() < self.ttl);
+        let now = self.clock.now();
+        // A clock that went backwards counts as no time passed.
+        let elapsed = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
+        let fresh = cached.fetched_at.is_some_and(|at| elapsed(at) < self.ttl);
         let recently_tried = cached
             .last_attempt
-            .is_some_and(|at| at.elapsed() < self.min_refetch_interval);
+            .is_some_and(|at| elapsed(at) < self.min_refetch_interval);
         match found {
             Some(key) if fresh => Lookup::Found(key),
             // Stale, but the service failed a moment ago: keep using what we have.
@@ -217,12 +230,13 @@ impl KeyStore {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let result = fetch().await;
         let mut cached = self.cached.write().unwrap_or_else(|p| p.into_inner());
-        cached.last_attempt = Some(Instant::now());
+        let now = self.clock.now();
+        cached.last_attempt = Some(now);
         cached.last_failed = result.is_err();
         match result {
             Ok(set) => {
                 cached.keys = parse_keys(set);
-                cached.fetched_at = Some(Instant::now());
+                cached.fetched_at = Some(now);
             }
             Err(error) => {
                 // Keep serving the keys we had: a failed refresh of a known key is not fatal.

@@ -24,7 +24,8 @@ pub const DEFAULT_KEY_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 /// The default number of verified tokens remembered: 10,000.
 pub const DEFAULT_VERIFIED_CACHE_CAPACITY: usize = 10_000;
 
-/// Where "now" comes from, for `exp` and `nbf`. Replace it in tests.
+/// Where "now" comes from, for `exp`, `nbf` and the key cache's TTL and refetch interval.
+/// Replace it in tests.
 pub trait Clock: Send + Sync + 'static {
     /// The current time.
     fn now(&self) -> SystemTime;
@@ -131,7 +132,7 @@ impl SessionConfig {
         self
     }
 
-    /// The clock for `exp` and `nbf`. Defaults to [`SystemClock`].
+    /// The clock for `exp`, `nbf` and the key cache. Defaults to [`SystemClock`].
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -217,8 +218,12 @@ impl Validator {
             &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER,
         );
         let keys = match &config.public_keys {
-            Some(json) => KeyStore::fixed(parse_public_keys(json)?),
-            None => KeyStore::remote(config.key_cache_ttl, config.key_refetch_interval),
+            Some(json) => KeyStore::fixed(config.clock.clone(), parse_public_keys(json)?),
+            None => KeyStore::remote(
+                config.clock.clone(),
+                config.key_cache_ttl,
+                config.key_refetch_interval,
+            ),
         };
         let cache = VerifiedCache {
             capacity: config.verified_cache_capacity,

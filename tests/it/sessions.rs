@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::hmac;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -538,47 +538,51 @@ async fn concurrent_first_validations_share_one_fetch() {
 
 #[tokio::test]
 async fn forged_kids_cost_at_most_one_fetch_per_interval() {
-    let interval = Duration::from_millis(300);
-    let config = SessionConfig::default().key_refetch_interval(interval);
+    let clock = ShiftedClock::default();
+    let interval = Duration::from_secs(30);
+    let config = SessionConfig::default()
+        .key_refetch_interval(interval)
+        .clock(clock.clone());
     let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
     let payload = b64(claims("DS").to_string());
-    let started = Instant::now();
-    let mut unknown = 0;
-    for i in 0..10_000u32 {
+    let forged = |i: u32| {
         let kid = format!("forged-{i}-{}", i.wrapping_mul(2_654_435_761));
-        let token = format!(
+        format!(
             "{}.{payload}.c2ln",
             b64(json!({"alg": "RS256", "kid": kid}).to_string())
-        );
-        match client.sessions().validate(&token).await {
-            Err(Error::Session(SessionError::UnknownKey)) => unknown += 1,
+        )
+    };
+    for i in 0..10_000u32 {
+        match client.sessions().validate(&forged(i)).await {
+            Err(Error::Session(SessionError::UnknownKey)) => {}
             other => panic!("{other:?}"),
         }
     }
-    let elapsed = started.elapsed();
-    assert_eq!(unknown, 10_000);
-    let allowed = 1 + (elapsed.as_millis() / interval.as_millis()) as usize + 1;
-    let sent = fetches(&server).await;
-    assert!(
-        sent <= allowed,
-        "{sent} fetches in {elapsed:?} (allowed {allowed})"
+    assert_eq!(
+        fetches(&server).await,
+        1,
+        "10,000 forged kids within one interval: one fetch"
     );
+    // The next interval allows exactly one more.
+    clock.shift(31);
+    for i in 10_000..10_100u32 {
+        assert!(client.sessions().validate(&forged(i)).await.is_err());
+    }
+    assert_eq!(fetches(&server).await, 2);
     // A genuine token is still accepted from the cached keys, without a fetch.
-    let before = fetches(&server).await;
     validate(&client, &key().sign(&claims("DS"))).await.unwrap();
-    assert_eq!(fetches(&server).await, before);
+    assert_eq!(fetches(&server).await, 2);
 }
 
 #[tokio::test]
 async fn rotated_keys_are_picked_up_after_the_interval() {
-    let interval = Duration::from_millis(500);
+    let clock = ShiftedClock::default();
+    let config = SessionConfig::default()
+        .key_refetch_interval(Duration::from_secs(30))
+        .clock(clock.clone());
     let rotated = RsaKey::generate("test-key-2");
     let new_token = rotated.sign(&claims("DS"));
-    let (server, client) = key_server(
-        json!({"keys": [key().jwk()]}),
-        SessionConfig::default().key_refetch_interval(interval),
-    )
-    .await;
+    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
     validate(&client, &key().sign(&claims("DS"))).await.unwrap();
     server.reset().await;
     Mock::given(method("GET"))
@@ -588,28 +592,35 @@ async fn rotated_keys_are_picked_up_after_the_interval() {
         )
         .mount(&server)
         .await;
-    // Right after the first fetch, the unknown kid does not refetch...
+    // Within the interval after the first fetch, the unknown kid does not refetch...
     assert!(matches!(
         validate(&client, &new_token).await,
         Err(SessionError::UnknownKey)
     ));
-    // ...after the interval it does, and the new key works.
-    tokio::time::sleep(interval + Duration::from_millis(100)).await;
+    assert_eq!(client.sessions().key_fetch_count(), 1);
+    // ...after it, it does, and the new key works (the old one too).
+    clock.shift(31);
     validate(&client, &new_token).await.unwrap();
+    validate(&client, &key().sign(&with(claims("DS"), json!({"n": 1}))))
+        .await
+        .unwrap();
     assert_eq!(client.sessions().key_fetch_count(), 2);
 }
 
 #[tokio::test]
 async fn keys_are_refetched_after_their_ttl() {
+    let clock = ShiftedClock::default();
     let config = SessionConfig::default()
-        .key_cache_ttl(Duration::from_millis(100))
-        .verified_cache_capacity(0);
+        .key_cache_ttl(Duration::from_secs(600))
+        .verified_cache_capacity(0)
+        .clock(clock.clone());
     let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
-    let token = key().sign(&claims("DS"));
+    let token = key().sign(&with(claims("DS"), json!({"exp": now() + 7200})));
     validate(&client, &token).await.unwrap();
+    clock.shift(599);
     validate(&client, &token).await.unwrap();
     assert_eq!(fetches(&server).await, 1, "fresh keys are reused");
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    clock.shift(601);
     validate(&client, &token).await.unwrap();
     assert_eq!(fetches(&server).await, 2, "stale keys are refetched");
 }
@@ -621,12 +632,16 @@ async fn a_failed_key_fetch_is_a_key_fetch_error_and_is_retried_after_the_interv
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let interval = Duration::from_millis(300);
+    let clock = ShiftedClock::default();
     let client = Client::builder()
         .project_id(PROJECT_ID)
         .base_url(server.uri())
         .retry_policy(RetryPolicy::none())
-        .session_config(SessionConfig::default().key_refetch_interval(interval))
+        .session_config(
+            SessionConfig::default()
+                .key_refetch_interval(Duration::from_secs(30))
+                .clock(clock.clone()),
+        )
         .build()
         .unwrap();
     let token = key().sign(&claims("DS"));
@@ -641,30 +656,32 @@ async fn a_failed_key_fetch_is_a_key_fetch_error_and_is_retried_after_the_interv
     let again = client.sessions().validate(&token).await.unwrap_err();
     assert!(matches!(again.session(), Some(SessionError::KeyFetch(_))));
     assert_eq!(fetches(&server).await, 1);
-    // Once it recovers, the keys are fetched again.
+    // Once it recovers, the keys are fetched again after the interval.
     server.reset().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [key().jwk()]})))
         .mount(&server)
         .await;
-    tokio::time::sleep(interval + Duration::from_millis(100)).await;
+    clock.shift(31);
     client.sessions().validate(&token).await.unwrap();
 }
 
 #[tokio::test]
 async fn stale_keys_are_used_while_the_service_fails() {
+    let clock = ShiftedClock::default();
     let config = SessionConfig::default()
-        .key_cache_ttl(Duration::from_millis(100))
-        .verified_cache_capacity(0);
+        .key_cache_ttl(Duration::from_secs(60))
+        .verified_cache_capacity(0)
+        .clock(clock.clone());
     let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
-    let token = key().sign(&claims("DS"));
+    let token = key().sign(&with(claims("DS"), json!({"exp": now() + 7200})));
     validate(&client, &token).await.unwrap();
     server.reset().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    clock.shift(61);
     validate(&client, &token)
         .await
         .expect("the stale key still validates");
