@@ -15,7 +15,7 @@ use crate::transport::{bearer, RequestContext, Shared};
 /// The service's default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
 
-/// The default time a whole request may take, retries aside: 60 seconds (as the Go and Python SDKs).
+/// The default time one attempt of a request may take: 60 seconds (as the Go and Python SDKs).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Environment variable with the project ID.
@@ -166,8 +166,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The most a request may take, connection included. Defaults to [`DEFAULT_TIMEOUT`] (60 s);
-    /// it applies to clients given with [`http_client`](Self::http_client) too.
+    /// The most one attempt of a request may take, connection and body included (a retried
+    /// request gets it for each attempt). Defaults to [`DEFAULT_TIMEOUT`] (60 s); it applies to
+    /// clients given with [`http_client`](Self::http_client) too.
+
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
