@@ -225,3 +225,31 @@ async fn bad_input_is_refused_before_any_request() {
         "nothing was sent"
     );
 }
+
+/// Compile-time: what users keep in state or move across tasks is `Send + Sync`, and every
+/// request future is `Send` (usable with `tokio::spawn` and in axum handlers).
+#[test]
+fn clients_results_errors_and_futures_are_thread_safe() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync::<Client>();
+    send_sync::<Error>();
+    send_sync::<descope::SessionError>();
+    send_sync::<descope::AuthInfo>();
+    send_sync::<descope::Session>();
+    send_sync::<descope::Validated>();
+    let client = Client::new("P2threads").unwrap();
+    let refresh = RefreshJwt::from("x");
+    send(&std::future::IntoFuture::into_future(
+        client.password().sign_in("a", "b"),
+    ));
+    send(&std::future::IntoFuture::into_future(
+        client.password().update("a", "b", &refresh),
+    ));
+    send(&client.password().policy());
+    send(&client.sessions().validate("x"));
+    send(&client.sessions().validate_and_refresh("x", &refresh));
+    send(&client.sessions().refresh(&refresh));
+    send(&client.sessions().logout(&refresh));
+    send(&client.sessions().me(&refresh));
+}
