@@ -169,7 +169,6 @@ impl ClientBuilder {
     /// The most one attempt of a request may take, connection and body included (a retried
     /// request gets it for each attempt). Defaults to [`DEFAULT_TIMEOUT`] (60 s); it applies to
     /// clients given with [`http_client`](Self::http_client) too.
-
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
