@@ -121,13 +121,6 @@ where
     }
 }
 
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// Middleware (use with `axum::middleware::from_fn_with_state(client, refresh_session)`): when
 /// the request's session JWT is missing or no longer valid but a `DSR` cookie holds a valid
 /// refresh JWT, refreshes the session, hands it to [`Authenticated`], and adds `Set-Cookie`
@@ -156,7 +149,7 @@ pub async fn refresh_session(
         request.extensions_mut().insert(session);
     }
     let mut response = next.run(request).await;
-    for cookie in set_cookies(&auth, unix_now()) {
+    for cookie in set_cookies(&auth) {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(SET_COOKIE, value);
         }

@@ -33,7 +33,20 @@ fn cookie(
 /// # Security Warning
 ///
 /// The values contain the tokens: send them as headers, never log them.
-pub fn set_cookies(auth: &AuthInfo, now_unix: i64) -> Vec<String> {
+pub fn set_cookies(auth: &AuthInfo) -> Vec<String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    set_cookies_at(auth, now)
+}
+
+/// [`set_cookies`] as of `now_unix` (Unix seconds), for tests and custom clocks.
+///
+/// # Security Warning
+///
+/// The values contain the tokens: send them as headers, never log them.
+pub fn set_cookies_at(auth: &AuthInfo, now_unix: i64) -> Vec<String> {
     let settings = &auth.cookies;
     let session_domain = settings
         .session_domain

@@ -1,7 +1,7 @@
 //! Session cookies: `Set-Cookie` values, clearing, and reading tokens from requests.
 
 use descope::session::cookies::{
-    bearer_token, clear_cookies, cookie_value, session_token, set_cookies,
+    bearer_token, clear_cookies, cookie_value, session_token, set_cookies_at,
 };
 use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderValue};
@@ -31,7 +31,7 @@ async fn set_and_clear_cookies_follow_the_response_settings() {
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    let cookies = set_cookies(&auth, now);
+    let cookies = set_cookies_at(&auth, now);
     assert_eq!(cookies.len(), 2);
     assert_eq!(
         cookies[0],

@@ -962,7 +962,7 @@ async fn cookie_mode_sessions_validate() {
         .validate(auth.session_jwt.secret())
         .await
         .unwrap();
-    let cookies = descope::session::cookies::set_cookies(&auth, 0);
+    let cookies = descope::session::cookies::set_cookies(&auth);
     assert!(cookies[0].starts_with("DS=ey") && cookies[1].starts_with("DSR=ey"));
     let out = client
         .sessions()
