@@ -227,8 +227,7 @@ fn check_refresh(app: &App, token: Option<&str>) -> Result<(StoredUser, String),
     }
     // The issuer URL carries the port, which changes across restarts: match on the project ID,
     // as clients do.
-    let project = claims.iss.rsplit('/').next().unwrap_or_default();
-    if project != app.options.project_id {
+    if !crate::session::issuer_matches(&claims.iss, &app.options.project_id) {
         return Err(Failure::InvalidRefresh("issued for another project"));
     }
     if claims.exp <= now() {
@@ -256,12 +255,33 @@ fn check_refresh(app: &App, token: Option<&str>) -> Result<(StoredUser, String),
 /// What a successful sign-in (or refresh) should put in the response.
 struct Grant<'a> {
     user: &'a StoredUser,
-    /// The refresh session to use; a new one is created when `None`.
-    session: Option<String>,
     first_seen: bool,
     custom_claims: Map<String, Value>,
-    /// Whether the response carries a refresh JWT (not on refresh without rotation).
+    /// Whether the response carries a new refresh JWT (with a new session); not on a refresh
+    /// without rotation.
     with_refresh: bool,
+}
+
+impl<'a> Grant<'a> {
+    /// A sign-in: new session, new refresh JWT.
+    fn sign_in(user: &'a StoredUser, first_seen: bool, custom_claims: Map<String, Value>) -> Self {
+        Self {
+            user,
+            first_seen,
+            custom_claims,
+            with_refresh: true,
+        }
+    }
+
+    /// A refresh: a new session JWT, and a new refresh JWT only when rotating.
+    fn refresh(user: &'a StoredUser, rotate: bool) -> Self {
+        Self {
+            user,
+            first_seen: false,
+            custom_claims: Map::new(),
+            with_refresh: rotate,
+        }
+    }
 }
 
 fn session_claims(app: &App, user: &StoredUser, now: i64, custom: Map<String, Value>) -> Claims {
@@ -314,20 +334,14 @@ fn grant(app: &App, grant: Grant<'_>) -> Reply {
         .sign(&session_claims)
         .map_err(|_| Failure::Internal("signing failed"))?;
     let refresh_jwt = if grant.with_refresh {
-        let jti = match grant.session {
-            Some(jti) => jti,
-            None => {
-                let jti = random_id(24);
-                let session = StoredSession {
-                    user_id: grant.user.user_id.clone(),
-                    expires_at: refresh_exp,
-                    revoked: false,
-                };
-                app.store().add_session(jti.clone(), session, now);
-                app.changed();
-                jti
-            }
+        let jti = random_id(24);
+        let session = StoredSession {
+            user_id: grant.user.user_id.clone(),
+            expires_at: refresh_exp,
+            revoked: false,
         };
+        app.store().add_session(jti.clone(), session, now);
+        app.changed();
         let claims = Claims {
             iss: app.issuer.clone(),
             sub: grant.user.user_id.clone(),
@@ -464,16 +478,7 @@ async fn sign_up_inner(app: &App, request: Request) -> Reply {
         .login_options
         .and_then(|o| o.custom_claims)
         .unwrap_or_default();
-    grant(
-        app,
-        Grant {
-            user: &user,
-            session: None,
-            first_seen: true,
-            custom_claims,
-            with_refresh: true,
-        },
-    )
+    grant(app, Grant::sign_in(&user, true, custom_claims))
 }
 
 async fn sign_in(State(app): AppState, request: Request) -> Response {
@@ -506,16 +511,7 @@ async fn sign_in_inner(app: &App, request: Request) -> Reply {
         app.changed();
     }
     let custom_claims = options.custom_claims.unwrap_or_default();
-    grant(
-        app,
-        Grant {
-            user: &user,
-            session: None,
-            first_seen: false,
-            custom_claims,
-            with_refresh: true,
-        },
-    )
+    grant(app, Grant::sign_in(&user, false, custom_claims))
 }
 
 async fn replace(State(app): AppState, request: Request) -> Response {
@@ -559,16 +555,7 @@ async fn replace_inner(app: &App, request: Request) -> Reply {
         updated
     };
     app.changed();
-    grant(
-        app,
-        Grant {
-            user: &updated,
-            session: None,
-            first_seen: false,
-            custom_claims: Map::new(),
-            with_refresh: true,
-        },
-    )
+    grant(app, Grant::sign_in(&updated, false, Map::new()))
 }
 
 async fn update(State(app): AppState, request: Request) -> Response {
@@ -696,36 +683,14 @@ async fn refresh_inner(app: &App, request: Request, lenient: bool) -> Reply {
         }
         Err(failure) => return Err(failure),
     };
-    if app.options.rotate_refresh_tokens {
-        {
-            let mut store = app.store();
-            if let Some(session) = store.sessions.get_mut(&jti) {
-                session.revoked = true;
-            }
+    let rotate = app.options.rotate_refresh_tokens;
+    if rotate {
+        if let Some(session) = app.store().sessions.get_mut(&jti) {
+            session.revoked = true;
         }
         app.changed();
-        grant(
-            app,
-            Grant {
-                user: &user,
-                session: None,
-                first_seen: false,
-                custom_claims: Map::new(),
-                with_refresh: true,
-            },
-        )
-    } else {
-        grant(
-            app,
-            Grant {
-                user: &user,
-                session: Some(jti),
-                first_seen: false,
-                custom_claims: Map::new(),
-                with_refresh: false,
-            },
-        )
     }
+    grant(app, Grant::refresh(&user, rotate))
 }
 
 async fn logout(State(app): AppState, request: Request) -> Response {
