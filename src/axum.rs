@@ -142,12 +142,10 @@ pub async fn refresh_session(
     else {
         return next.run(request).await;
     };
-    let Ok(auth) = client.sessions().refresh(&refresh).await else {
+    let Ok((auth, session)) = client.sessions().refresh_to_session(&refresh).await else {
         return next.run(request).await;
     };
-    if let Ok(session) = client.sessions().validate(auth.session_jwt.secret()).await {
-        request.extensions_mut().insert(session);
-    }
+    request.extensions_mut().insert(session);
     let mut response = next.run(request).await;
     for cookie in set_cookies(&auth) {
         if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -110,8 +110,7 @@ impl<'a> SessionClient<'a> {
             }),
             Err(error @ Error::Session(SessionError::KeyFetch(_))) => Err(error),
             Err(_) => {
-                let refreshed = self.refresh(refresh_jwt).await?;
-                let session = self.validate(refreshed.session_jwt.secret()).await?;
+                let (refreshed, session) = self.refresh_to_session(refresh_jwt).await?;
                 Ok(Validated {
                     session,
                     session_jwt: refreshed.session_jwt.clone(),
@@ -125,14 +124,22 @@ impl<'a> SessionClient<'a> {
     /// and the new session JWT after. When the project rotates refresh tokens, the new one is in
     /// [`AuthInfo::refresh_jwt`]: store it.
     pub async fn refresh(self, refresh_jwt: &RefreshJwt) -> Result<AuthInfo> {
+        Ok(self.refresh_to_session(refresh_jwt).await?.0)
+    }
+
+    /// [`refresh`](Self::refresh), with the new session it validated.
+    pub(crate) async fn refresh_to_session(
+        self,
+        refresh_jwt: &RefreshJwt,
+    ) -> Result<(AuthInfo, Session)> {
         const OP: &str = "refresh_session";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         let response = convert(OP, api.refresh_session(&empty()).await)?;
         let headers = response.headers().clone();
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        self.validate(auth.session_jwt.secret()).await?;
-        Ok(auth)
+        let session = self.validate(auth.session_jwt.secret()).await?;
+        Ok((auth, session))
     }
 
     /// Like [`refresh`](Self::refresh), but `Ok(None)` instead of an error when the refresh JWT
