@@ -703,10 +703,7 @@ impl Drop for Emulator {
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    crate::session::unix_seconds(std::time::SystemTime::now())
 }
 
 /// `len` random alphanumeric characters.

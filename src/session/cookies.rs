@@ -34,11 +34,10 @@ fn cookie(
 ///
 /// The values contain the tokens: send them as headers, never log them.
 pub fn set_cookies(auth: &AuthInfo) -> Vec<String> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    set_cookies_at(auth, now)
+    set_cookies_at(
+        auth,
+        super::validate::unix_seconds(std::time::SystemTime::now()),
+    )
 }
 
 /// [`set_cookies`] as of `now_unix` (Unix seconds), for tests and custom clocks.

@@ -17,7 +17,9 @@ mod keys;
 mod validate;
 
 pub use claims::{Session, TenantClaims, TokenKind};
-pub(crate) use validate::{issuer_matches, Validator};
+pub(crate) use validate::Validator;
+#[cfg(feature = "emulator")]
+pub(crate) use validate::{issuer_matches, unix_seconds};
 pub use validate::{
     Clock, SessionConfig, SystemClock, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_REFETCH_INTERVAL,
     DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,

@@ -195,7 +195,7 @@ pub(crate) struct Validator {
     cache: VerifiedCache,
 }
 
-fn seconds(time: SystemTime) -> i64 {
+pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
     match time.duration_since(UNIX_EPOCH) {
         Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
         Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
@@ -237,7 +237,7 @@ impl Validator {
     }
 
     fn now(&self) -> i64 {
-        seconds(self.config.clock.now())
+        unix_seconds(self.config.clock.now())
     }
 
     fn leeway(&self) -> i64 {
