@@ -1,7 +1,7 @@
 //! An axum server that checks Descope sessions.
 //!
 //! ```sh
-//! cargo run --example axum_server --features axum,emulator          # with an embedded emulator
+//! cargo run --example axum_server --features axum          # with an embedded emulator
 //! DESCOPE_PROJECT_ID=P2... DESCOPE_BASE_URL=http://127.0.0.1:4000 \
 //!   cargo run --example axum_server --features axum                  # against that server
 //! ```
@@ -83,14 +83,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .or_else(|_| std::env::var("DESCOPE_BASE_URI"))
         .is_ok();
 
-    #[cfg(feature = "emulator")]
     let mut emulator = None;
     let client = if has_base_url {
         Client::from_env()?
     } else {
-        #[cfg(feature = "emulator")]
         {
-            use descope::emulator::{Emulator, HashCost, SeedUser};
+            use descope_emulator::{Emulator, HashCost, SeedUser};
             let project =
                 std::env::var("DESCOPE_PROJECT_ID").unwrap_or_else(|_| "P2axumexample".into());
             let started = Emulator::builder()
@@ -109,10 +107,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             emulator = Some(started);
             client
         }
-        #[cfg(not(feature = "emulator"))]
-        return Err(
-            "set DESCOPE_PROJECT_ID and DESCOPE_BASE_URL, or enable the emulator feature".into(),
-        );
     };
 
     let app = Router::new()
@@ -133,7 +127,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
-    #[cfg(feature = "emulator")]
     if let Some(emulator) = emulator {
         emulator.stop().await;
     }

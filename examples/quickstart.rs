@@ -1,14 +1,14 @@
 //! The quickstart: every password operation, end to end.
 //!
 //! ```sh
-//! cargo run --example quickstart --features emulator
+//! cargo run --example quickstart
 //! ```
 //!
 //! Runs against the embedded emulator; with `DESCOPE_BASE_URL` and `DESCOPE_PROJECT_ID` set it
 //! runs the same flow against that server instead. Tokens are never printed in full.
 
-use descope::emulator::{Emulator, HashCost};
-use descope::{Client, Error};
+use descope::Client;
+use descope_emulator::{Emulator, HashCost};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,44 +44,53 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let password = "Quickstart-Passw0rd";
     let new_password = "Quickstart-N3w-Passw0rd";
 
-    let auth = client
-        .password()
+    let password_client = client.password();
+
+    // What the project asks of a password, checked locally before anything is sent.
+    let policy = password_client.policy().await?;
+    let rules: Vec<String> = policy.rules().iter().map(ToString::to_string).collect();
+    println!("policy     {}", rules.join(", "));
+    if let Err(violation) = policy.check("short") {
+        println!("           \"short\" is refused locally: {violation}");
+    }
+
+    let auth = password_client
         .sign_up(&login_id, password)
         .name("Ada Lovelace")
         .email(&login_id)
         .await?;
-    let user_id = auth
-        .user
-        .as_ref()
-        .and_then(|u| u.user_id.clone())
-        .unwrap_or_default();
     println!(
-        "sign-up    {login_id} -> user {user_id}, first seen: {}",
-        auth.first_seen
-    );
-    println!(
-        "           session JWT {}",
-        preview(auth.session_jwt.secret())
+        "sign-up    {login_id} -> user {}, first seen: {}",
+        auth.user.user_id, auth.first_seen
     );
 
-    let auth = client.password().sign_in(&login_id, password).await?;
+    let auth = password_client.sign_in(&login_id, password).await?;
     println!(
         "sign-in    session JWT {}",
         preview(auth.session_jwt.secret())
     );
 
-    let policy = client.password().policy().await?;
+    // On every request to your backend: validate the session JWT locally.
+    let session = client.sessions().validate(&auth.session_jwt).await?;
+    let left = session
+        .expires_at()
+        .duration_since(std::time::SystemTime::now())
+        .unwrap_or_default();
     println!(
-        "policy     min length {}, lowercase {}, uppercase {}, digit {}, symbol {}",
-        policy.min_length.unwrap_or_default(),
-        policy.lowercase.unwrap_or_default(),
-        policy.uppercase.unwrap_or_default(),
-        policy.number.unwrap_or_default(),
-        policy.non_alphanumeric.unwrap_or_default(),
+        "validate   user {} (roles {:?}), valid for {} s more",
+        session.user_id(),
+        session.roles(),
+        left.as_secs()
     );
 
-    let auth = client
-        .password()
+    let me = client.sessions().me(&auth.refresh_jwt).await?;
+    println!(
+        "me         {} <{}>",
+        me.name.as_deref().unwrap_or("(no name)"),
+        me.email.as_deref().unwrap_or("(no email)")
+    );
+
+    let auth = password_client
         .replace(&login_id, password, new_password)
         .await?;
     println!(
@@ -89,41 +98,42 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         preview(auth.session_jwt.secret())
     );
 
-    let auth = client.password().sign_in(&login_id, new_password).await?;
-    println!("sign-in    with the new password: ok");
-
-    match client.password().sign_in(&login_id, password).await {
-        Err(Error::Api(api)) => println!(
-            "sign-in    with the old password refused: HTTP {}, code {}",
-            api.status,
-            api.code.as_ref().map(|c| c.as_str()).unwrap_or("none")
+    match password_client.sign_in(&login_id, password).await {
+        Err(e) if e.is_bad_credentials() => println!(
+            "sign-in    with the old password refused: HTTP {:?}, code {:?}",
+            e.status(),
+            e.code().map(|c| c.as_str())
         ),
         Err(other) => return Err(other.into()),
         Ok(_) => return Err("the old password still works".into()),
     }
 
-    let sent = client
-        .password()
+    let sent = password_client
         .send_reset(&login_id)
         .redirect_url("http://localhost:3000/reset")
         .await?;
     println!(
         "reset      sent by {} to {}",
-        sent.reset_method.as_deref().unwrap_or("?"),
+        sent.method,
         sent.masked_email.as_deref().unwrap_or("?")
     );
 
-    let refresh = auth
-        .refresh_jwt
-        .ok_or("the sign-in returned no refresh JWT")?;
-    client
-        .password()
-        .update(&login_id, "Quickstart-Upd4ted-Passw0rd", &refresh)
+    let auth = password_client.sign_in(&login_id, new_password).await?;
+    password_client
+        .update(&login_id, "Quickstart-Upd4ted-Passw0rd", &auth.refresh_jwt)
         .await?;
+    println!("update     password updated with the refresh JWT");
+
+    let refreshed = client.sessions().refresh(&auth.refresh_jwt).await?;
+    let refresh_jwt = refreshed.current_refresh_jwt(&auth.refresh_jwt);
     println!(
-        "update     password updated with the refresh JWT {}",
-        preview(refresh.secret())
+        "refresh    new session JWT {}, rotated refresh JWT: {}",
+        preview(refreshed.session_jwt.secret()),
+        refreshed.refresh_jwt.is_some()
     );
+
+    client.sessions().logout(refresh_jwt).await?;
+    println!("logout     the refresh JWT is revoked");
 
     if let Some(emulator) = emulator {
         emulator.stop().await;

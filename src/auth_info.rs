@@ -1,41 +1,59 @@
-//! What a sign-in, sign-up, replace or refresh returns, with tokens taken from the body or, in
-//! "manage tokens in cookies" mode, from the `Set-Cookie` headers.
+//! What a sign-in, sign-up or replace returns, with tokens taken from the body or, in "manage
+//! tokens in cookies" mode, from the `Set-Cookie` headers.
 
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::generated::types::{JwtResponse, ResponseUser};
-use crate::secret::{RefreshJwt, SessionJwt};
+use crate::secret::{OpaqueToken, RefreshJwt, SessionJwt};
+use crate::user::User;
+use crate::wire::{IdpResponse, JwtResponse, ResponseUser};
 
 /// The default name of the session cookie.
 pub const SESSION_COOKIE_NAME: &str = "DS";
 /// The default name of the refresh cookie.
 pub const REFRESH_COOKIE_NAME: &str = "DSR";
 
-/// A signed-in user's tokens and profile.
+/// A signed-in user's tokens and profile: what sign-up, sign-in and replace return.
+///
+/// ```no_run
+/// # async fn run(client: descope::Client) -> Result<(), descope::Error> {
+/// let auth = client.password().sign_in("ada@example.com", "Correct-Horse-1").await?;
+/// println!("{} signed in with roles {:?}", auth.user.user_id, auth.user.roles);
+/// let refresh_jwt = auth.refresh_jwt; // keep it (a cookie, a secure store)
+/// # drop(refresh_jwt); Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct AuthInfo {
     /// The session JWT (from the body, else from the session cookie).
     pub session_jwt: SessionJwt,
-    /// The refresh JWT, when one came back (body or refresh cookie). After a refresh this is
-    /// the rotated token: store it, the old one may no longer work.
-    pub refresh_jwt: Option<RefreshJwt>,
-    /// The user, when the service included it.
-    pub user: Option<ResponseUser>,
+    /// The refresh JWT (from the body, else from the refresh cookie).
+    pub refresh_jwt: RefreshJwt,
+    /// The signed-in user.
+    pub user: User,
     /// True the first time this user signs in (sign-up).
     pub first_seen: bool,
     /// Expiry of the session JWT, in Unix seconds, when the service said.
     pub session_expiration: Option<i64>,
-    /// The session JWT's claims, when the service included them.
-    pub claims: Option<Map<String, Value>>,
+    /// The session JWT's claims, as the service sent them (empty when it did not).
+    pub claims: Map<String, Value>,
     /// How the service asks the session cookies to be set.
     pub cookies: CookieSettings,
+    /// When to refresh the session, in seconds from now, when the service said.
+    pub next_refresh_seconds: Option<i64>,
+    /// What an identity provider returned, for SSO sign-ins.
+    pub idp_response: Option<IdpResponse>,
+    /// A token from an external identity provider, when there is one.
+    pub external_token: Option<OpaqueToken>,
+    /// The SSO configuration of the tenant signed into, when there is one.
+    pub tenant_sso_id: Option<String>,
+    /// A trusted-device token, when the project issues them.
+    pub trusted_device_jwt: Option<OpaqueToken>,
 }
 
 /// Cookie settings from a response (`cookieDomain`, `cookiePath`, `cookieMaxAge`...).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CookieSettings {
     /// Name of the session cookie. Defaults to `DS`.
@@ -52,6 +70,21 @@ pub struct CookieSettings {
     pub max_age: Option<i64>,
     /// Expiry of the refresh cookie, in Unix seconds, when set.
     pub expiration: Option<i64>,
+}
+
+impl Default for CookieSettings {
+    /// `DS` and `DSR`, no domain, path, or lifetime.
+    fn default() -> Self {
+        Self {
+            session_name: SESSION_COOKIE_NAME.to_owned(),
+            refresh_name: REFRESH_COOKIE_NAME.to_owned(),
+            domain: None,
+            session_domain: None,
+            path: None,
+            max_age: None,
+            expiration: None,
+        }
+    }
 }
 
 impl CookieSettings {
@@ -75,57 +108,85 @@ impl CookieSettings {
     }
 }
 
-/// The session and refresh tokens of a response, from the body or the cookies.
-pub(crate) struct Tokens {
-    pub(crate) session: Option<SessionJwt>,
-    pub(crate) refresh: Option<RefreshJwt>,
+/// A JWT response taken apart: tokens from the body or the cookies, the rest as sent.
+pub(crate) struct Issued {
+    pub(crate) session_jwt: Option<SessionJwt>,
+    pub(crate) refresh_jwt: Option<RefreshJwt>,
+    pub(crate) user: Option<ResponseUser>,
+    pub(crate) first_seen: bool,
+    pub(crate) session_expiration: Option<i64>,
+    pub(crate) claims: Map<String, Value>,
+    pub(crate) cookies: CookieSettings,
+    pub(crate) next_refresh_seconds: Option<i64>,
+    pub(crate) idp_response: Option<IdpResponse>,
+    pub(crate) external_token: Option<OpaqueToken>,
+    pub(crate) tenant_sso_id: Option<String>,
+    pub(crate) trusted_device_jwt: Option<OpaqueToken>,
 }
 
-impl Tokens {
-    pub(crate) fn from_response(
-        body: &JwtResponse,
-        headers: &HeaderMap,
-        cookies: &CookieSettings,
-    ) -> Self {
-        let session = body
+impl Issued {
+    pub(crate) fn from_response(body: JwtResponse, headers: &HeaderMap) -> Self {
+        let cookies = CookieSettings::from_response(&body);
+        let session_jwt = body
             .session_jwt
-            .clone()
             .filter(|t| !t.is_empty())
             .or_else(|| cookie(headers, &cookies.session_name).map(SessionJwt::from));
-        let refresh = body
+        let refresh_jwt = body
             .refresh_jwt
-            .clone()
             .filter(|t| !t.is_empty())
             .or_else(|| cookie(headers, &cookies.refresh_name).map(RefreshJwt::from));
-        Self { session, refresh }
+        Self {
+            session_jwt,
+            refresh_jwt,
+            user: body.user,
+            first_seen: body.first_seen.unwrap_or(false),
+            session_expiration: body.session_expiration,
+            claims: body.claims.unwrap_or_default(),
+            cookies,
+            next_refresh_seconds: body.next_refresh_seconds,
+            idp_response: body.idp_response,
+            external_token: body.external_token.filter(|t| !t.is_empty()),
+            tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),
+            trusted_device_jwt: body.trusted_device_jwt.filter(|t| !t.is_empty()),
+        }
+    }
+}
+
+fn missing(operation: &'static str, what: &str) -> Error {
+    Error::Decode {
+        operation,
+        reason: format!("the response has no {what}"),
     }
 }
 
 impl AuthInfo {
-    /// Builds the result of an operation that must sign the user in.
+    /// The result of an operation that signs the user in: both tokens and the user are required.
     pub(crate) fn from_response(
         operation: &'static str,
         body: JwtResponse,
         headers: &HeaderMap,
     ) -> Result<Self> {
-        Self::maybe_from_response(body, headers).ok_or_else(|| Error::Decode {
-            operation,
-            reason: "the response has no session JWT, in the body or a cookie".into(),
-        })
-    }
-
-    /// `None` when the response carries no session JWT (try-refresh without a valid token).
-    pub(crate) fn maybe_from_response(body: JwtResponse, headers: &HeaderMap) -> Option<Self> {
-        let cookies = CookieSettings::from_response(&body);
-        let tokens = Tokens::from_response(&body, headers, &cookies);
-        Some(Self {
-            session_jwt: tokens.session?,
-            refresh_jwt: tokens.refresh,
-            user: body.user,
-            first_seen: body.first_seen.unwrap_or(false),
-            session_expiration: body.session_expiration,
-            claims: body.claims,
-            cookies,
+        let issued = Issued::from_response(body, headers);
+        let session_jwt = issued
+            .session_jwt
+            .ok_or_else(|| missing(operation, "session JWT, in the body or a cookie"))?;
+        let refresh_jwt = issued
+            .refresh_jwt
+            .ok_or_else(|| missing(operation, "refresh JWT, in the body or a cookie"))?;
+        let user = issued.user.ok_or_else(|| missing(operation, "user"))?;
+        Ok(Self {
+            session_jwt,
+            refresh_jwt,
+            user: User::from_wire(operation, user)?,
+            first_seen: issued.first_seen,
+            session_expiration: issued.session_expiration,
+            claims: issued.claims,
+            cookies: issued.cookies,
+            next_refresh_seconds: issued.next_refresh_seconds,
+            idp_response: issued.idp_response,
+            external_token: issued.external_token,
+            tenant_sso_id: issued.tenant_sso_id,
+            trusted_device_jwt: issued.trusted_device_jwt,
         })
     }
 }
@@ -136,10 +197,7 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| {
-            let pair = value.split(';').next()?;
-            let (key, value) = pair.split_once('=')?;
-            (key.trim() == name).then(|| value.trim().trim_matches('"').to_owned())
-        })
-        .rfind(|value| !value.is_empty())
+        .filter_map(|value| cookie::Cookie::parse(value).ok())
+        .rfind(|cookie| cookie.name() == name && !cookie.value_trimmed().is_empty())
+        .map(|cookie| cookie.value_trimmed().to_owned())
 }

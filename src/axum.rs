@@ -60,15 +60,15 @@ impl Rejection {
     }
 
     fn from_error(error: &Error) -> Self {
+        if let Error::KeyFetch { .. } = error {
+            return Rejection {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                reason: "keys unavailable",
+            };
+        }
         let reason = match error.session() {
             Some(SessionError::Expired) => "expired",
             Some(SessionError::NotYetValid) => "not yet valid",
-            Some(SessionError::KeyFetch(_)) => {
-                return Rejection {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    reason: "keys unavailable",
-                }
-            }
             Some(SessionError::WrongTokenKind { .. }) => "not a session token",
             Some(_) => "invalid token",
             None => "invalid token",
@@ -142,12 +142,12 @@ pub async fn refresh_session(
     else {
         return next.run(request).await;
     };
-    let Ok((auth, session)) = client.sessions().refresh_to_session(&refresh).await else {
+    let Ok(refreshed) = client.sessions().refresh(&refresh).await else {
         return next.run(request).await;
     };
-    request.extensions_mut().insert(session);
+    request.extensions_mut().insert(refreshed.session.clone());
     let mut response = next.run(request).await;
-    for cookie in set_cookies(&auth) {
+    for cookie in set_cookies(&refreshed) {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(SET_COOKIE, value);
         }

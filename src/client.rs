@@ -35,7 +35,7 @@ pub const ENV_PUBLIC_KEY: &str = "DESCOPE_PUBLIC_KEY";
 /// # async fn run() -> Result<(), descope::Error> {
 /// let client = descope::Client::new("P2abc...")?;
 /// let auth = client.password().sign_in("ada@example.com", "correct horse battery").await?;
-/// println!("signed in as {:?}", auth.user.as_ref().and_then(|u| u.user_id.as_deref()));
+/// println!("signed in as {}", auth.user.user_id);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -84,13 +84,17 @@ impl Client {
     }
 
     /// Password authentication: sign-up, sign-in, replace, update, reset, policy.
-    pub fn password(&self) -> PasswordClient<'_> {
-        PasswordClient { client: self }
+    pub fn password(&self) -> PasswordClient {
+        PasswordClient {
+            client: self.clone(),
+        }
     }
 
     /// The session side: refresh, try-refresh, logout, logout-all, me, keys.
-    pub fn sessions(&self) -> SessionClient<'_> {
-        SessionClient { client: self }
+    pub fn sessions(&self) -> SessionClient {
+        SessionClient {
+            client: self.clone(),
+        }
     }
 
     /// The generated client with `Authorization: Bearer <projectId>[:<managementKey>]`.

@@ -50,6 +50,15 @@ pub enum Error {
     /// A session or refresh JWT was refused by local validation.
     #[error(transparent)]
     Session(#[from] SessionError),
+    /// The project's public keys could not be fetched or parsed, so a token could not be
+    /// checked. The token itself may be fine: do not sign the user out for this.
+    #[error("cannot get the project's public keys")]
+    KeyFetch {
+        /// Why: the failed request or parse (none while the next fetch waits for the refetch
+        /// interval after a failure).
+        #[source]
+        source: Option<Box<Error>>,
+    },
 }
 
 /// Why a JWT was refused. No message contains any part of the token.
@@ -94,9 +103,6 @@ pub enum SessionError {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// The project's public keys could not be fetched or parsed.
-    #[error("cannot get the project's public keys")]
-    KeyFetch(#[source] Box<Error>),
 }
 
 impl Error {
@@ -119,6 +125,54 @@ impl Error {
     /// Whether the service refused the request for exceeding its rate limit (HTTP 429).
     pub fn is_rate_limited(&self) -> bool {
         self.api().is_some_and(ApiError::is_rate_limited)
+    }
+
+    /// The Descope error code, when the service answered with one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.api().and_then(|api| api.code.as_ref())
+    }
+
+    /// The HTTP status, when the service answered with an error status.
+    pub fn status(&self) -> Option<u16> {
+        self.api().map(|api| api.status)
+    }
+
+    /// How long the service asked to wait before retrying (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|api| api.retry_after)
+    }
+
+    /// Whether the same request may succeed later: a timeout, no answer at all, keys that could
+    /// not be fetched, a rate limit (429: wait for [`retry_after`](Self::retry_after)), or a
+    /// temporary service failure (502, 503, 504, 520, 521, 522, 524, 530). Refused credentials,
+    /// bad input and invalid tokens are not.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => {
+                api.is_rate_limited()
+                    || matches!(api.status, 502 | 504)
+                    || crate::retry::DEFAULT_RETRY_STATUSES.contains(&api.status)
+            }
+            Error::Timeout { .. } | Error::Transport { .. } | Error::KeyFetch { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether a sign-in or password replace was refused for its login ID or password: an
+    /// unknown login ID and a wrong password alike, so an application can answer both with one
+    /// message and not reveal which accounts exist. An expired password, a rate limit or a
+    /// disabled user are not bad credentials.
+    pub fn is_bad_credentials(&self) -> bool {
+        let Error::Api(api) = self else {
+            return false;
+        };
+        let checks_password = matches!(api.operation, "password_sign_in" | "password_replace");
+        let refused = match &api.code {
+            Some(ErrorCode::UserNotFound) => true,
+            Some(ErrorCode::PasswordExpired) => false,
+            _ => api.status == 401,
+        };
+        checks_password && refused
     }
 
     pub(crate) fn invalid(field: &'static str, reason: &'static str) -> Self {

@@ -7,17 +7,17 @@ mod auth_info;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod client;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 mod error;
 mod generated;
 mod password;
+mod policy;
 mod request;
 mod retry;
 pub mod secret;
 pub mod session;
 mod transport;
-pub mod types;
+mod user;
+pub mod wire;
 
 pub use auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME};
 pub use client::{
@@ -25,8 +25,10 @@ pub use client::{
     ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
 };
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
-pub use password::{PasswordClient, Replace, SendReset, SignIn, SignUp, Update};
+pub use password::{PasswordClient, Replace, ResetSent, SendReset, SignIn, SignUp, Update};
+pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;
 pub use retry::{RetryPolicy, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
 pub use secret::{ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
-pub use session::{LoggedOut, Session, SessionClient, SessionConfig, Validated};
+pub use session::{LoggedOut, Refreshed, Session, SessionClient, SessionConfig, Validated};
+pub use user::{AuthMethods, Tenant, User, UserStatus};

@@ -4,15 +4,15 @@ use serde_json::{Map, Value};
 
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
-use crate::error::Result;
-use crate::generated::types::{
-    LoginOptions, PasswordPolicyResponse, PasswordReplaceRequest, PasswordResetRequest,
-    PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
-    SignUpOptions, SignUpUser,
-};
+use crate::error::{Error, Result};
+use crate::policy::PasswordPolicy;
 use crate::request::{awaitable, check_login_id, check_password, check_token};
 use crate::secret::{Password, RefreshJwt};
 use crate::transport::convert;
+use crate::wire::{
+    LoginOptions, PasswordReplaceRequest, PasswordResetRequest, PasswordResetResponse,
+    PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest, SignUpOptions, SignUpUser,
+};
 
 /// The setters shared by the sign-up and sign-in builders (their options types differ).
 macro_rules! login_option_setters {
@@ -56,12 +56,14 @@ macro_rules! login_option_setters {
 }
 
 /// Password operations of a [`Client`]. Get one with [`Client::password`].
-#[derive(Clone, Copy, Debug)]
-pub struct PasswordClient<'a> {
-    pub(crate) client: &'a Client,
+/// It holds a cheap clone of the client; so does every request builder, whose futures are
+/// therefore `'static + Send` (ready for `tokio::spawn`).
+#[derive(Clone, Debug)]
+pub struct PasswordClient {
+    pub(crate) client: Client,
 }
 
-impl<'a> PasswordClient<'a> {
+impl PasswordClient {
     /// Signs up a new user and signs them in. Add profile fields and options with the builder's
     /// methods, then `.await` it.
     ///
@@ -76,9 +78,9 @@ impl<'a> PasswordClient<'a> {
     /// assert!(auth.first_seen);
     /// # Ok(()) }
     /// ```
-    pub fn sign_up(self, login_id: impl Into<String>, password: impl Into<Password>) -> SignUp<'a> {
+    pub fn sign_up(&self, login_id: impl Into<String>, password: impl Into<Password>) -> SignUp {
         SignUp {
-            client: self.client,
+            client: self.client.clone(),
             body: PasswordSignUpRequest {
                 login_id: login_id.into(),
                 password: password.into(),
@@ -89,9 +91,9 @@ impl<'a> PasswordClient<'a> {
     }
 
     /// Signs a user in with their password.
-    pub fn sign_in(self, login_id: impl Into<String>, password: impl Into<Password>) -> SignIn<'a> {
+    pub fn sign_in(&self, login_id: impl Into<String>, password: impl Into<Password>) -> SignIn {
         SignIn {
-            client: self.client,
+            client: self.client.clone(),
             refresh_jwt: None,
             body: PasswordSignInRequest {
                 login_id: login_id.into(),
@@ -104,13 +106,13 @@ impl<'a> PasswordClient<'a> {
 
     /// Replaces a password after checking the old one; signs the user in.
     pub fn replace(
-        self,
+        &self,
         login_id: impl Into<String>,
         old_password: impl Into<Password>,
         new_password: impl Into<Password>,
-    ) -> Replace<'a> {
+    ) -> Replace {
         Replace {
-            client: self.client,
+            client: self.client.clone(),
             body: PasswordReplaceRequest {
                 login_id: login_id.into(),
                 old_password: old_password.into(),
@@ -123,13 +125,13 @@ impl<'a> PasswordClient<'a> {
 
     /// Sets a new password for a signed-in user, proven by their refresh JWT.
     pub fn update(
-        self,
+        &self,
         login_id: impl Into<String>,
         new_password: impl Into<Password>,
         refresh_jwt: &RefreshJwt,
-    ) -> Update<'a> {
+    ) -> Update {
         Update {
-            client: self.client,
+            client: self.client.clone(),
             refresh_jwt: refresh_jwt.clone(),
             body: PasswordUpdateRequest {
                 login_id: login_id.into(),
@@ -139,9 +141,9 @@ impl<'a> PasswordClient<'a> {
     }
 
     /// Sends the user a password reset.
-    pub fn send_reset(self, login_id: impl Into<String>) -> SendReset<'a> {
+    pub fn send_reset(&self, login_id: impl Into<String>) -> SendReset {
         SendReset {
-            client: self.client,
+            client: self.client.clone(),
             body: PasswordResetRequest {
                 login_id: login_id.into(),
                 redirect_url: None,
@@ -154,24 +156,25 @@ impl<'a> PasswordClient<'a> {
         }
     }
 
-    /// The project's password policy.
-    pub async fn policy(self) -> Result<PasswordPolicyResponse> {
+    /// The project's password policy. [`PasswordPolicy::check`] tells a user what a password
+    /// lacks before it is sent.
+    pub async fn policy(&self) -> Result<PasswordPolicy> {
         const OP: &str = "password_policy";
         let api = self.client.api();
         let response = convert(OP, api.password_policy().await)?;
-        Ok(response.into_inner())
+        Ok(PasswordPolicy::from_wire(response.into_inner()))
     }
 }
 
 /// A sign-up being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until awaited"]
-pub struct SignUp<'a> {
-    client: &'a Client,
+pub struct SignUp {
+    client: Client,
     body: PasswordSignUpRequest,
 }
 
-impl SignUp<'_> {
+impl SignUp {
     fn user(&mut self) -> &mut SignUpUser {
         self.body.user.get_or_insert_with(Default::default)
     }
@@ -228,6 +231,13 @@ impl SignUp<'_> {
         self
     }
 
+    /// The login ID inside the user object (`user.loginId`), when it must differ from the
+    /// sign-up's login ID. Defaults to none (the service uses the sign-up's).
+    pub fn user_login_id(mut self, login_id: impl Into<String>) -> Self {
+        self.user().login_id = Some(login_id.into());
+        self
+    }
+
     login_option_setters!();
 
     /// The message template. Defaults to the project's.
@@ -251,13 +261,13 @@ awaitable!(SignUp => AuthInfo);
 /// A sign-in being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until awaited"]
-pub struct SignIn<'a> {
-    client: &'a Client,
+pub struct SignIn {
+    client: Client,
     refresh_jwt: Option<RefreshJwt>,
     body: PasswordSignInRequest,
 }
 
-impl SignIn<'_> {
+impl SignIn {
     fn options(&mut self) -> &mut LoginOptions {
         self.body.login_options.get_or_insert_with(Default::default)
     }
@@ -276,9 +286,15 @@ impl SignIn<'_> {
         self
     }
 
-    /// The SSO application to sign into. Defaults to none.
+    /// The SSO application to sign into (`ssoAppId`). Defaults to none.
     pub fn sso_app_id(mut self, sso_app_id: impl Into<String>) -> Self {
         self.body.sso_app_id = Some(sso_app_id.into());
+        self
+    }
+
+    /// The SSO application in the login options (`loginOptions.ssoAppId`). Defaults to none.
+    pub fn login_option_sso_app_id(mut self, sso_app_id: impl Into<String>) -> Self {
+        self.options().sso_app_id = Some(sso_app_id.into());
         self
     }
 
@@ -329,12 +345,12 @@ awaitable!(SignIn => AuthInfo);
 /// A password replace being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until awaited"]
-pub struct Replace<'a> {
-    client: &'a Client,
+pub struct Replace {
+    client: Client,
     body: PasswordReplaceRequest,
 }
 
-impl Replace<'_> {
+impl Replace {
     /// Revoke the user's other sessions. Defaults to the service's (no).
     pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
         self.body.revoke_other_sessions = Some(revoke);
@@ -367,13 +383,13 @@ awaitable!(Replace => AuthInfo);
 /// A password update being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until awaited"]
-pub struct Update<'a> {
-    client: &'a Client,
+pub struct Update {
+    client: Client,
     refresh_jwt: RefreshJwt,
     body: PasswordUpdateRequest,
 }
 
-impl Update<'_> {
+impl Update {
     /// Sends the update.
     pub async fn send(self) -> Result<()> {
         const OP: &str = "password_update";
@@ -392,12 +408,12 @@ awaitable!(Update => ());
 /// A password reset being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until awaited"]
-pub struct SendReset<'a> {
-    client: &'a Client,
+pub struct SendReset {
+    client: Client,
     body: PasswordResetRequest,
 }
 
-impl SendReset<'_> {
+impl SendReset {
     /// Where the reset link leads. Defaults to the project's setting.
     pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
         self.body.redirect_url = Some(url.into());
@@ -438,11 +454,40 @@ impl SendReset<'_> {
     }
 
     /// Sends the reset request.
-    pub async fn send(self) -> Result<PasswordResetResponse> {
+    pub async fn send(self) -> Result<ResetSent> {
         const OP: &str = "password_send_reset";
         check_login_id(&self.body.login_id)?;
         let response = convert(OP, self.client.api().password_send_reset(&self.body).await)?;
-        Ok(response.into_inner())
+        ResetSent::from_wire(OP, response.into_inner())
     }
 }
-awaitable!(SendReset => PasswordResetResponse);
+awaitable!(SendReset => ResetSent);
+
+/// What [`SendReset`] returns: how the reset was sent, and where to (masked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResetSent {
+    /// How the reset was sent (`email`...).
+    pub method: String,
+    /// The address it went to, masked (`a***@example.com`), when the service said.
+    pub masked_email: Option<String>,
+    /// A reference to poll for completion, for methods that have one.
+    pub pending_ref: Option<String>,
+    /// The ID of the link sent, for methods that have one.
+    pub link_id: Option<String>,
+}
+
+impl ResetSent {
+    fn from_wire(operation: &'static str, wire: PasswordResetResponse) -> Result<Self> {
+        let text = |v: Option<String>| v.filter(|v| !v.is_empty());
+        Ok(Self {
+            method: text(wire.reset_method).ok_or_else(|| Error::Decode {
+                operation,
+                reason: "the response has no resetMethod".into(),
+            })?,
+            masked_email: text(wire.masked_email),
+            pending_ref: text(wire.pending_ref),
+            link_id: text(wire.link_id),
+        })
+    }
+}

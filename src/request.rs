@@ -9,9 +9,9 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// Makes a builder with an `async fn send(self) -> Result<T>` awaitable directly.
 macro_rules! awaitable {
     ($builder:ident => $output:ty) => {
-        impl<'a> std::future::IntoFuture for $builder<'a> {
+        impl std::future::IntoFuture for $builder {
             type Output = $crate::error::Result<$output>;
-            type IntoFuture = $crate::request::BoxFuture<'a, Self::Output>;
+            type IntoFuture = $crate::request::BoxFuture<'static, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())

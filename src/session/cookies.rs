@@ -4,6 +4,52 @@ use http::header::{AUTHORIZATION, COOKIE};
 use http::HeaderMap;
 
 use crate::auth_info::{AuthInfo, CookieSettings};
+use crate::secret::{RefreshJwt, SessionJwt};
+use crate::session::Refreshed;
+
+/// A result that carries session tokens to store in cookies: [`AuthInfo`] (sign-up, sign-in,
+/// replace) and [`Refreshed`] (refresh).
+pub trait IssuedTokens {
+    /// The session JWT.
+    fn session_jwt(&self) -> &SessionJwt;
+    /// The refresh JWT, when the result carries one (a refresh only does when it rotated).
+    fn refresh_jwt(&self) -> Option<&RefreshJwt>;
+    /// The cookie settings the service sent.
+    fn cookie_settings(&self) -> &CookieSettings;
+    /// Expiry of the session JWT, in Unix seconds, when the service said.
+    fn session_expiration(&self) -> Option<i64>;
+}
+
+impl IssuedTokens for AuthInfo {
+    fn session_jwt(&self) -> &SessionJwt {
+        &self.session_jwt
+    }
+    fn refresh_jwt(&self) -> Option<&RefreshJwt> {
+        Some(&self.refresh_jwt)
+    }
+    fn cookie_settings(&self) -> &CookieSettings {
+        &self.cookies
+    }
+    fn session_expiration(&self) -> Option<i64> {
+        self.session_expiration
+    }
+}
+
+impl IssuedTokens for Refreshed {
+    fn session_jwt(&self) -> &SessionJwt {
+        &self.session_jwt
+    }
+    fn refresh_jwt(&self) -> Option<&RefreshJwt> {
+        self.refresh_jwt.as_ref()
+    }
+    fn cookie_settings(&self) -> &CookieSettings {
+        &self.cookies
+    }
+    fn session_expiration(&self) -> Option<i64> {
+        self.session_expiration
+            .or(Some(self.session.inner.expires_at))
+    }
+}
 
 fn cookie(
     name: &str,
@@ -33,7 +79,7 @@ fn cookie(
 /// # Security Warning
 ///
 /// The values contain the tokens: send them as headers, never log them.
-pub fn set_cookies(auth: &AuthInfo) -> Vec<String> {
+pub fn set_cookies<T: IssuedTokens + ?Sized>(auth: &T) -> Vec<String> {
     set_cookies_at(
         auth,
         super::validate::unix_seconds(std::time::SystemTime::now()),
@@ -45,21 +91,21 @@ pub fn set_cookies(auth: &AuthInfo) -> Vec<String> {
 /// # Security Warning
 ///
 /// The values contain the tokens: send them as headers, never log them.
-pub fn set_cookies_at(auth: &AuthInfo, now_unix: i64) -> Vec<String> {
-    let settings = &auth.cookies;
+pub fn set_cookies_at<T: IssuedTokens + ?Sized>(auth: &T, now_unix: i64) -> Vec<String> {
+    let settings = auth.cookie_settings();
     let session_domain = settings
         .session_domain
         .as_deref()
         .or(settings.domain.as_deref());
-    let session_age = auth.session_expiration.map(|exp| exp - now_unix);
+    let session_age = auth.session_expiration().map(|exp| exp - now_unix);
     let mut cookies = vec![cookie(
         &settings.session_name,
-        auth.session_jwt.secret(),
+        auth.session_jwt().secret(),
         session_domain,
         settings.path.as_deref(),
         session_age,
     )];
-    if let Some(refresh) = &auth.refresh_jwt {
+    if let Some(refresh) = auth.refresh_jwt() {
         cookies.push(cookie(
             &settings.refresh_name,
             refresh.secret(),

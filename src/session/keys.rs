@@ -199,23 +199,16 @@ impl KeyStore {
     }
 
     /// The key for `kid`, fetching the key set when needed (and allowed).
-    pub(crate) async fn get<F, Fut>(
-        &self,
-        kid: &str,
-        fetch: F,
-    ) -> Result<Arc<VerifyKey>, SessionError>
+    pub(crate) async fn get<F, Fut>(&self, kid: &str, fetch: F) -> Result<Arc<VerifyKey>, Error>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Vec<Value>, Error>>,
     {
-        let failing = || {
-            SessionError::KeyFetch(Box::new(Error::Config(
-                "the last key fetch failed; the next try waits for the refetch interval".into(),
-            )))
-        };
+        // The last fetch failed: the next try waits for the refetch interval.
+        let failing = || Error::KeyFetch { source: None };
         match self.lookup(kid) {
             Lookup::Found(key) => return Ok(key),
-            Lookup::Unknown => return Err(SessionError::UnknownKey),
+            Lookup::Unknown => return Err(SessionError::UnknownKey.into()),
             Lookup::Failing => return Err(failing()),
             Lookup::Fetch => {}
         }
@@ -223,7 +216,7 @@ impl KeyStore {
         // Someone else may have fetched while this task waited.
         match self.lookup(kid) {
             Lookup::Found(key) => return Ok(key),
-            Lookup::Unknown => return Err(SessionError::UnknownKey),
+            Lookup::Unknown => return Err(SessionError::UnknownKey.into()),
             Lookup::Failing => return Err(failing()),
             Lookup::Fetch => {}
         }
@@ -244,7 +237,9 @@ impl KeyStore {
                     tracing::warn!("descope: key refresh failed, using cached keys");
                     return Ok(key.clone());
                 }
-                return Err(SessionError::KeyFetch(Box::new(error)));
+                return Err(Error::KeyFetch {
+                    source: Some(Box::new(error)),
+                });
             }
         }
         cached
@@ -252,6 +247,6 @@ impl KeyStore {
             .get(kid)
             .or_else(|| cached.keys.get(""))
             .cloned()
-            .ok_or(SessionError::UnknownKey)
+            .ok_or(SessionError::UnknownKey.into())
     }
 }

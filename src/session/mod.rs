@@ -14,107 +14,134 @@ mod claims;
 pub mod cookies;
 pub mod dangerous;
 mod keys;
+mod results;
 mod validate;
 
 pub use claims::{Session, TenantClaims, TokenKind};
+pub use results::{LoggedOut, Refreshed, Validated};
 pub(crate) use validate::Validator;
-#[cfg(feature = "emulator")]
-pub(crate) use validate::{issuer_matches, unix_seconds};
 pub use validate::{
-    Clock, SessionConfig, SystemClock, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_REFETCH_INTERVAL,
-    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,
+    issuer_matches, Clock, SessionConfig, SystemClock, DEFAULT_KEY_CACHE_TTL,
+    DEFAULT_KEY_REFETCH_INTERVAL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN,
+    DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
 
-use crate::auth_info::{AuthInfo, CookieSettings};
+use crate::auth_info::CookieSettings;
 use crate::client::Client;
-use crate::error::{Error, Result, SessionError};
-use crate::generated::types::{EmptyRequest, KeysResponse, ResponseUser};
+use crate::error::{Error, Result};
 use crate::request::check_token;
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::transport::convert;
+use crate::user::User;
+use crate::wire::{EmptyRequest, Jwk};
 
-/// The result of [`SessionClient::validate_and_refresh`].
+/// A JWT given to a validation: a `&str` (from a header or cookie), a [`SessionJwt`] or a
+/// [`RefreshJwt`] alike.
+pub trait Token {
+    /// The token's text.
+    ///
+    /// # Security Warning
+    ///
+    /// Do not print, log or store what this returns outside of a secure place.
+    fn token(&self) -> &str;
+}
+
+impl Token for str {
+    fn token(&self) -> &str {
+        self
+    }
+}
+
+impl Token for String {
+    fn token(&self) -> &str {
+        self
+    }
+}
+
+impl Token for SessionJwt {
+    fn token(&self) -> &str {
+        self.secret()
+    }
+}
+
+impl Token for RefreshJwt {
+    fn token(&self) -> &str {
+        self.secret()
+    }
+}
+
+impl<T: Token + ?Sized> Token for &T {
+    fn token(&self) -> &str {
+        (**self).token()
+    }
+}
+
+/// Session operations of a [`Client`]. Get one with [`Client::sessions`]; it holds a cheap
+/// clone of the client, so it can be kept or moved into a task.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Validated {
-    /// The valid session.
-    pub session: Session,
-    /// The session JWT that is valid now: the one given, or the new one after a refresh.
-    pub session_jwt: SessionJwt,
-    /// The refresh result, when the given session JWT was not valid and was refreshed. Its
-    /// `refresh_jwt` is the rotated refresh JWT, when one came back: store it.
-    pub refreshed: Option<AuthInfo>,
+pub struct SessionClient {
+    pub(crate) client: Client,
 }
 
-/// Session operations of a [`Client`]. Get one with [`Client::sessions`].
-#[derive(Clone, Copy, Debug)]
-pub struct SessionClient<'a> {
-    pub(crate) client: &'a Client,
-}
-
-/// What a logout returns: the cookie settings to clear the session cookies with.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct LoggedOut {
-    /// Names, domain and path of the cookies to clear.
-    pub cookies: CookieSettings,
-}
-
-impl<'a> SessionClient<'a> {
+impl SessionClient {
     fn api(&self, refresh_jwt: &RefreshJwt) -> Result<crate::generated::Client> {
         check_token(refresh_jwt.secret(), "refresh JWT")?;
         self.client
             .api_with_token(refresh_jwt.secret(), "refresh JWT")
     }
 
-    async fn fetch_keys(self) -> Result<Vec<serde_json::Value>> {
-        let keys = self.keys().await?.keys.unwrap_or_default();
-        keys.iter()
+    async fn fetch_keys(&self) -> Result<Vec<serde_json::Value>> {
+        self.keys()
+            .await?
+            .iter()
             .map(|key| {
-                serde_json::to_value(key)
-                    .map_err(|_| Error::Config("a key does not serialize".into()))
+                serde_json::to_value(key).map_err(|_| Error::Decode {
+                    operation: "get_keys",
+                    reason: "a key does not serialize".into(),
+                })
             })
             .collect()
     }
 
-    async fn check(self, token: &str, kind: TokenKind) -> Result<Session> {
+    async fn check(&self, token: &str, kind: TokenKind) -> Result<Session> {
         let validator = &self.client.shared.validator;
-        Ok(validator
+        validator
             .validate(token, kind, self.client.project_id(), || self.fetch_keys())
-            .await?)
+            .await
     }
 
     /// Validates a session JWT locally: signature against the project's keys (fetched once,
     /// then cached), algorithm pinned by the key, `exp`/`nbf` with leeway, `iss`, `aud` when
     /// configured, and that it is a session (not refresh) JWT. A token validated before is
-    /// answered from a cache of verified tokens.
-    pub async fn validate(self, session_jwt: &str) -> Result<Session> {
-        self.check(session_jwt, TokenKind::Session).await
+    /// answered from a cache of verified tokens. Takes a `&str` or a [`SessionJwt`].
+    pub async fn validate<T: Token + ?Sized>(&self, session_jwt: &T) -> Result<Session> {
+        self.check(session_jwt.token(), TokenKind::Session).await
     }
 
     /// Validates a refresh JWT locally, as [`validate`](Self::validate) does a session JWT.
-    pub async fn validate_refresh(self, refresh_jwt: &RefreshJwt) -> Result<Session> {
-        self.check(refresh_jwt.secret(), TokenKind::Refresh).await
+    /// Takes a `&str` or a [`RefreshJwt`].
+    pub async fn validate_refresh<T: Token + ?Sized>(&self, refresh_jwt: &T) -> Result<Session> {
+        self.check(refresh_jwt.token(), TokenKind::Refresh).await
     }
 
     /// The session of `session_jwt` when it is valid (no request); otherwise a refresh with
     /// `refresh_jwt` and the new session. A failure to get the keys is returned as is.
-    pub async fn validate_and_refresh(
-        self,
-        session_jwt: &str,
+    pub async fn validate_and_refresh<T: Token + ?Sized>(
+        &self,
+        session_jwt: &T,
         refresh_jwt: &RefreshJwt,
     ) -> Result<Validated> {
         match self.validate(session_jwt).await {
             Ok(session) => Ok(Validated {
                 session,
-                session_jwt: SessionJwt::from(session_jwt),
+                session_jwt: SessionJwt::from(session_jwt.token()),
                 refreshed: None,
             }),
-            Err(error @ Error::Session(SessionError::KeyFetch(_))) => Err(error),
+            Err(error @ Error::KeyFetch { .. }) => Err(error),
             Err(_) => {
-                let (refreshed, session) = self.refresh_to_session(refresh_jwt).await?;
+                let refreshed = self.refresh(refresh_jwt).await?;
                 Ok(Validated {
-                    session,
+                    session: refreshed.session.clone(),
                     session_jwt: refreshed.session_jwt.clone(),
                     refreshed: Some(refreshed),
                 })
@@ -124,51 +151,47 @@ impl<'a> SessionClient<'a> {
 
     /// Exchanges a refresh JWT for a new session: the refresh JWT is validated locally first,
     /// and the new session JWT after. When the project rotates refresh tokens, the new one is in
-    /// [`AuthInfo::refresh_jwt`]: store it.
-    pub async fn refresh(self, refresh_jwt: &RefreshJwt) -> Result<AuthInfo> {
-        Ok(self.refresh_to_session(refresh_jwt).await?.0)
-    }
-
-    /// [`refresh`](Self::refresh), with the new session it validated.
-    pub(crate) async fn refresh_to_session(
-        self,
-        refresh_jwt: &RefreshJwt,
-    ) -> Result<(AuthInfo, Session)> {
+    /// [`Refreshed::refresh_jwt`]: store it.
+    pub async fn refresh(&self, refresh_jwt: &RefreshJwt) -> Result<Refreshed> {
         const OP: &str = "refresh_session";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         let response = convert(OP, api.refresh_session(&empty()).await)?;
         let headers = response.headers().clone();
-        let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        let session = self.validate(auth.session_jwt.secret()).await?;
-        Ok((auth, session))
+        let (session_jwt, issued) =
+            Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
+                operation: OP,
+                reason: "the response has no session JWT, in the body or a cookie".into(),
+            })?;
+        let session = self.validate(&session_jwt).await?;
+        Refreshed::new(OP, session_jwt, session, issued)
     }
 
     /// Like [`refresh`](Self::refresh), but `Ok(None)` instead of an error when the refresh JWT
     /// is not valid (locally or at the service). A failure to get the keys is an error.
-    pub async fn try_refresh(self, refresh_jwt: &RefreshJwt) -> Result<Option<AuthInfo>> {
+    pub async fn try_refresh(&self, refresh_jwt: &RefreshJwt) -> Result<Option<Refreshed>> {
         const OP: &str = "try_refresh_session";
         let Ok(api) = self.api(refresh_jwt) else {
             return Ok(None);
         };
         match self.validate_refresh(refresh_jwt).await {
             Ok(_) => {}
-            Err(error @ Error::Session(SessionError::KeyFetch(_))) => return Err(error),
+            Err(error @ Error::KeyFetch { .. }) => return Err(error),
             Err(_) => return Ok(None),
         }
         let response = convert(OP, api.try_refresh_session(&empty()).await)?;
         let headers = response.headers().clone();
-        match AuthInfo::maybe_from_response(response.into_inner(), &headers) {
-            Some(auth) => {
-                self.validate(auth.session_jwt.secret()).await?;
-                Ok(Some(auth))
+        match Refreshed::parse(response.into_inner(), &headers) {
+            Some((session_jwt, issued)) => {
+                let session = self.validate(&session_jwt).await?;
+                Refreshed::new(OP, session_jwt, session, issued).map(Some)
             }
             None => Ok(None),
         }
     }
 
     /// Revokes the refresh JWT (validated locally first).
-    pub async fn logout(self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
+    pub async fn logout(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: &str = "logout";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
@@ -179,7 +202,7 @@ impl<'a> SessionClient<'a> {
     }
 
     /// Revokes every refresh JWT of the user who owns this one (validated locally first).
-    pub async fn logout_all(self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
+    pub async fn logout_all(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: &str = "logout_all";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
@@ -190,23 +213,24 @@ impl<'a> SessionClient<'a> {
     }
 
     /// The user who owns the refresh JWT (validated locally first).
-    pub async fn me(self, refresh_jwt: &RefreshJwt) -> Result<ResponseUser> {
+    pub async fn me(&self, refresh_jwt: &RefreshJwt) -> Result<User> {
         const OP: &str = "me";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        Ok(convert(OP, api.me().await)?.into_inner())
+        User::from_wire(OP, convert(OP, api.me().await)?.into_inner())
     }
 
     /// How many times the project's keys were fetched (for monitoring the key cache).
-    pub fn key_fetch_count(self) -> u64 {
+    pub fn key_fetch_count(&self) -> u64 {
         self.client.shared.validator.keys.fetch_count()
     }
 
     /// The project's public keys, as the service publishes them.
-    pub async fn keys(self) -> Result<KeysResponse> {
+    pub async fn keys(&self) -> Result<Vec<Jwk>> {
         const OP: &str = "get_keys";
         let api = self.client.api();
-        Ok(convert(OP, api.get_keys(self.client.project_id()).await)?.into_inner())
+        let response = convert(OP, api.get_keys(self.client.project_id()).await)?;
+        Ok(response.into_inner().keys.unwrap_or_default())
     }
 }
 

@@ -202,8 +202,9 @@ pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
     }
 }
 
-/// Whether `iss` names `project_id`: the ID itself, or a URL whose last path segment is it.
-pub(crate) fn issuer_matches(iss: &str, project_id: &str) -> bool {
+/// Whether `iss` names `project_id`: the ID itself, or a URL whose last path segment is it
+/// (`https://api.descope.com/<projectId>`). The rule every validation here applies.
+pub fn issuer_matches(iss: &str, project_id: &str) -> bool {
     if iss == project_id {
         return true;
     }
@@ -251,7 +252,7 @@ impl Validator {
         kind: TokenKind,
         project_id: &str,
         fetch: F,
-    ) -> Result<Session, SessionError>
+    ) -> Result<Session, Error>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Vec<serde_json::Value>, Error>>,
@@ -259,7 +260,8 @@ impl Validator {
         if token.len() > self.config.max_token_len {
             return Err(SessionError::TooLarge {
                 limit: self.config.max_token_len,
-            });
+            }
+            .into());
         }
         let key = digest(token);
         if let Some(session) = self.cache.get(&key) {
@@ -270,7 +272,7 @@ impl Validator {
         let (Some(header), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(SessionError::Malformed("not three dot-separated parts"));
+            return Err(SessionError::Malformed("not three dot-separated parts").into());
         };
         let header: Header = URL_SAFE_NO_PAD
             .decode(header)
@@ -279,7 +281,7 @@ impl Validator {
             .ok_or(SessionError::Malformed("the header is not base64url JSON"))?;
         // Never `none`, never HMAC: refused before any key lookup or fetch.
         if header.alg.eq_ignore_ascii_case("none") || header.alg.starts_with("HS") {
-            return Err(SessionError::DisallowedAlgorithm);
+            return Err(SessionError::DisallowedAlgorithm.into());
         }
         let verify_key = self
             .keys
@@ -287,7 +289,7 @@ impl Validator {
             .await?;
         // The key decides the algorithm; the token's header must agree with it.
         if header.alg != verify_key.algorithm_name {
-            return Err(SessionError::DisallowedAlgorithm);
+            return Err(SessionError::DisallowedAlgorithm.into());
         }
         let signed = &token[..token.len() - signature.len() - 1];
         match jsonwebtoken::crypto::verify(
@@ -297,8 +299,7 @@ impl Validator {
             verify_key.algorithm,
         ) {
             Ok(true) => {}
-            Ok(false) => return Err(SessionError::BadSignature),
-            Err(_) => return Err(SessionError::BadSignature),
+            Ok(false) | Err(_) => return Err(SessionError::BadSignature.into()),
         }
         let claims = RawClaims::decode(payload)?;
         let session = self.check_claims(claims, kind, project_id)?;

@@ -7,8 +7,8 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use descope::axum::{refresh_session, Authenticated};
-use descope::emulator::{Emulator, HashCost, SeedUser};
 use descope::{Client, SessionConfig};
+use descope_emulator::{Emulator, HashCost, SeedUser};
 use serde_json::Value;
 
 const PASSWORD: &str = "Example-Passw0rd";
@@ -96,10 +96,7 @@ async fn the_example_server_answers_whoami_and_admin() {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(
-        body["userId"].as_str(),
-        admin.user.as_ref().unwrap().user_id.as_deref()
-    );
+    assert_eq!(body["userId"].as_str(), Some(admin.user.user_id.as_str()));
     assert_eq!(body["roles"], serde_json::json!(["admin"]));
     let cookie = vec![(
         "cookie",
@@ -121,7 +118,7 @@ async fn the_example_server_answers_whoami_and_admin() {
         (status, body["reason"].as_str()),
         (401, Some("invalid token"))
     );
-    let refresh_as_session = admin.refresh_jwt.as_ref().unwrap().secret().to_owned();
+    let refresh_as_session = admin.refresh_jwt.secret().to_owned();
     let (status, _, _) = get_json(&format!("{base}/whoami"), &bearer(&refresh_as_session)).await;
     assert_eq!(status, 401);
 
@@ -173,8 +170,8 @@ async fn the_middleware_refreshes_an_expired_session_from_the_dsr_cookie() {
         .sign_up("ada@example.com", "Middle-Passw0rd")
         .await
         .unwrap();
-    let user_id = auth.user.as_ref().unwrap().user_id.clone().unwrap();
-    let refresh = auth.refresh_jwt.as_ref().unwrap().secret().to_owned();
+    let user_id = auth.user.user_id.clone();
+    let refresh = auth.refresh_jwt.secret().to_owned();
     let session = auth.session_jwt.secret().to_owned();
     let http = reqwest::Client::new();
     let fresh = http

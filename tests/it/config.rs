@@ -238,8 +238,25 @@ fn clients_results_errors_and_futures_are_thread_safe() {
     send_sync::<descope::AuthInfo>();
     send_sync::<descope::Session>();
     send_sync::<descope::Validated>();
+    send_sync::<descope::Refreshed>();
+    send_sync::<descope::User>();
+    send_sync::<descope::PasswordPolicy>();
+    send_sync::<descope::PasswordClient>();
+    send_sync::<descope::SessionClient>();
     let client = Client::new("P2threads").unwrap();
     let refresh = RefreshJwt::from("x");
+    // Request futures own what they need: they can be spawned, and outlive the client handle.
+    fn spawnable<F: std::future::Future + Send + 'static>(_: &F) {}
+    let password = client.password();
+    spawnable(&password.sign_up("a", "b").name("c").send());
+    spawnable(&password.sign_in("a", "b").send());
+    spawnable(&password.replace("a", "b", "c").send());
+    spawnable(&password.update("a", "b", &refresh).send());
+    spawnable(&password.send_reset("a").send());
+    spawnable(&std::future::IntoFuture::into_future(
+        password.sign_in("a", "b"),
+    ));
+    drop(password);
     send(&std::future::IntoFuture::into_future(
         client.password().sign_in("a", "b"),
     ));

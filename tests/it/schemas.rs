@@ -3,7 +3,7 @@
 
 #[test]
 fn json_schemas_are_pinned() {
-    let schemas = descope::types::json_schemas();
+    let schemas = descope::wire::json_schemas();
     assert!(schemas.len() >= 19);
     for (name, schema) in schemas {
         let text = serde_json::to_string_pretty(&schema).unwrap();

@@ -1,6 +1,6 @@
 //! No secret appears in the `Debug` or `Display` of any public type.
 
-use descope::types::{
+use descope::wire::{
     JwtResponse, PasswordReplaceRequest, PasswordSignInRequest, PasswordUpdateRequest,
 };
 use descope::{Client, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};

@@ -1,6 +1,6 @@
 //! The API reference's JSON examples, and variants of them, deserialize and round-trip.
 
-use descope::types::{
+use descope::wire::{
     JwtResponse, PasswordPolicyResponse, PasswordReplaceRequest, PasswordResetResponse,
     PasswordSignInRequest, ResponseUser,
 };

@@ -480,7 +480,7 @@ async fn refresh_jwts_validate_as_refresh_only() {
     validate(&client, &token).await.unwrap();
     let error = client
         .sessions()
-        .validate_refresh(&token.as_str().into())
+        .validate_refresh(token.as_str())
         .await
         .unwrap_err();
     assert!(matches!(
@@ -646,15 +646,15 @@ async fn a_failed_key_fetch_is_a_key_fetch_error_and_is_retried_after_the_interv
         .unwrap();
     let token = key().sign(&claims("DS"));
     let error = client.sessions().validate(&token).await.unwrap_err();
-    match error.session() {
-        Some(SessionError::KeyFetch(source)) => {
-            assert_eq!(source.api().map(|a| a.status), Some(500))
-        }
+    match &error {
+        Error::KeyFetch {
+            source: Some(source),
+        } => assert_eq!(source.api().map(|a| a.status), Some(500)),
         other => panic!("{other:?}"),
     }
     // A failing service is not hammered: the next try waits for the interval.
     let again = client.sessions().validate(&token).await.unwrap_err();
-    assert!(matches!(again.session(), Some(SessionError::KeyFetch(_))));
+    assert!(matches!(again, Error::KeyFetch { source: None }));
     assert_eq!(fetches(&server).await, 1);
     // Once it recovers, the keys are fetched again after the interval.
     server.reset().await;

@@ -40,7 +40,7 @@ pub fn expected(root: &Path, spec: &str) -> Result<Vec<Snapshot>, String> {
         expression: "code",
         content: code,
     }];
-    for (name, schema) in descope::types::json_schemas() {
+    for (name, schema) in descope::wire::json_schemas() {
         let content =
             serde_json::to_string_pretty(&schema).map_err(|e| format!("schema {name}: {e}"))?;
         out.push(Snapshot {

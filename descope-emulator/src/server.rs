@@ -18,11 +18,11 @@ use super::failure::Failure;
 use super::keys::KeyRing;
 use super::store::{Persister, Store, StoredSession, StoredUser};
 use super::{now, random_id, HashCost, Options, SentReset};
-use crate::generated::types::{
+use descope::wire::{
     EmptyResponse, JwtResponse, PasswordReplaceRequest, PasswordResetRequest,
     PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
 };
-use crate::secret::{Password, RefreshJwt, SessionJwt};
+use descope::{Password, RefreshJwt, SessionJwt};
 
 /// The largest request body accepted.
 const MAX_BODY: usize = 64 * 1024;
@@ -169,7 +169,7 @@ async fn parse<T: DeserializeOwned>(body: Body) -> Result<T, Failure> {
             .and_then(|rest| rest.split('`').next())
         {
             Some(field) => Failure::MissingArgument(field.to_owned()),
-            None => Failure::BadJson(crate::transport::json_reason(&e)),
+            None => Failure::BadJson(crate::json_reason(&e)),
         }
     })
 }
@@ -227,7 +227,7 @@ fn check_refresh(app: &App, token: Option<&str>) -> Result<(StoredUser, String),
     }
     // The issuer URL carries the port, which changes across restarts: match on the project ID,
     // as clients do.
-    if !crate::session::issuer_matches(&claims.iss, &app.options.project_id) {
+    if !descope::session::issuer_matches(&claims.iss, &app.options.project_id) {
         return Err(Failure::InvalidRefresh("issued for another project"));
     }
     if claims.exp <= now() {
@@ -364,24 +364,22 @@ fn grant(app: &App, grant: Grant<'_>) -> Reply {
         None
     };
     let cookies = app.options.tokens_in_cookies;
-    let body = JwtResponse {
-        session_jwt: Some(SessionJwt::from(if cookies {
-            ""
-        } else {
-            session_jwt.as_str()
-        })),
-        refresh_jwt: refresh_jwt
-            .as_deref()
-            .map(|t| RefreshJwt::from(if cookies { "" } else { t })),
-        cookie_domain: app.options.cookie_domain.clone(),
-        cookie_path: Some("/".into()),
-        cookie_max_age: Some(app.options.refresh_ttl.as_secs() as i64),
-        cookie_expiration: Some(refresh_exp),
-        user: Some(grant.user.response()),
-        first_seen: Some(grant.first_seen),
-        session_expiration: Some(session_exp),
-        ..Default::default()
-    };
+    let mut body = JwtResponse::default();
+    body.session_jwt = Some(SessionJwt::from(if cookies {
+        ""
+    } else {
+        session_jwt.as_str()
+    }));
+    body.refresh_jwt = refresh_jwt
+        .as_deref()
+        .map(|t| RefreshJwt::from(if cookies { "" } else { t }));
+    body.cookie_domain = app.options.cookie_domain.clone();
+    body.cookie_path = Some("/".into());
+    body.cookie_max_age = Some(app.options.refresh_ttl.as_secs() as i64);
+    body.cookie_expiration = Some(refresh_exp);
+    body.user = Some(grant.user.response());
+    body.first_seen = Some(grant.first_seen);
+    body.session_expiration = Some(session_exp);
     let mut response = json(StatusCode::OK, &body);
     if cookies {
         let session_age = app.options.session_ttl.as_secs();
@@ -408,13 +406,11 @@ fn add_cookie(app: &App, response: &mut Response, name: &str, value: &str, max_a
 
 /// The logged-out answer: empty token fields (and clearing cookies in cookie mode).
 fn logged_out(app: &App) -> Response {
-    let body = JwtResponse {
-        session_jwt: Some(SessionJwt::from("")),
-        refresh_jwt: Some(RefreshJwt::from("")),
-        cookie_domain: app.options.cookie_domain.clone(),
-        cookie_path: Some("/".into()),
-        ..Default::default()
-    };
+    let mut body = JwtResponse::default();
+    body.session_jwt = Some(SessionJwt::from(""));
+    body.refresh_jwt = Some(RefreshJwt::from(""));
+    body.cookie_domain = app.options.cookie_domain.clone();
+    body.cookie_path = Some("/".into());
     let mut response = json(StatusCode::OK, &body);
     if app.options.tokens_in_cookies {
         add_cookie(app, &mut response, "DS", "", 0);
@@ -435,7 +431,7 @@ async fn sign_up_inner(app: &App, request: Request) -> Reply {
     let body: PasswordSignUpRequest = parse(request.into_body()).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
-    if let Some(why) = app.options.policy.violation(body.password.secret()) {
+    if let Err(why) = app.options.policy.check(body.password.secret()) {
         return Err(Failure::PolicyViolation(why));
     }
     let login_id = body.login_id.trim().to_owned();
@@ -533,7 +529,7 @@ async fn replace_inner(app: &App, request: Request) -> Reply {
     if !verify_password(user.password_hash.clone(), body.old_password).await? {
         return Err(Failure::WrongPassword);
     }
-    if let Some(why) = app.options.policy.violation(body.new_password.secret()) {
+    if let Err(why) = app.options.policy.check(body.new_password.secret()) {
         return Err(Failure::PolicyViolation(why));
     }
     let hash = hash_password(app.options.hash_cost, body.new_password).await?;
@@ -577,7 +573,7 @@ async fn update_inner(app: &App, request: Request) -> Reply {
     if user.user_id != owner.user_id {
         return Err(Failure::InvalidRefresh("session of another user"));
     }
-    if let Some(why) = app.options.policy.violation(body.new_password.secret()) {
+    if let Err(why) = app.options.policy.check(body.new_password.secret()) {
         return Err(Failure::PolicyViolation(why));
     }
     let hash = hash_password(app.options.hash_cost, body.new_password).await?;
@@ -642,12 +638,10 @@ async fn send_reset_inner(app: &App, request: Request) -> Reply {
         }
         outbox.push_back(sent);
     }
-    let response = PasswordResetResponse {
-        reset_method: Some("email".into()),
-        pending_ref: None,
-        link_id: Some(link_id),
-        masked_email: Some(mask_email(&email)),
-    };
+    let mut response = PasswordResetResponse::default();
+    response.reset_method = Some("email".into());
+    response.link_id = Some(link_id);
+    response.masked_email = Some(mask_email(&email));
     Ok(json(StatusCode::OK, &response))
 }
 
@@ -655,7 +649,10 @@ async fn policy(State(app): AppState, headers: HeaderMap) -> Response {
     reply((|| {
         app.check_rate()?;
         authorize(&app, &headers)?;
-        Ok(json(StatusCode::OK, &app.options.policy.response()))
+        Ok(json(
+            StatusCode::OK,
+            &descope::wire::PasswordPolicyResponse::from(&app.options.policy),
+        ))
     })())
 }
 
@@ -674,11 +671,9 @@ async fn refresh_inner(app: &App, request: Request, lenient: bool) -> Reply {
     let (user, jti) = match check_refresh(app, auth.token.as_deref()) {
         Ok(found) => found,
         Err(_) if lenient => {
-            let empty = JwtResponse {
-                session_jwt: Some(SessionJwt::from("")),
-                refresh_jwt: Some(RefreshJwt::from("")),
-                ..Default::default()
-            };
+            let mut empty = JwtResponse::default();
+            empty.session_jwt = Some(SessionJwt::from(""));
+            empty.refresh_jwt = Some(RefreshJwt::from(""));
             return Ok(json(StatusCode::OK, &empty));
         }
         Err(failure) => return Err(failure),

@@ -1,12 +1,12 @@
-//! A local Descope emulator that speaks the same wire as the service (feature `emulator`).
+//! A local Descope emulator that speaks the same wire as the service.
 //!
-//! It serves every operation in `openapi.yaml` with the crate's own generated types, stores
+//! It serves every operation in `openapi.yaml` with the `descope` crate's wire types, stores
 //! users with argon2 password hashes, signs RS256 session and refresh JWTs and publishes its
 //! keys, so clients (this crate's and the official SDKs) run their real flows offline.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use descope::emulator::{Emulator, HashCost};
+//! use descope_emulator::{Emulator, HashCost};
 //!
 //! let emulator = Emulator::builder().project_id("P2local").hash_cost(HashCost::Fast).start().await?;
 //! let client = emulator.client()?;
@@ -20,7 +20,6 @@
 
 mod failure;
 mod keys;
-mod policy;
 mod server;
 mod store;
 
@@ -33,7 +32,7 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-pub use policy::PasswordPolicy;
+pub use descope::PasswordPolicy;
 
 use keys::{KeyRing, SigningKey};
 use server::App;
@@ -135,7 +134,7 @@ pub struct RateLimit {
 #[derive(Clone)]
 pub struct SeedUser {
     login_id: String,
-    password: crate::Password,
+    password: descope::Password,
     name: Option<String>,
     roles: Vec<String>,
     permissions: Vec<String>,
@@ -154,7 +153,7 @@ impl std::fmt::Debug for SeedUser {
 
 impl SeedUser {
     /// A user with a login ID and a password (not checked against the policy).
-    pub fn new(login_id: impl Into<String>, password: impl Into<crate::Password>) -> Self {
+    pub fn new(login_id: impl Into<String>, password: impl Into<descope::Password>) -> Self {
         Self {
             login_id: login_id.into(),
             password: password.into(),
@@ -629,12 +628,12 @@ impl Emulator {
         &self.app.issuer
     }
 
-    /// A [`Client`](crate::Client) for this emulator (retries off: it never answers 503).
-    pub fn client(&self) -> crate::Result<crate::Client> {
-        crate::Client::builder()
+    /// A [`Client`](descope::Client) for this emulator (retries off: it never answers 503).
+    pub fn client(&self) -> descope::Result<descope::Client> {
+        descope::Client::builder()
             .project_id(self.project_id())
             .base_url(self.base_url())
-            .retry_policy(crate::RetryPolicy::none())
+            .retry_policy(descope::RetryPolicy::none())
             .build()
     }
 
@@ -703,7 +702,7 @@ impl Drop for Emulator {
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now() -> i64 {
-    crate::session::unix_seconds(std::time::SystemTime::now())
+    unix_seconds(std::time::SystemTime::now())
 }
 
 /// `len` random alphanumeric characters.
@@ -717,4 +716,24 @@ pub(crate) fn random_id(len: usize) -> String {
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
         .collect()
+}
+
+/// Seconds since the Unix epoch (negative before it).
+pub(crate) fn unix_seconds(time: std::time::SystemTime) -> i64 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+/// What went wrong in a JSON document, without quoting any of it.
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "read error",
+        Category::Syntax => "not valid JSON",
+        Category::Data => "a field has the wrong type or is missing",
+        Category::Eof => "truncated JSON",
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
 }

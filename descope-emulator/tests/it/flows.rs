@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use descope::emulator::{Emulator, HashCost, PasswordPolicy, SeedUser};
 use descope::{Client, Error, ErrorCode, RefreshJwt};
+use descope_emulator::{Emulator, HashCost, PasswordPolicy, SeedUser};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "Emul4tor-Passw0rd";
@@ -64,13 +64,10 @@ async fn password_flow_end_to_end() {
         .await
         .unwrap();
     assert!(signed_up.first_seen);
-    let user = signed_up.user.clone().unwrap();
+    let user = signed_up.user.clone();
     assert_eq!(user.name.as_deref(), Some("Ada"));
-    assert_eq!(
-        user.login_ids.as_deref(),
-        Some(&["ada@example.com".to_owned()][..])
-    );
-    assert_eq!(user.password, Some(true));
+    assert_eq!(user.login_ids, ["ada@example.com"]);
+    assert!(user.methods.password);
 
     let again = password
         .sign_up("ADA@example.com", PASSWORD)
@@ -99,7 +96,7 @@ async fn password_flow_end_to_end() {
     let policy = password.policy().await.unwrap();
     assert_eq!(
         (policy.min_length, policy.uppercase, policy.non_alphanumeric),
-        (Some(8), Some(true), Some(false))
+        (8, true, false)
     );
     let weak = password
         .sign_up("weak@example.com", "short")
@@ -141,7 +138,7 @@ async fn password_flow_end_to_end() {
         "the old password is checked"
     );
 
-    let refresh = auth.refresh_jwt.clone().unwrap();
+    let refresh = auth.refresh_jwt.clone();
     password
         .update("ada@example.com", "Upd4ted-Passw0rd", &refresh)
         .await
@@ -161,7 +158,7 @@ async fn password_flow_end_to_end() {
         .redirect_url("http://localhost/reset")
         .await
         .unwrap();
-    assert_eq!(sent.reset_method.as_deref(), Some("email"));
+    assert_eq!(sent.method, "email");
     assert_eq!(sent.masked_email.as_deref(), Some("a***@example.com"));
     let outbox = emulator.sent_resets();
     assert_eq!(outbox.len(), 1);
@@ -180,16 +177,12 @@ async fn update_needs_a_refresh_jwt_of_that_user() {
     password.sign_up("one@example.com", PASSWORD).await.unwrap();
     let two = password.sign_up("two@example.com", PASSWORD).await.unwrap();
     let error = password
-        .update(
-            "one@example.com",
-            NEW_PASSWORD,
-            two.refresh_jwt.as_ref().unwrap(),
-        )
+        .update("one@example.com", NEW_PASSWORD, &two.refresh_jwt)
         .await
         .unwrap_err();
     assert_eq!(api(&error), (401, "E061005".into()));
     let weak = password
-        .update("two@example.com", "weak", two.refresh_jwt.as_ref().unwrap())
+        .update("two@example.com", "weak", &two.refresh_jwt)
         .await
         .unwrap_err();
     assert_eq!(api(&weak).1, "E062902");
@@ -223,7 +216,7 @@ async fn jwts_carry_the_claims_and_verify_against_the_published_keys() {
         .custom_claim("plan", "pro")
         .await
         .unwrap();
-    let user_id = auth.user.as_ref().unwrap().user_id.clone().unwrap();
+    let user_id = auth.user.user_id.clone();
     let session = verified_claims(&emulator, auth.session_jwt.secret()).await;
     assert_eq!(
         session["iss"],
@@ -246,17 +239,14 @@ async fn jwts_carry_the_claims_and_verify_against_the_published_keys() {
     );
     assert_eq!(exp - iat, 600);
     assert_eq!(auth.session_expiration, Some(exp));
-    let refresh = verified_claims(&emulator, auth.refresh_jwt.as_ref().unwrap().secret()).await;
+    let refresh = verified_claims(&emulator, auth.refresh_jwt.secret()).await;
     assert_eq!(refresh["drn"], "DSR");
     assert_eq!(refresh["sub"], json!(user_id));
-    let user = auth.user.unwrap();
-    assert_eq!(user.role_names, Some(vec!["admin".to_owned()]));
-    assert_eq!(
-        user.user_tenants.unwrap()[0].tenant_id.as_deref(),
-        Some("T1")
-    );
+    let user = auth.user;
+    assert_eq!(user.roles, ["admin"]);
+    assert_eq!(Some(user.tenants[0].tenant_id.as_str()), Some("T1"));
 
-    let keys = client.sessions().keys().await.unwrap().keys.unwrap();
+    let keys = client.sessions().keys().await.unwrap();
     assert_eq!(keys.len(), 1);
     assert_eq!(
         (
@@ -278,9 +268,9 @@ async fn sessions_refresh_logout_and_me() {
         .sign_up("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    let refresh = auth.refresh_jwt.unwrap();
+    let refresh = auth.refresh_jwt;
     let me = sessions.me(&refresh).await.unwrap();
-    assert_eq!(me.user_id, auth.user.unwrap().user_id);
+    assert_eq!(me.user_id, auth.user.user_id);
 
     let refreshed = sessions.refresh(&refresh).await.unwrap();
     assert!(!refreshed.session_jwt.is_empty());
@@ -326,14 +316,12 @@ async fn logout_all_and_revoke_other_sessions() {
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap()
-        .refresh_jwt
-        .unwrap();
+        .refresh_jwt;
     let b = password
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap()
-        .refresh_jwt
-        .unwrap();
+        .refresh_jwt;
     sessions.logout(&a).await.unwrap();
     sessions.me(&b).await.unwrap();
     sessions.logout_all(&b).await.unwrap();
@@ -343,14 +331,12 @@ async fn logout_all_and_revoke_other_sessions() {
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap()
-        .refresh_jwt
-        .unwrap();
+        .refresh_jwt;
     let d = password
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap()
-        .refresh_jwt
-        .unwrap();
+        .refresh_jwt;
     let replaced = password
         .replace("ada@example.com", PASSWORD, NEW_PASSWORD)
         .revoke_other_sessions(true)
@@ -362,26 +348,19 @@ async fn logout_all_and_revoke_other_sessions() {
             "E064001"
         );
     }
-    sessions
-        .refresh(replaced.refresh_jwt.as_ref().unwrap())
-        .await
-        .unwrap();
+    sessions.refresh(&replaced.refresh_jwt).await.unwrap();
     let e = password
         .sign_in("ada@example.com", NEW_PASSWORD)
         .await
         .unwrap()
-        .refresh_jwt
-        .unwrap();
+        .refresh_jwt;
     let f = password
         .sign_in("ada@example.com", NEW_PASSWORD)
         .revoke_other_sessions(true)
         .await
         .unwrap();
     assert_eq!(api(&sessions.refresh(&e).await.unwrap_err()).1, "E064001");
-    sessions
-        .refresh(f.refresh_jwt.as_ref().unwrap())
-        .await
-        .unwrap();
+    sessions.refresh(&f.refresh_jwt).await.unwrap();
 }
 
 #[tokio::test]
@@ -398,8 +377,7 @@ async fn refresh_token_rotation() {
         .sign_up("ada@example.com", PASSWORD)
         .await
         .unwrap()
-        .refresh_jwt
-        .unwrap();
+        .refresh_jwt;
     let rotated = client.sessions().refresh(&first).await.unwrap();
     let second = rotated.refresh_jwt.expect("a rotated refresh JWT");
     assert_ne!(second, first);
@@ -413,7 +391,7 @@ async fn refresh_token_rotation() {
         .await
         .unwrap()
         .refresh_jwt
-        .unwrap();
+        .expect("rotated again");
     client.sessions().me(&third).await.unwrap();
 }
 
@@ -463,14 +441,14 @@ async fn tokens_in_cookies_mode() {
         .await
         .unwrap();
     assert!(auth.session_jwt.secret().starts_with("ey"));
-    let refresh = auth.refresh_jwt.unwrap();
+    let refresh = auth.refresh_jwt;
     let rotated = client
         .sessions()
         .refresh(&refresh)
         .await
         .unwrap()
         .refresh_jwt
-        .unwrap();
+        .expect("rotated in cookie mode");
     assert_ne!(rotated, refresh);
     client.sessions().me(&rotated).await.unwrap();
 }
@@ -516,7 +494,7 @@ async fn custom_policy_is_enforced_and_reported() {
             reported.non_alphanumeric,
             reported.uppercase
         ),
-        (Some(12), Some(true), Some(false))
+        (12, true, false)
     );
     let error = client
         .password()
@@ -778,29 +756,22 @@ async fn key_rotation_is_published() {
         .sign_up("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    let before = client.sessions().keys().await.unwrap().keys.unwrap();
+    let before = client.sessions().keys().await.unwrap();
     emulator.rotate_signing_key(true).await.unwrap();
-    let after = client.sessions().keys().await.unwrap().keys.unwrap();
+    let after = client.sessions().keys().await.unwrap();
     assert_eq!(after.len(), 2);
     assert_eq!(
         after[1].kid, before[0].kid,
         "the previous key stays published"
     );
     verified_claims(&emulator, auth.session_jwt.secret()).await;
-    let fresh = client
-        .sessions()
-        .refresh(auth.refresh_jwt.as_ref().unwrap())
-        .await
-        .unwrap();
+    let fresh = client.sessions().refresh(&auth.refresh_jwt).await.unwrap();
     let kid = jsonwebtoken::decode_header(fresh.session_jwt.secret())
         .unwrap()
         .kid;
     assert_eq!(kid, after[0].kid, "new tokens use the new key");
     emulator.rotate_signing_key(false).await.unwrap();
-    assert_eq!(
-        client.sessions().keys().await.unwrap().keys.unwrap().len(),
-        1
-    );
+    assert_eq!(client.sessions().keys().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -823,11 +794,8 @@ async fn sessions_validate_refresh_and_logout_against_the_emulator() {
         let session = sessions.validate(auth.session_jwt.secret()).await.unwrap();
         assert!(session.has_role("admin"));
         assert_eq!(session.project_id(), emulator.project_id());
-        assert_eq!(
-            Some(session.user_id()),
-            auth.user.as_ref().unwrap().user_id.as_deref()
-        );
-        let refresh = auth.refresh_jwt.unwrap();
+        assert_eq!(Some(session.user_id()), Some(auth.user.user_id.as_str()));
+        let refresh = auth.refresh_jwt;
         let refreshed = sessions.refresh(&refresh).await.unwrap();
         sessions
             .validate(refreshed.session_jwt.secret())
@@ -875,7 +843,7 @@ async fn validate_and_refresh_refreshes_an_expired_session() {
         .sign_up("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    let refresh = auth.refresh_jwt.unwrap();
+    let refresh = auth.refresh_jwt;
     let fresh = client
         .sessions()
         .validate_and_refresh(auth.session_jwt.secret(), &refresh)
@@ -964,11 +932,7 @@ async fn cookie_mode_sessions_validate() {
         .unwrap();
     let cookies = descope::session::cookies::set_cookies(&auth);
     assert!(cookies[0].starts_with("DS=ey") && cookies[1].starts_with("DSR=ey"));
-    let out = client
-        .sessions()
-        .logout(auth.refresh_jwt.as_ref().unwrap())
-        .await
-        .unwrap();
+    let out = client.sessions().logout(&auth.refresh_jwt).await.unwrap();
     let cleared = descope::session::cookies::clear_cookies(&out.cookies);
     assert!(cleared[0].starts_with("DS=;") && cleared[0].contains("Max-Age=0"));
 }

@@ -21,7 +21,7 @@
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::generated::types::ErrorResponse;
+use descope::wire::ErrorResponse;
 
 /// Why the emulator refused a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub(crate) enum Failure {
     UserExists,
     UserNotFound,
     WrongPassword,
-    PolicyViolation(String),
+    PolicyViolation(descope::PolicyViolation),
     InvalidRefresh(&'static str),
     RevokedRefresh,
     RateLimited { retry_after_secs: u64 },
@@ -116,11 +116,10 @@ impl Failure {
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let (status, code, description) = self.parts();
-        let body = ErrorResponse {
-            error_code: Some(code.to_owned()),
-            error_description: Some(description.clone()),
-            error_message: Some(description),
-        };
+        let mut body = ErrorResponse::default();
+        body.error_code = Some(code.to_owned());
+        body.error_description = Some(description.clone());
+        body.error_message = Some(description);
         let mut response = super::server::json(status, &body);
         if let Failure::RateLimited { retry_after_secs } = self {
             response

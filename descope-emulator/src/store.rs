@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::EmulatorError;
-use crate::generated::types::{ResponseUser, UserTenant};
+use descope::wire::{ResponseUser, UserTenant};
 
 /// A stored user.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -61,44 +61,45 @@ impl StoredUser {
         let tenants = self
             .tenants
             .iter()
-            .map(|t| UserTenant {
-                tenant_id: Some(t.tenant_id.clone()),
-                tenant_name: t.tenant_name.clone(),
-                role_names: Some(t.roles.clone()),
-                permissions: Some(t.permissions.clone()),
+            .map(|t| {
+                let mut tenant = UserTenant::default();
+                tenant.tenant_id = Some(t.tenant_id.clone());
+                tenant.tenant_name = t.tenant_name.clone();
+                tenant.role_names = Some(t.roles.clone());
+                tenant.permissions = Some(t.permissions.clone());
+                tenant
             })
             .collect();
-        ResponseUser {
-            user_id: Some(self.user_id.clone()),
-            login_ids: Some(self.login_ids.clone()),
-            name: self.name.clone(),
-            given_name: self.given_name.clone(),
-            middle_name: self.middle_name.clone(),
-            family_name: self.family_name.clone(),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
-            verified_email: Some(false),
-            verified_phone: Some(false),
-            status: Some("enabled".into()),
-            test: Some(false),
-            created_time: Some(self.created_time),
-            external_ids: Some(Vec::new()),
-            editable: Some(true),
-            role_names: Some(self.roles.clone()),
-            user_tenants: Some(tenants),
-            permissions: Some(self.permissions.clone()),
-            custom_attributes: Some(serde_json::Map::new()),
-            sso_app_ids: Some(Vec::new()),
-            webauthn: Some(false),
-            password: Some(true),
-            push: Some(false),
-            totp: Some(false),
-            saml: Some(false),
-            o_auth: Some(BTreeMap::new()),
-            scim: Some(false),
-            oidc: Some(false),
-            picture: None,
-        }
+        let mut user = ResponseUser::default();
+        user.user_id = Some(self.user_id.clone());
+        user.login_ids = Some(self.login_ids.clone());
+        user.name = self.name.clone();
+        user.given_name = self.given_name.clone();
+        user.middle_name = self.middle_name.clone();
+        user.family_name = self.family_name.clone();
+        user.email = self.email.clone();
+        user.phone = self.phone.clone();
+        user.verified_email = Some(false);
+        user.verified_phone = Some(false);
+        user.status = Some("enabled".into());
+        user.test = Some(false);
+        user.created_time = Some(self.created_time);
+        user.external_ids = Some(Vec::new());
+        user.editable = Some(true);
+        user.role_names = Some(self.roles.clone());
+        user.user_tenants = Some(tenants);
+        user.permissions = Some(self.permissions.clone());
+        user.custom_attributes = Some(serde_json::Map::new());
+        user.sso_app_ids = Some(Vec::new());
+        user.webauthn = Some(false);
+        user.password = Some(true);
+        user.push = Some(false);
+        user.totp = Some(false);
+        user.saml = Some(false);
+        user.o_auth = Some(BTreeMap::new());
+        user.scim = Some(false);
+        user.oidc = Some(false);
+        user
     }
 }
 
@@ -224,7 +225,7 @@ pub(crate) fn read_state(path: &Path) -> Result<Option<StateFile>, EmulatorError
         EmulatorError::State(format!(
             "{} is not an emulator state file: {}",
             path.display(),
-            crate::transport::json_reason(&e)
+            crate::json_reason(&e)
         ))
     })?;
     if state.format != STATE_FORMAT {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{ArgAction, Parser};
-use descope::emulator::{Emulator, HashCost, PasswordPolicy};
+use descope_emulator::{Emulator, HashCost, PasswordPolicy};
 
 /// A local Descope emulator: password sign-up/sign-in, sessions and keys, on loopback.
 #[derive(Parser, Debug)]
@@ -20,7 +20,7 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:0")]
     addr: SocketAddr,
     /// The project ID to answer for (alphanumeric).
-    #[arg(long, default_value = descope::emulator::DEFAULT_PROJECT_ID)]
+    #[arg(long, default_value = descope_emulator::DEFAULT_PROJECT_ID)]
     project_id: String,
     /// Minimum password length.
     #[arg(long, default_value_t = 8)]

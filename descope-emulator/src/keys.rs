@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::random_id;
 use super::EmulatorError;
-use crate::generated::types::{Jwk, KeysResponse};
+use descope::wire::{Jwk, KeysResponse};
 
 /// One RSA key pair with its `kid`.
 pub(crate) struct SigningKey {
@@ -56,17 +56,14 @@ impl SigningKey {
 
     pub(crate) fn jwk(&self) -> Jwk {
         let public = self.pair.public_key();
-        Jwk {
-            kid: Some(self.kid.clone()),
-            kty: Some("RSA".into()),
-            alg: Some("RS256".into()),
-            use_: Some("sig".into()),
-            n: Some(URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero())),
-            e: Some(URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero())),
-            crv: None,
-            x: None,
-            y: None,
-        }
+        let mut jwk = Jwk::default();
+        jwk.kid = Some(self.kid.clone());
+        jwk.kty = Some("RSA".into());
+        jwk.alg = Some("RS256".into());
+        jwk.use_ = Some("sig".into());
+        jwk.n = Some(URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()));
+        jwk.e = Some(URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero()));
+        jwk
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, EmulatorError> {
@@ -141,9 +138,9 @@ impl KeyRing {
     }
 
     pub(crate) fn jwks(&self) -> KeysResponse {
-        KeysResponse {
-            keys: Some(self.read().iter().map(|k| k.jwk()).collect()),
-        }
+        let mut response = KeysResponse::default();
+        response.keys = Some(self.read().iter().map(|k| k.jwk()).collect());
+        response
     }
 
     /// A compact RS256 JWT of `claims`, signed with the current key.

@@ -128,13 +128,9 @@ async fn state_survives_a_restart() {
         .sign_in("ada@example.com", PASSWORD)
         .await
         .unwrap();
-    assert_eq!(signed_in.user.unwrap().user_id, auth.user.unwrap().user_id);
+    assert_eq!(signed_in.user.user_id, auth.user.user_id);
     // Sessions and keys persist too: the refresh JWT from before the restart still works.
-    again
-        .sessions()
-        .me(auth.refresh_jwt.as_ref().unwrap())
-        .await
-        .unwrap();
+    again.sessions().me(&auth.refresh_jwt).await.unwrap();
     let other = Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
         .args([
             "--addr",
@@ -172,7 +168,7 @@ async fn a_killed_emulator_never_leaves_a_torn_state_file() {
         serde_json::from_str(&text).expect("the state file is whole JSON");
     assert_eq!(parsed["projectId"], "P2kill");
     let running = spawn(&["--project-id", "P2kill", "--state", state]);
-    crate::emulator_binary::client(&running, "P2kill")
+    crate::binary::client(&running, "P2kill")
         .password()
         .policy()
         .await
@@ -196,13 +192,7 @@ async fn a_given_signing_key_is_used_and_never_printed() {
         "--signing-key",
         path.to_str().unwrap(),
     ]);
-    let keys = client(&running, "P2key")
-        .sessions()
-        .keys()
-        .await
-        .unwrap()
-        .keys
-        .unwrap();
+    let keys = client(&running, "P2key").sessions().keys().await.unwrap();
     let n = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
         pair.public_key()
             .modulus()
@@ -210,7 +200,7 @@ async fn a_given_signing_key_is_used_and_never_printed() {
     );
     assert_eq!(keys[0].n.as_deref(), Some(n.as_str()));
 
-    let builder = descope::emulator::Emulator::builder()
+    let builder = descope_emulator::Emulator::builder()
         .signing_key_file(&path)
         .unwrap();
     let shown = format!("{builder:?}");
@@ -224,7 +214,7 @@ async fn a_given_signing_key_is_used_and_never_printed() {
         "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n",
     )
     .unwrap();
-    assert!(descope::emulator::Emulator::builder()
+    assert!(descope_emulator::Emulator::builder()
         .signing_key_file(&broken)
         .is_err());
 }

@@ -1,0 +1,5 @@
+//! The emulator's one integration test binary: modules by concern.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod binary;
+mod flows;

@@ -1,0 +1,88 @@
+//! What the session operations return: a refreshed session, a validated one, a logout.
+
+use reqwest::header::HeaderMap;
+
+use super::claims::Session;
+use crate::auth_info::{CookieSettings, Issued};
+use crate::error::Result;
+use crate::secret::{RefreshJwt, SessionJwt};
+use crate::user::User;
+use crate::wire::JwtResponse;
+
+/// A new session from a refresh: the session JWT, the session it was validated as, and the
+/// rotated refresh JWT when the project rotates them.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Refreshed {
+    /// The new session JWT.
+    pub session_jwt: SessionJwt,
+    /// The new session JWT, validated.
+    pub session: Session,
+    /// The rotated refresh JWT, when one came back (body or refresh cookie): store it, the old
+    /// one may no longer work. `None` when the project does not rotate refresh JWTs.
+    pub refresh_jwt: Option<RefreshJwt>,
+    /// The user, when the service included it.
+    pub user: Option<User>,
+    /// Expiry of the session JWT, in Unix seconds, when the service said.
+    pub session_expiration: Option<i64>,
+    /// When to refresh again, in seconds from now, when the service said.
+    pub next_refresh_seconds: Option<i64>,
+    /// How the service asks the session cookies to be set.
+    pub cookies: CookieSettings,
+}
+
+impl Refreshed {
+    /// The refresh JWT to use from now on: the rotated one, else `previous` (the one the
+    /// refresh was made with).
+    pub fn current_refresh_jwt<'a>(&'a self, previous: &'a RefreshJwt) -> &'a RefreshJwt {
+        self.refresh_jwt.as_ref().unwrap_or(previous)
+    }
+
+    /// The tokens of a refresh answer (`None` without a session JWT: try-refresh refused it).
+    pub(crate) fn parse(body: JwtResponse, headers: &HeaderMap) -> Option<(SessionJwt, Issued)> {
+        let mut issued = Issued::from_response(body, headers);
+        let session_jwt = issued.session_jwt.take()?;
+        Some((session_jwt, issued))
+    }
+
+    pub(crate) fn new(
+        operation: &'static str,
+        session_jwt: SessionJwt,
+        session: Session,
+        issued: Issued,
+    ) -> Result<Self> {
+        Ok(Self {
+            session_jwt,
+            session,
+            refresh_jwt: issued.refresh_jwt,
+            user: issued
+                .user
+                .map(|user| User::from_wire(operation, user))
+                .transpose()?,
+            session_expiration: issued.session_expiration,
+            next_refresh_seconds: issued.next_refresh_seconds,
+            cookies: issued.cookies,
+        })
+    }
+}
+
+/// The result of [`SessionClient::validate_and_refresh`](super::SessionClient::validate_and_refresh).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Validated {
+    /// The valid session.
+    pub session: Session,
+    /// The session JWT that is valid now: the one given, or the new one after a refresh.
+    pub session_jwt: SessionJwt,
+    /// The refresh, when the given session JWT was not valid and was refreshed. Its
+    /// `refresh_jwt` is the rotated refresh JWT, when one came back: store it.
+    pub refreshed: Option<Refreshed>,
+}
+
+/// What a logout returns: the cookie settings to clear the session cookies with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoggedOut {
+    /// Names, domain and path of the cookies to clear.
+    pub cookies: CookieSettings,
+}
