@@ -24,8 +24,11 @@ pub const ENV_PROJECT_ID: &str = "DESCOPE_PROJECT_ID";
 pub const ENV_BASE_URL: &str = "DESCOPE_BASE_URL";
 /// Environment variable with the base URL, as the Python SDK names it.
 pub const ENV_BASE_URI: &str = "DESCOPE_BASE_URI";
-/// Environment variable with a management key.
+/// Environment variable with a management key, for management calls.
 pub const ENV_MANAGEMENT_KEY: &str = "DESCOPE_MANAGEMENT_KEY";
+/// Environment variable with an auth management key, appended to the `Authorization` header of
+/// authentication calls (as the official SDKs do).
+pub const ENV_AUTH_MANAGEMENT_KEY: &str = "DESCOPE_AUTH_MANAGEMENT_KEY";
 /// Environment variable with the project's public key (a JWK, or a JWK set), replacing the fetch.
 pub const ENV_PUBLIC_KEY: &str = "DESCOPE_PUBLIC_KEY";
 
@@ -51,6 +54,10 @@ impl std::fmt::Debug for Client {
             .field("timeout", &self.shared.timeout)
             .field("retry", &self.shared.retry)
             .field("management_key", &self.shared.management_key.is_some())
+            .field(
+                "auth_management_key",
+                &self.shared.auth_management_key.is_some(),
+            )
             .finish()
     }
 }
@@ -63,7 +70,8 @@ impl Client {
     }
 
     /// A client configured from the environment: `DESCOPE_PROJECT_ID` (required),
-    /// `DESCOPE_BASE_URL` (or `DESCOPE_BASE_URI`) and `DESCOPE_MANAGEMENT_KEY` (optional).
+    /// `DESCOPE_BASE_URL` (or `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY`,
+    /// `DESCOPE_AUTH_MANAGEMENT_KEY` and `DESCOPE_PUBLIC_KEY` (optional).
     pub fn from_env() -> Result<Self> {
         Self::builder().from_env().build()
     }
@@ -97,7 +105,7 @@ impl Client {
         }
     }
 
-    /// The generated client with `Authorization: Bearer <projectId>[:<managementKey>]`.
+    /// The generated client with `Authorization: Bearer <projectId>[:<authManagementKey>]`.
     pub(crate) fn api(&self) -> crate::generated::Client {
         self.api_with(self.shared.project_auth.clone())
     }
@@ -111,7 +119,7 @@ impl Client {
         let value = bearer(
             &self.shared.project_id,
             Some(token),
-            self.shared.management_key.as_ref(),
+            self.shared.auth_management_key.as_ref(),
         )
         .ok_or_else(|| Error::invalid(field, "contains characters that cannot go in a header"))?;
         Ok(self.api_with(value))
@@ -138,6 +146,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     management_key: Option<ManagementKey>,
+    auth_management_key: Option<ManagementKey>,
     sessions: Option<SessionConfig>,
     public_key_env: Option<String>,
 }
@@ -150,6 +159,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("management_key", &self.management_key)
+            .field("auth_management_key", &self.auth_management_key)
             .field("sessions", &self.sessions)
             .finish_non_exhaustive()
     }
@@ -192,9 +202,18 @@ impl ClientBuilder {
         self
     }
 
-    /// A management key, appended to every `Authorization` header. Defaults to none.
+    /// A management key, for management calls only (never sent with authentication calls).
+    /// Defaults to none, or `DESCOPE_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
     pub fn management_key(mut self, key: impl Into<ManagementKey>) -> Self {
         self.management_key = Some(key.into());
+        self
+    }
+
+    /// An auth management key, appended to the `Authorization` header of authentication calls
+    /// (`Bearer <projectId>[:<token>]:<key>`), for projects that require one. Defaults to none,
+    /// or `DESCOPE_AUTH_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
+    pub fn auth_management_key(mut self, key: impl Into<ManagementKey>) -> Self {
+        self.auth_management_key = Some(key.into());
         self
     }
 
@@ -205,10 +224,27 @@ impl ClientBuilder {
     }
 
     /// Fills every setting not already given from the environment: `DESCOPE_PROJECT_ID`,
-    /// `DESCOPE_BASE_URL` (else `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY` and
-    /// `DESCOPE_PUBLIC_KEY`. Empty variables count as unset.
-    pub fn from_env(mut self) -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    /// `DESCOPE_BASE_URL` (else `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY`,
+    /// `DESCOPE_AUTH_MANAGEMENT_KEY` and `DESCOPE_PUBLIC_KEY`. Empty variables count as unset.
+    pub fn from_env(self) -> Self {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `lookup` instead of the
+    /// process environment: for tests, or configuration kept elsewhere.
+    ///
+    /// ```
+    /// let client = descope::Client::builder()
+    ///     .from_lookup(|name| (name == "DESCOPE_PROJECT_ID").then(|| "P2fromLookup".to_owned()))
+    ///     .build()?;
+    /// assert_eq!(client.project_id(), "P2fromLookup");
+    /// # Ok::<(), descope::Error>(())
+    /// ```
+    pub fn from_lookup<F>(mut self, lookup: F) -> Self
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if self.project_id.is_none() {
             self.project_id = var(ENV_PROJECT_ID);
         }
@@ -218,7 +254,12 @@ impl ClientBuilder {
         if self.management_key.is_none() {
             self.management_key = var(ENV_MANAGEMENT_KEY).map(ManagementKey::from);
         }
-        self.public_key_env = var(ENV_PUBLIC_KEY);
+        if self.auth_management_key.is_none() {
+            self.auth_management_key = var(ENV_AUTH_MANAGEMENT_KEY).map(ManagementKey::from);
+        }
+        if self.public_key_env.is_none() {
+            self.public_key_env = var(ENV_PUBLIC_KEY);
+        }
         self
     }
 
@@ -238,11 +279,8 @@ impl ClientBuilder {
                 "contains characters that cannot go in a header",
             ));
         }
-        if let Some(key) = &self.management_key {
-            if key.secret().trim().is_empty() {
-                return Err(Error::invalid("management key", "is empty"));
-            }
-        }
+        check_key(self.management_key.as_ref(), "management key")?;
+        check_key(self.auth_management_key.as_ref(), "auth management key")?;
         let base_url = match self.base_url {
             Some(url) => normalize_base_url(&url)?,
             None => region_base_url(&project_id),
@@ -260,10 +298,10 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let project_auth =
-            bearer(&project_id, None, self.management_key.as_ref()).ok_or_else(|| {
+        let project_auth = bearer(&project_id, None, self.auth_management_key.as_ref())
+            .ok_or_else(|| {
                 Error::invalid(
-                    "management key",
+                    "auth management key",
                     "contains characters that cannot go in a header",
                 )
             })?;
@@ -288,10 +326,28 @@ impl ClientBuilder {
                 timeout,
                 retry: self.retry.unwrap_or_default(),
                 management_key: self.management_key,
+                auth_management_key: self.auth_management_key,
                 http,
             }),
         })
     }
+}
+
+/// Refuses an empty key, or one with anything but visible ASCII (what a header can carry).
+fn check_key(key: Option<&ManagementKey>, field: &'static str) -> Result<()> {
+    let Some(key) = key else {
+        return Ok(());
+    };
+    if key.secret().trim().is_empty() {
+        return Err(Error::invalid(field, "is empty"));
+    }
+    if !key.secret().bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            field,
+            "contains characters that cannot go in a header",
+        ));
+    }
+    Ok(())
 }
 
 /// The base URL for a project: regional for IDs of 32 or more characters.

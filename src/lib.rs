@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth_info;
 #[cfg(feature = "axum")]
@@ -21,13 +21,15 @@ pub mod wire;
 
 pub use auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_BASE_URI, ENV_BASE_URL,
-    ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_AUTH_MANAGEMENT_KEY,
+    ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
 };
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
 pub use password::{PasswordClient, Replace, ResetSent, SendReset, SignIn, SignUp, Update};
 pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;
+/// The HTTP client crate, for [`ClientBuilder::http_client`] (same version as this crate uses).
+pub use reqwest;
 pub use retry::{RetryPolicy, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
 pub use secret::{ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
 pub use session::{LoggedOut, Refreshed, Session, SessionClient, SessionConfig, Validated};

@@ -21,7 +21,11 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    /// Kept for management calls; never sent with authentication calls.
+    #[allow(dead_code)]
     pub(crate) management_key: Option<ManagementKey>,
+    /// Appended to the `Authorization` header of authentication calls.
+    pub(crate) auth_management_key: Option<ManagementKey>,
     pub(crate) http: reqwest::Client,
     pub(crate) validator: crate::session::Validator,
 }
@@ -53,7 +57,7 @@ const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version")
 const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
-/// `Bearer ` + the non-empty parts joined by `:` (project ID, per-call token, management key),
+/// `Bearer ` + the non-empty parts joined by `:` (project ID, per-call token, auth management key),
 /// as a sensitive header value; `None` when a part cannot go in a header.
 pub(crate) fn bearer(
     project_id: &str,

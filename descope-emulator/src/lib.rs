@@ -27,7 +27,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use descope::session::Clock;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -245,6 +247,7 @@ pub struct EmulatorBuilder {
     state: Option<PathBuf>,
     key_pkcs8: Option<Vec<u8>>,
     users: Vec<SeedUser>,
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -280,11 +283,21 @@ impl Default for EmulatorBuilder {
             state: None,
             key_pkcs8: None,
             users: Vec::new(),
+            clock: Arc::new(descope::session::SystemClock),
         }
     }
 }
 
 impl EmulatorBuilder {
+    /// Where "now" comes from: the `iat`/`exp` of the tokens it issues, their expiry checks,
+    /// creation times and the rate-limit window. Defaults to the system clock. Give the same
+    /// [`OffsetClock`](descope::session::OffsetClock) to the client (which
+    /// [`Emulator::client`] does) and a test sees tokens expire by moving it, without sleeping.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
     /// Where to listen. Defaults to `127.0.0.1:0` (a free loopback port).
     pub fn addr(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -476,7 +489,7 @@ impl EmulatorBuilder {
                 roles: seed.roles,
                 permissions: seed.permissions,
                 tenants: seed.tenants,
-                created_time: now(),
+                created_time: unix_seconds(self.clock.now()),
             });
         }
 
@@ -501,7 +514,7 @@ impl EmulatorBuilder {
             issuer: format!("{base_url}/{}", options.project_id),
             limiter: options.rate_limit.map(|_| {
                 Mutex::new(server::Window {
-                    started: Instant::now(),
+                    started: self.clock.now(),
                     count: 0,
                 })
             }),
@@ -510,6 +523,7 @@ impl EmulatorBuilder {
             store: Mutex::new(store),
             persister,
             outbox: Mutex::new(VecDeque::new()),
+            clock: self.clock,
         });
         // Write the state once at start, so the file exists with its keys from now on.
         let writer = match &app.persister {
@@ -628,13 +642,20 @@ impl Emulator {
         &self.app.issuer
     }
 
-    /// A [`Client`](descope::Client) for this emulator (retries off: it never answers 503).
+    /// A [`Client`](descope::Client) for this emulator: retries off (it never answers 503),
+    /// validating tokens on the emulator's clock.
     pub fn client(&self) -> descope::Result<descope::Client> {
+        self.client_builder().build()
+    }
+
+    /// A [`ClientBuilder`](descope::ClientBuilder) set up as [`client`](Self::client) is, for
+    /// more settings.
+    pub fn client_builder(&self) -> descope::ClientBuilder {
         descope::Client::builder()
             .project_id(self.project_id())
             .base_url(self.base_url())
             .retry_policy(descope::RetryPolicy::none())
-            .build()
+            .session_config(descope::SessionConfig::default().clock(self.app.clock.clone()))
     }
 
     /// Password resets "sent" so far, oldest first (the last 1000).
@@ -698,11 +719,6 @@ impl Drop for Emulator {
             writer.abort();
         }
     }
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn now() -> i64 {
-    unix_seconds(std::time::SystemTime::now())
 }
 
 /// `len` random alphanumeric characters.

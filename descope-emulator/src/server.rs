@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::SystemTime;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Request, State};
@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use super::failure::Failure;
 use super::keys::KeyRing;
 use super::store::{Persister, Store, StoredSession, StoredUser};
-use super::{now, random_id, HashCost, Options, SentReset};
+use super::{random_id, HashCost, Options, SentReset};
 use descope::wire::{
     EmptyResponse, JwtResponse, PasswordReplaceRequest, PasswordResetRequest,
     PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
@@ -38,11 +38,12 @@ pub(crate) struct App {
     pub(crate) limiter: Option<Mutex<Window>>,
     pub(crate) persister: Option<Persister>,
     pub(crate) outbox: Mutex<VecDeque<SentReset>>,
+    pub(crate) clock: Arc<dyn descope::session::Clock>,
 }
 
 /// A fixed rate-limit window.
 pub(crate) struct Window {
-    pub(crate) started: Instant,
+    pub(crate) started: SystemTime,
     pub(crate) count: u32,
 }
 
@@ -53,6 +54,11 @@ impl App {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Now, in Unix seconds, on the emulator's clock.
+    pub(crate) fn now(&self) -> i64 {
+        crate::unix_seconds(self.clock.now())
     }
 
     fn changed(&self) {
@@ -68,13 +74,15 @@ impl App {
         let mut window = limiter
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let elapsed = window.started.elapsed();
+        let now = self.clock.now();
+        let elapsed = now.duration_since(window.started).unwrap_or_default();
         if elapsed >= limit.window {
-            window.started = Instant::now();
+            window.started = now;
             window.count = 0;
         }
         if window.count >= limit.requests {
-            let left = limit.window.saturating_sub(window.started.elapsed());
+            let elapsed = now.duration_since(window.started).unwrap_or_default();
+            let left = limit.window.saturating_sub(elapsed);
             let retry_after_secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
             return Err(Failure::RateLimited {
                 retry_after_secs: retry_after_secs.max(1),
@@ -230,7 +238,7 @@ fn check_refresh(app: &App, token: Option<&str>) -> Result<(StoredUser, String),
     if !descope::session::issuer_matches(&claims.iss, &app.options.project_id) {
         return Err(Failure::InvalidRefresh("issued for another project"));
     }
-    if claims.exp <= now() {
+    if claims.exp <= app.now() {
         return Err(Failure::InvalidRefresh("expired"));
     }
     let jti = claims.jti.ok_or(Failure::InvalidRefresh("no session ID"))?;
@@ -325,7 +333,7 @@ fn session_claims(app: &App, user: &StoredUser, now: i64, custom: Map<String, Va
 }
 
 fn grant(app: &App, grant: Grant<'_>) -> Reply {
-    let now = now();
+    let now = app.now();
     let refresh_exp = now + app.options.refresh_ttl.as_secs() as i64;
     let session_claims = session_claims(app, grant.user, now, grant.custom_claims);
     let session_exp = session_claims.exp;
@@ -464,7 +472,7 @@ async fn sign_up_inner(app: &App, request: Request) -> Reply {
         roles: Vec::new(),
         permissions: Vec::new(),
         tenants: Vec::new(),
-        created_time: now(),
+        created_time: app.now(),
     };
     if !app.store().insert_user(user.clone()) {
         return Err(Failure::UserExists);

@@ -11,6 +11,7 @@
 //! ```
 
 mod claims;
+mod clock;
 pub mod cookies;
 pub mod dangerous;
 mod keys;
@@ -18,12 +19,12 @@ mod results;
 mod validate;
 
 pub use claims::{Session, TenantClaims, TokenKind};
+pub use clock::{Clock, OffsetClock, SystemClock};
 pub use results::{LoggedOut, Refreshed, Validated};
 pub(crate) use validate::Validator;
 pub use validate::{
-    issuer_matches, Clock, SessionConfig, SystemClock, DEFAULT_KEY_CACHE_TTL,
-    DEFAULT_KEY_REFETCH_INTERVAL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN,
-    DEFAULT_VERIFIED_CACHE_CAPACITY,
+    issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_REFETCH_INTERVAL,
+    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
 
 use crate::auth_info::CookieSettings;

@@ -9,6 +9,7 @@ use base64::Engine;
 use serde::Deserialize;
 
 use super::claims::{RawClaims, Session, TokenKind};
+use super::clock::{Clock, SystemClock};
 
 use super::keys::{parse_public_keys, KeyStore};
 use crate::error::{Error, SessionError};
@@ -23,23 +24,6 @@ pub const DEFAULT_KEY_CACHE_TTL: Duration = Duration::from_secs(600);
 pub const DEFAULT_KEY_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 /// The default number of verified tokens remembered: 10,000.
 pub const DEFAULT_VERIFIED_CACHE_CAPACITY: usize = 10_000;
-
-/// Where "now" comes from, for `exp`, `nbf` and the key cache's TTL and refetch interval.
-/// Replace it in tests.
-pub trait Clock: Send + Sync + 'static {
-    /// The current time.
-    fn now(&self) -> SystemTime;
-}
-
-/// The system clock. The default.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-}
 
 /// How session and refresh JWTs are validated. Every setting has a documented default.
 #[derive(Clone)]

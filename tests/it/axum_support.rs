@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use descope::axum::{refresh_session, Authenticated};
-use descope::{Client, SessionConfig};
+use descope::session::OffsetClock;
 use descope_emulator::{Emulator, HashCost, SeedUser};
 use serde_json::Value;
 
@@ -141,19 +141,17 @@ async fn whoami(Authenticated(session): Authenticated) -> String {
 
 #[tokio::test]
 async fn the_middleware_refreshes_an_expired_session_from_the_dsr_cookie() {
+    // One clock for the emulator and the client: time passes without sleeping.
+    let clock = OffsetClock::new();
     let emulator = Emulator::builder()
         .hash_cost(HashCost::Fast)
-        .session_ttl(Duration::from_secs(1))
+        .session_ttl(Duration::from_secs(60))
         .rotate_refresh_tokens(true)
+        .clock(clock.clone())
         .start()
         .await
         .unwrap();
-    let client = Client::builder()
-        .project_id(emulator.project_id())
-        .base_url(emulator.base_url())
-        .session_config(SessionConfig::default().leeway(Duration::ZERO))
-        .build()
-        .unwrap();
+    let client = emulator.client().unwrap();
     let app = Router::new()
         .route("/whoami", get(whoami))
         .layer(axum::middleware::from_fn_with_state(
@@ -185,7 +183,7 @@ async fn the_middleware_refreshes_an_expired_session_from_the_dsr_cookie() {
         fresh.headers().get("set-cookie").is_none(),
         "a valid session is not refreshed"
     );
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    clock.advance(Duration::from_secs(120)); // past the session's expiry and the leeway
 
     let expired_only = http
         .get(format!("{base}/whoami"))

@@ -1,13 +1,9 @@
 //! Configuration, environment, the region rule and input refused before any request.
 
-use std::sync::Mutex;
-
 use descope::{Client, Error, RefreshJwt};
 use wiremock::MockServer;
 
 use crate::common::*;
-
-static ENV: Mutex<()> = Mutex::new(());
 
 #[test]
 fn base_url_defaults_and_region_rule() {
@@ -34,38 +30,49 @@ fn base_url_defaults_and_region_rule() {
     assert_eq!(explicit.base_url(), "http://127.0.0.1:9");
 }
 
+/// A variable lookup over fixed pairs: configuration tests never touch the process environment.
+fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |name| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
 #[test]
-fn from_env_reads_project_and_both_base_url_names() {
-    let _guard = ENV.lock().unwrap_or_else(|e| e.into_inner());
-    let clear = || {
-        for name in [
-            "DESCOPE_PROJECT_ID",
-            "DESCOPE_BASE_URL",
-            "DESCOPE_BASE_URI",
-            "DESCOPE_MANAGEMENT_KEY",
-        ] {
-            std::env::remove_var(name);
-        }
-    };
-    clear();
-    let missing = Client::from_env().unwrap_err();
+fn configuration_reads_project_and_both_base_url_names() {
+    let missing = Client::builder()
+        .from_lookup(vars(&[]))
+        .build()
+        .unwrap_err();
     assert!(
         matches!(&missing, Error::Config(m) if m.contains("DESCOPE_PROJECT_ID")),
         "{missing}"
     );
+    let empty = Client::builder()
+        .from_lookup(vars(&[("DESCOPE_PROJECT_ID", "  ")]))
+        .build()
+        .unwrap_err();
+    assert!(matches!(&empty, Error::Config(_)), "empty counts as unset");
 
-    std::env::set_var("DESCOPE_PROJECT_ID", "P2env");
+    let project = ("DESCOPE_PROJECT_ID", "P2env");
+    let build = |pairs: &[(&str, &str)]| Client::builder().from_lookup(vars(pairs)).build();
     assert_eq!(
-        Client::from_env().unwrap().base_url(),
+        build(&[project]).unwrap().base_url(),
         "https://api.descope.com"
     );
-    std::env::set_var("DESCOPE_BASE_URI", "http://127.0.0.1:1111");
+    let uri = ("DESCOPE_BASE_URI", "http://127.0.0.1:1111");
     assert_eq!(
-        Client::from_env().unwrap().base_url(),
+        build(&[project, uri]).unwrap().base_url(),
         "http://127.0.0.1:1111"
     );
-    std::env::set_var("DESCOPE_BASE_URL", "http://127.0.0.1:2222/");
-    let client = Client::from_env().unwrap();
+    let url = ("DESCOPE_BASE_URL", "http://127.0.0.1:2222/");
+    let client = build(&[project, uri, url]).unwrap();
     assert_eq!(
         (client.project_id(), client.base_url()),
         ("P2env", "http://127.0.0.1:2222")
@@ -73,11 +80,39 @@ fn from_env_reads_project_and_both_base_url_names() {
     // Explicit settings win over the environment.
     let explicit = Client::builder()
         .base_url("http://127.0.0.1:3333")
-        .from_env()
+        .from_lookup(vars(&[project, url]))
         .build()
         .unwrap();
     assert_eq!(explicit.base_url(), "http://127.0.0.1:3333");
-    clear();
+    // Both keys are read, and neither is printed.
+    let keyed = build(&[
+        project,
+        ("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY),
+        ("DESCOPE_AUTH_MANAGEMENT_KEY", "K2-auth-fixture-secret"),
+    ])
+    .unwrap();
+    let debug = format!("{keyed:?}");
+    assert!(debug.contains("management_key: true") && debug.contains("auth_management_key: true"));
+    assert!(!debug.contains("fixture-secret"), "{debug}");
+}
+
+#[tokio::test]
+async fn the_public_key_variable_replaces_the_key_fetch() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .from_lookup(vars(&[
+            ("DESCOPE_PROJECT_ID", PROJECT_ID),
+            ("DESCOPE_PUBLIC_KEY", &crate::tokens::jwks()),
+        ]))
+        .build()
+        .unwrap();
+    let session = client.sessions().validate(&session_jwt()).await.unwrap();
+    assert!(!session.user_id().is_empty());
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no key fetch"
+    );
 }
 
 #[test]
@@ -115,7 +150,23 @@ fn bad_configuration_is_refused() {
             Client::builder()
                 .project_id("P2a")
                 .management_key("bad\nkey"),
-            "management key",
+            "management key contains",
+        ),
+        (
+            Client::builder().project_id("P2a").management_key("  "),
+            "management key is empty",
+        ),
+        (
+            Client::builder()
+                .project_id("P2a")
+                .auth_management_key("cl\u{e9}-secr\u{e8}te"),
+            "auth management key contains",
+        ),
+        (
+            Client::builder()
+                .project_id("P2a")
+                .management_key("K2 with space"),
+            "management key contains",
         ),
     ] {
         let error = builder.build().unwrap_err();

@@ -451,12 +451,14 @@ async fn me_and_keys_are_gets() {
 }
 
 #[tokio::test]
-async fn management_key_is_appended_to_authorization() {
+async fn auth_management_key_is_appended_and_the_management_key_is_not() {
     let server = MockServer::start().await;
+    let auth_key = "K2-auth-management-fixture-secret";
     let client = Client::builder()
         .project_id(PROJECT_ID)
         .base_url(server.uri())
         .management_key(MANAGEMENT_KEY)
+        .auth_management_key(auth_key)
         .build()
         .unwrap();
     respond(&server, "POST", "/v1/auth/password/update", json!({})).await;
@@ -468,10 +470,41 @@ async fn management_key_is_appended_to_authorization() {
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
-    let p = format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}");
-    let prk = format!("Bearer {PROJECT_ID}:{}:{MANAGEMENT_KEY}", refresh_jwt());
+    let p = format!("Bearer {PROJECT_ID}:{auth_key}");
+    let prk = format!("Bearer {PROJECT_ID}:{}:{auth_key}", refresh_jwt());
     check_request(&requests[0], "GET", "/v1/auth/password/policy", &p);
     check_request(&requests[1], "POST", "/v1/auth/password/update", &prk);
+    for request in &requests {
+        let all = format!(
+            "{:?} {}",
+            request.headers,
+            String::from_utf8_lossy(&request.body)
+        );
+        assert!(
+            !all.contains(MANAGEMENT_KEY),
+            "the management key is for management calls only"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_an_auth_management_key_only_the_project_id_is_sent() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(server.uri())
+        .management_key(MANAGEMENT_KEY)
+        .build()
+        .unwrap();
+    respond(&server, "GET", "/v1/auth/password/policy", json!({})).await;
+    client.password().policy().await.unwrap();
+    let request = only_request(&server).await;
+    check_request(
+        &request,
+        "GET",
+        "/v1/auth/password/policy",
+        &format!("Bearer {PROJECT_ID}"),
+    );
 }
 
 #[tokio::test]

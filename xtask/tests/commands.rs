@@ -14,10 +14,9 @@ fn spec() -> Value {
     xtask::spec::parse(&spec_text()).unwrap()
 }
 
-fn temp_file(name: &str, value: &Value) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// Writes `value` as `name` in `dir` (a temporary directory, removed when dropped).
+fn temp_file(dir: &tempfile::TempDir, name: &str, value: &Value) -> PathBuf {
+    let path = dir.path().join(name);
     std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
     path
 }
@@ -148,7 +147,11 @@ fn api_diff_interface() {
         .remove("ssoAppId");
     new["components"]["schemas"]["PasswordResetResponse"]["properties"]["channel"] =
         json!({"type": "string", "nullable": true});
-    let (old_path, new_path) = (temp_file("old.json", &old), temp_file("new.json", &new));
+    let dir = tempfile::tempdir().unwrap();
+    let (old_path, new_path) = (
+        temp_file(&dir, "old.json", &old),
+        temp_file(&dir, "new.json", &new),
+    );
     let (old_arg, new_arg) = (old_path.to_str().unwrap(), new_path.to_str().unwrap());
 
     let text = xtask(&["api-diff", "--old", old_arg, "--new", new_arg]);

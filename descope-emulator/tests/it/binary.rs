@@ -67,11 +67,14 @@ fn client(running: &Running, project: &str) -> Client {
         .unwrap()
 }
 
-fn state_path(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("descope-it-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+/// A new temporary directory (removed when dropped) and a state file path inside it.
+fn state_path() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("descope-emulator-it-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("state.json");
+    (dir, path)
 }
 
 #[tokio::test]
@@ -109,7 +112,7 @@ fn help_documents_the_flags() {
 
 #[tokio::test]
 async fn state_survives_a_restart() {
-    let path = state_path("restart");
+    let (_dir, path) = state_path();
     let state = path.to_str().unwrap();
     let mut running = spawn(&["--project-id", "P2state", "--state", state]);
     let auth = client(&running, "P2state")
@@ -151,7 +154,7 @@ async fn state_survives_a_restart() {
 
 #[tokio::test]
 async fn a_killed_emulator_never_leaves_a_torn_state_file() {
-    let path = state_path("kill");
+    let (_dir, path) = state_path();
     let state = path.to_str().unwrap();
     let running = spawn(&["--project-id", "P2kill", "--state", state]);
     let client = client(&running, "P2kill");
@@ -184,7 +187,8 @@ async fn a_given_signing_key_is_used_and_never_printed() {
     let der = pair.as_der().unwrap().as_ref().to_vec();
     let body = base64::engine::general_purpose::STANDARD.encode(&der);
     let pem = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
-    let path = state_path("key").with_file_name("key.pem");
+    let (_dir, path) = state_path();
+    let path = path.with_file_name("key.pem");
     std::fs::write(&path, pem).unwrap();
     let running = spawn(&[
         "--project-id",

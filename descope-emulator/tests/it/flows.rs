@@ -825,19 +825,16 @@ async fn sessions_validate_refresh_and_logout_against_the_emulator() {
 
 #[tokio::test]
 async fn validate_and_refresh_refreshes_an_expired_session() {
+    let clock = descope::session::OffsetClock::new();
     let emulator = Emulator::builder()
         .hash_cost(HashCost::Fast)
-        .session_ttl(Duration::from_secs(1))
+        .session_ttl(Duration::from_secs(60))
         .rotate_refresh_tokens(true)
+        .clock(clock.clone())
         .start()
         .await
         .unwrap();
-    let client = Client::builder()
-        .project_id(emulator.project_id())
-        .base_url(emulator.base_url())
-        .session_config(descope::SessionConfig::default().leeway(Duration::ZERO))
-        .build()
-        .unwrap();
+    let client = emulator.client().unwrap();
     let auth = client
         .password()
         .sign_up("ada@example.com", PASSWORD)
@@ -853,7 +850,7 @@ async fn validate_and_refresh_refreshes_an_expired_session() {
         fresh.refreshed.is_none(),
         "a valid session needs no refresh"
     );
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    clock.advance(Duration::from_secs(120)); // past the expiry and the 5 s leeway
     let expired = client
         .sessions()
         .validate(auth.session_jwt.secret())
