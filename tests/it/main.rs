@@ -15,4 +15,5 @@ mod secrets;
 mod seeds;
 mod sessions;
 mod tokens;
+mod typed;
 mod wire;

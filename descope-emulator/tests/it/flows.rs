@@ -92,6 +92,10 @@ async fn password_flow_end_to_end() {
         .unwrap_err();
     assert_eq!(api(&unknown).0, 401);
     assert_eq!(unknown.api().unwrap().code, Some(ErrorCode::UserNotFound));
+    assert!(
+        wrong.is_bad_credentials() && unknown.is_bad_credentials(),
+        "one answer for a wrong password and an unknown user"
+    );
 
     let policy = password.policy().await.unwrap();
     assert_eq!(

@@ -1,0 +1,174 @@
+//! Password authentication: `client.password()`.
+
+mod change;
+mod reset;
+mod sign_in;
+mod sign_up;
+
+pub use change::{Replace, Update};
+pub use reset::{ResetSent, SendReset};
+pub use sign_in::SignIn;
+pub use sign_up::SignUp;
+
+use crate::client::Client;
+use crate::error::Result;
+use crate::policy::PasswordPolicy;
+use crate::secret::{Password, RefreshJwt};
+use crate::transport::convert;
+use crate::wire::{
+    PasswordReplaceRequest, PasswordResetRequest, PasswordSignInRequest, PasswordSignUpRequest,
+    PasswordUpdateRequest,
+};
+
+/// The setters shared by the sign-up and sign-in builders (their options types differ).
+macro_rules! login_option_setters {
+    () => {
+        /// A custom claim for the session JWT. Defaults to none.
+        pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+            self.options()
+                .custom_claims
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), value.into());
+            self
+        }
+
+        /// A value for the message templates. Defaults to none.
+        pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.options()
+                .template_options
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), value.into());
+            self
+        }
+
+        /// The locale of messages. Defaults to the project's.
+        pub fn locale(mut self, locale: impl Into<String>) -> Self {
+            self.options().locale = Some(locale.into());
+            self
+        }
+
+        /// A PKCE challenge. Defaults to none.
+        pub fn pkce_challenge(mut self, challenge: impl Into<String>) -> Self {
+            self.options().pkce_challenge = Some(challenge.into());
+            self
+        }
+
+        /// The tenant to sign into. Defaults to none.
+        pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
+            self.options().tenant_id = Some(tenant_id.into());
+            self
+        }
+    };
+}
+use login_option_setters;
+
+/// Password operations of a [`Client`]. Get one with [`Client::password`].
+/// It holds a cheap clone of the client; so does every request builder, whose futures are
+/// therefore `'static + Send` (ready for `tokio::spawn`).
+#[derive(Clone, Debug)]
+pub struct PasswordClient {
+    pub(crate) client: Client,
+}
+
+impl PasswordClient {
+    /// Signs up a new user and signs them in. Add profile fields and options with the builder's
+    /// methods, then `.await` it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope::Client) -> Result<(), descope::Error> {
+    /// let auth = client
+    ///     .password()
+    ///     .sign_up("ada@example.com", "correct horse battery")
+    ///     .name("Ada Lovelace")
+    ///     .email("ada@example.com")
+    ///     .await?;
+    /// assert!(auth.first_seen);
+    /// # Ok(()) }
+    /// ```
+    pub fn sign_up(&self, login_id: impl Into<String>, password: impl Into<Password>) -> SignUp {
+        SignUp {
+            client: self.client.clone(),
+            body: PasswordSignUpRequest {
+                login_id: login_id.into(),
+                password: password.into(),
+                user: None,
+                login_options: None,
+            },
+        }
+    }
+
+    /// Signs a user in with their password.
+    pub fn sign_in(&self, login_id: impl Into<String>, password: impl Into<Password>) -> SignIn {
+        SignIn {
+            client: self.client.clone(),
+            refresh_jwt: None,
+            body: PasswordSignInRequest {
+                login_id: login_id.into(),
+                password: password.into(),
+                sso_app_id: None,
+                login_options: None,
+            },
+        }
+    }
+
+    /// Replaces a password after checking the old one; signs the user in.
+    pub fn replace(
+        &self,
+        login_id: impl Into<String>,
+        old_password: impl Into<Password>,
+        new_password: impl Into<Password>,
+    ) -> Replace {
+        Replace {
+            client: self.client.clone(),
+            body: PasswordReplaceRequest {
+                login_id: login_id.into(),
+                old_password: old_password.into(),
+                new_password: new_password.into(),
+                revoke_other_sessions: None,
+                revoke_other_sessions_types: None,
+            },
+        }
+    }
+
+    /// Sets a new password for a signed-in user, proven by their refresh JWT.
+    pub fn update(
+        &self,
+        login_id: impl Into<String>,
+        new_password: impl Into<Password>,
+        refresh_jwt: &RefreshJwt,
+    ) -> Update {
+        Update {
+            client: self.client.clone(),
+            refresh_jwt: refresh_jwt.clone(),
+            body: PasswordUpdateRequest {
+                login_id: login_id.into(),
+                new_password: new_password.into(),
+            },
+        }
+    }
+
+    /// Sends the user a password reset.
+    pub fn send_reset(&self, login_id: impl Into<String>) -> SendReset {
+        SendReset {
+            client: self.client.clone(),
+            body: PasswordResetRequest {
+                login_id: login_id.into(),
+                redirect_url: None,
+                template_options: None,
+                template_id: None,
+                provider_id: None,
+                locale: None,
+                use_recovery: None,
+            },
+        }
+    }
+
+    /// The project's password policy. [`PasswordPolicy::check`] tells a user what a password
+    /// lacks before it is sent.
+    pub async fn policy(&self) -> Result<PasswordPolicy> {
+        const OP: &str = "password_policy";
+        let api = self.client.api();
+        let response = convert(OP, api.password_policy().await)?;
+        Ok(PasswordPolicy::from_wire(response.into_inner()))
+    }
+}
