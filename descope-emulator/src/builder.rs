@@ -1,0 +1,336 @@
+//! Configuring and starting an [`Emulator`].
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use descope::session::Clock;
+
+use crate::keys::{KeyRing, SigningKey};
+use crate::persist::{save, write_loop};
+use crate::server::{self, App};
+use crate::store::{self, Persister, Store, StoredUser};
+use crate::{
+    random_id, unix_seconds, Emulator, EmulatorError, HashCost, Options, PasswordPolicy, RateLimit,
+    SeedUser, DEFAULT_PROJECT_ID,
+};
+
+/// Configures and starts an [`Emulator`].
+pub struct EmulatorBuilder {
+    addr: SocketAddr,
+    options: Options,
+    state: Option<PathBuf>,
+    key_pkcs8: Option<Vec<u8>>,
+    users: Vec<SeedUser>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("addr", &self.addr)
+            .field("options", &self.options)
+            .field("state", &self.state)
+            .field(
+                "signing_key",
+                &self.key_pkcs8.as_ref().map(|_| "[redacted]"),
+            )
+            .field("users", &self.users)
+            .finish()
+    }
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            options: Options {
+                project_id: DEFAULT_PROJECT_ID.into(),
+                policy: PasswordPolicy::default(),
+                session_ttl: Duration::from_secs(600),
+                refresh_ttl: Duration::from_secs(30 * 24 * 3600),
+                rotate_refresh_tokens: false,
+                tokens_in_cookies: false,
+                cookie_domain: None,
+                rate_limit: None,
+                hash_cost: HashCost::Production,
+            },
+            state: None,
+            key_pkcs8: None,
+            users: Vec::new(),
+            clock: Arc::new(descope::session::SystemClock),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Where "now" comes from: the `iat`/`exp` of the tokens it issues, their expiry checks,
+    /// creation times and the rate-limit window. Defaults to the system clock. Give the same
+    /// [`OffsetClock`](descope::session::OffsetClock) to the client (which
+    /// [`Emulator::client`] does) and a test sees tokens expire by moving it, without sleeping.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Where to listen. Defaults to `127.0.0.1:0` (a free loopback port).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The project ID it answers for. Defaults to [`DEFAULT_PROJECT_ID`].
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.options.project_id = project_id.into();
+        self
+    }
+
+    /// The password policy enforced on sign-up, replace and update. Defaults to
+    /// [`PasswordPolicy::default`].
+    pub fn password_policy(mut self, policy: PasswordPolicy) -> Self {
+        self.options.policy = policy;
+        self
+    }
+
+    /// Lifetime of session JWTs. Defaults to 10 minutes.
+    pub fn session_ttl(mut self, ttl: Duration) -> Self {
+        self.options.session_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of refresh JWTs. Defaults to 30 days.
+    pub fn refresh_ttl(mut self, ttl: Duration) -> Self {
+        self.options.refresh_ttl = ttl;
+        self
+    }
+
+    /// Rotate refresh JWTs on every refresh (the old one stops working). Defaults to off.
+    pub fn rotate_refresh_tokens(mut self, on: bool) -> Self {
+        self.options.rotate_refresh_tokens = on;
+        self
+    }
+
+    /// "Manage tokens in cookies" mode: empty token fields in bodies, tokens in
+    /// `Set-Cookie: DS`/`DSR`. Defaults to off.
+    pub fn tokens_in_cookies(mut self, on: bool) -> Self {
+        self.options.tokens_in_cookies = on;
+        self
+    }
+
+    /// The cookie domain reported in responses. Defaults to none.
+    pub fn cookie_domain(mut self, domain: impl Into<String>) -> Self {
+        self.options.cookie_domain = Some(domain.into());
+        self
+    }
+
+    /// Answer 429 beyond `requests` per `window`. Defaults to no limit.
+    pub fn rate_limit(mut self, requests: u32, window: Duration) -> Self {
+        self.options.rate_limit = Some(RateLimit { requests, window });
+        self
+    }
+
+    /// Password hashing cost. Defaults to [`HashCost::Production`]; use [`HashCost::Fast`] in tests.
+    pub fn hash_cost(mut self, cost: HashCost) -> Self {
+        self.options.hash_cost = cost;
+        self
+    }
+
+    /// Persist users, sessions and keys in this file (written atomically on every change) and
+    /// load them from it at start. Defaults to memory only.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state = Some(path.into());
+        self
+    }
+
+    /// Sign with this RSA key (PKCS#8 DER) instead of a new one. Defaults to a new 2048-bit key.
+    /// A state file's keys take precedence once it exists.
+    pub fn signing_key_pkcs8(mut self, der: Vec<u8>) -> Self {
+        self.key_pkcs8 = Some(der);
+        self
+    }
+
+    /// Sign with the RSA key in this file: PKCS#8, PEM (`-----BEGIN PRIVATE KEY-----`) or DER.
+    /// Defaults to a new 2048-bit key.
+    pub fn signing_key_file(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Self, EmulatorError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| EmulatorError::Key(format!("cannot read {}: {e}", path.display())))?;
+        let der = match std::str::from_utf8(&bytes) {
+            Ok(text) if text.contains("-----BEGIN") => {
+                let body: String = text
+                    .lines()
+                    .filter(|line| !line.starts_with("-----"))
+                    .flat_map(|line| line.trim().chars())
+                    .collect();
+                STANDARD.decode(body).map_err(|_| {
+                    EmulatorError::Key(format!("{} is not valid PEM", path.display()))
+                })?
+            }
+            _ => bytes,
+        };
+        SigningKey::from_pkcs8(None, &der)?;
+        Ok(self.signing_key_pkcs8(der))
+    }
+
+    /// A user to create at start, unless its login ID already exists. Defaults to none.
+    pub fn user(mut self, user: SeedUser) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// Binds, then serves in the background until [`Emulator::stop`] (or drop).
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let options = self.options;
+        if options.project_id.trim().is_empty()
+            || !options
+                .project_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(EmulatorError::Option(
+                "the project ID must be non-empty and alphanumeric".into(),
+            ));
+        }
+        if options.session_ttl.is_zero() || options.refresh_ttl.is_zero() {
+            return Err(EmulatorError::Option(
+                "token lifetimes must be more than zero".into(),
+            ));
+        }
+        if options
+            .rate_limit
+            .is_some_and(|r| r.requests == 0 || r.window.is_zero())
+        {
+            return Err(EmulatorError::Option(
+                "a rate limit needs requests and a window above zero".into(),
+            ));
+        }
+        let saved = match &self.state {
+            Some(path) => store::read_state(path)?,
+            None => None,
+        };
+        let (keys, mut store) = match &saved {
+            Some(state) => {
+                if state.project_id != options.project_id {
+                    return Err(EmulatorError::State(format!(
+                        "the state file is for project {}, not {}",
+                        state.project_id, options.project_id
+                    )));
+                }
+                let mut keys = Vec::new();
+                for (kid, der) in &state.keys {
+                    let der = STANDARD
+                        .decode(der)
+                        .map_err(|_| EmulatorError::State("a key is not base64".into()))?;
+                    keys.push(SigningKey::from_pkcs8(Some(kid.clone()), &der)?);
+                }
+                let ring = KeyRing::from_keys(keys)
+                    .ok_or_else(|| EmulatorError::State("no signing key".into()))?;
+                (ring, Store::from_state(state)?)
+            }
+            None => {
+                let key = match &self.key_pkcs8 {
+                    Some(der) => SigningKey::from_pkcs8(None, der)?,
+                    None => tokio::task::spawn_blocking(SigningKey::generate)
+                        .await
+                        .map_err(|_| EmulatorError::Key("key generation task failed".into()))??,
+                };
+                (KeyRing::new(key), Store::default())
+            }
+        };
+        for seed in self.users {
+            if store.has_login(&seed.login_id) {
+                continue;
+            }
+            let cost = options.hash_cost;
+            let password = seed.password.clone();
+            let hash = tokio::task::spawn_blocking(move || cost.hash(password.secret()))
+                .await
+                .map_err(|_| EmulatorError::Key("hashing task failed".into()))??;
+            store.insert_user(StoredUser {
+                user_id: format!("U{}", random_id(27)),
+                login_ids: vec![seed.login_id.clone()],
+                name: seed.name,
+                given_name: None,
+                middle_name: None,
+                family_name: None,
+                email: seed.login_id.contains('@').then(|| seed.login_id.clone()),
+                phone: None,
+                recovery_email: None,
+                password_hash: hash,
+                password_version: 0,
+                roles: seed.roles,
+                permissions: seed.permissions,
+                tenants: seed.tenants,
+                created_time: unix_seconds(self.clock.now()),
+            });
+        }
+
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .map_err(|source| EmulatorError::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let base_url = format!("http://{local}");
+        let persister = self.state.map(|path| Persister {
+            path,
+            dirty: Arc::new(tokio::sync::Notify::new()),
+        });
+        let app = Arc::new(App {
+            issuer: format!("{base_url}/{}", options.project_id),
+            limiter: options.rate_limit.map(|_| {
+                Mutex::new(server::Window {
+                    started: self.clock.now(),
+                    count: 0,
+                })
+            }),
+            options,
+            keys,
+            store: Mutex::new(store),
+            persister,
+            outbox: Mutex::new(VecDeque::new()),
+            clock: self.clock,
+        });
+        // Write the state once at start, so the file exists with its keys from now on.
+        let writer = match &app.persister {
+            Some(persister) => {
+                save(&app)?;
+                Some(tokio::spawn(write_loop(
+                    app.clone(),
+                    persister.dirty.clone(),
+                )))
+            }
+            None => None,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let router = server::router(app.clone());
+        let serve = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await;
+        });
+        Ok(Emulator {
+            base_url,
+            app,
+            stop: Some(stop),
+            serve: Some(serve),
+            writer,
+        })
+    }
+}

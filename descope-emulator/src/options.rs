@@ -1,0 +1,209 @@
+//! The emulator's settings and the values its API takes and gives: errors, hashing cost, rate
+//! limit, seed users, sent resets.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::store::StoredTenant;
+use crate::PasswordPolicy;
+
+/// The project ID the emulator uses when none is given.
+pub const DEFAULT_PROJECT_ID: &str = "P2emulator";
+
+/// Why the emulator could not start or load its state.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A signing key could not be made or loaded.
+    #[error("signing key: {0}")]
+    Key(String),
+    /// The state file could not be read, parsed or written.
+    #[error("state file: {0}")]
+    State(String),
+    /// An option is unusable.
+    #[error("invalid emulator option: {0}")]
+    Option(String),
+}
+
+/// How expensive password hashing is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HashCost {
+    /// Argon2id with OWASP's parameters (19 MiB, 2 passes): what a real service would use.
+    /// The default.
+    #[default]
+    Production,
+    /// Argon2id with minimal parameters, for tests: still a real hash, 1000× cheaper.
+    Fast,
+}
+
+impl HashCost {
+    fn params(self) -> argon2::Params {
+        let (m, t) = match self {
+            HashCost::Production => (
+                argon2::Params::DEFAULT_M_COST,
+                argon2::Params::DEFAULT_T_COST,
+            ),
+            HashCost::Fast => (
+                argon2::Params::MIN_M_COST.max(64),
+                argon2::Params::MIN_T_COST,
+            ),
+        };
+        argon2::Params::new(m, t, 1, None).unwrap_or(argon2::Params::DEFAULT)
+    }
+
+    pub(crate) fn hash(self, password: &str) -> Result<String, EmulatorError> {
+        use argon2::PasswordHasher;
+        argon2::Argon2::from(self.params())
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| EmulatorError::Key(format!("password hashing failed: {e}")))
+    }
+
+    /// Checks `password` against a PHC string (its own parameters apply, whatever the cost).
+    pub(crate) fn verify(hash: &str, password: &str) -> bool {
+        use argon2::PasswordVerifier;
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), hash)
+            .is_ok()
+    }
+}
+
+impl std::str::FromStr for HashCost {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "production" => Ok(HashCost::Production),
+            "fast" => Ok(HashCost::Fast),
+            other => Err(format!("unknown hash cost `{other}` (fast or production)")),
+        }
+    }
+}
+
+/// A rate limit: at most `requests` per `window`, then 429 with `Retry-After` and `E130429`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+/// A user created when the emulator starts (with roles and tenants, which sign-up cannot set).
+#[derive(Clone)]
+pub struct SeedUser {
+    pub(crate) login_id: String,
+    pub(crate) password: descope::Password,
+    pub(crate) name: Option<String>,
+    pub(crate) roles: Vec<String>,
+    pub(crate) permissions: Vec<String>,
+    pub(crate) tenants: Vec<StoredTenant>,
+}
+
+impl std::fmt::Debug for SeedUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeedUser")
+            .field("login_id", &self.login_id)
+            .field("password", &self.password)
+            .field("roles", &self.roles)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SeedUser {
+    /// A user with a login ID and a password (not checked against the policy).
+    pub fn new(login_id: impl Into<String>, password: impl Into<descope::Password>) -> Self {
+        Self {
+            login_id: login_id.into(),
+            password: password.into(),
+            name: None,
+            roles: Vec::new(),
+            permissions: Vec::new(),
+            tenants: Vec::new(),
+        }
+    }
+
+    /// The user's name. Defaults to none.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Project-level roles. Defaults to none.
+    pub fn roles<I: IntoIterator<Item = S>, S: Into<String>>(mut self, roles: I) -> Self {
+        self.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Project-level permissions. Defaults to none.
+    pub fn permissions<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        permissions: I,
+    ) -> Self {
+        self.permissions = permissions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Membership of a tenant with roles and permissions there. Defaults to no tenants.
+    pub fn tenant<R, P, S, T>(
+        mut self,
+        tenant_id: impl Into<String>,
+        roles: R,
+        permissions: P,
+    ) -> Self
+    where
+        R: IntoIterator<Item = S>,
+        P: IntoIterator<Item = T>,
+        S: Into<String>,
+        T: Into<String>,
+    {
+        self.tenants.push(StoredTenant {
+            tenant_id: tenant_id.into(),
+            tenant_name: None,
+            roles: roles.into_iter().map(Into::into).collect(),
+            permissions: permissions.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+}
+
+/// A password reset the emulator "sent" (no mail leaves the machine).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SentReset {
+    /// The login ID the reset was asked for.
+    pub login_id: String,
+    /// Where it would have gone.
+    pub email: String,
+    /// The redirect URL asked for.
+    pub redirect_url: Option<String>,
+    /// The link ID returned.
+    pub link_id: String,
+    /// The template options given.
+    pub template_options: BTreeMap<String, String>,
+}
+
+/// The emulator's settings.
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    pub(crate) project_id: String,
+    pub(crate) policy: PasswordPolicy,
+    pub(crate) session_ttl: Duration,
+    pub(crate) refresh_ttl: Duration,
+    pub(crate) rotate_refresh_tokens: bool,
+    pub(crate) tokens_in_cookies: bool,
+    pub(crate) cookie_domain: Option<String>,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) hash_cost: HashCost,
+}

@@ -1,0 +1,213 @@
+//! The HTTP side: routes, auth, body parsing and the handlers of every operation.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+mod password;
+mod session;
+mod tokens;
+
+use password::{policy, replace, send_reset, sign_in, sign_up, update};
+use session::{keys, logout, logout_all, me, refresh, try_refresh};
+
+use super::failure::Failure;
+use super::keys::KeyRing;
+use super::store::{Persister, Store, StoredSession, StoredUser};
+use super::{random_id, HashCost, Options, SentReset};
+use descope::wire::{
+    EmptyResponse, JwtResponse, PasswordReplaceRequest, PasswordResetRequest,
+    PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
+};
+use descope::{Password, RefreshJwt, SessionJwt};
+
+/// The largest request body accepted.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
+/// How many sent resets the outbox keeps.
+pub(crate) const OUTBOX_LEN: usize = 1000;
+
+/// The emulator's shared state.
+pub(crate) struct App {
+    pub(crate) options: Options,
+    pub(crate) issuer: String,
+    pub(crate) keys: KeyRing,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) limiter: Option<Mutex<Window>>,
+    pub(crate) persister: Option<Persister>,
+    pub(crate) outbox: Mutex<VecDeque<SentReset>>,
+    pub(crate) clock: Arc<dyn descope::session::Clock>,
+}
+
+/// A fixed rate-limit window.
+pub(crate) struct Window {
+    pub(crate) started: SystemTime,
+    pub(crate) count: u32,
+}
+
+pub(crate) type Reply = Result<Response, Failure>;
+
+impl App {
+    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Now, in Unix seconds, on the emulator's clock.
+    pub(crate) fn now(&self) -> i64 {
+        crate::unix_seconds(self.clock.now())
+    }
+
+    fn changed(&self) {
+        if let Some(persister) = &self.persister {
+            persister.mark_dirty();
+        }
+    }
+
+    fn check_rate(&self) -> Result<(), Failure> {
+        let (Some(limiter), Some(limit)) = (&self.limiter, &self.options.rate_limit) else {
+            return Ok(());
+        };
+        let mut window = limiter
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = self.clock.now();
+        let elapsed = now.duration_since(window.started).unwrap_or_default();
+        if elapsed >= limit.window {
+            window.started = now;
+            window.count = 0;
+        }
+        if window.count >= limit.requests {
+            let elapsed = now.duration_since(window.started).unwrap_or_default();
+            let left = limit.window.saturating_sub(elapsed);
+            let retry_after_secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            return Err(Failure::RateLimited {
+                retry_after_secs: retry_after_secs.max(1),
+            });
+        }
+        window.count += 1;
+        Ok(())
+    }
+}
+
+/// The router of every operation in `openapi.yaml`.
+pub(crate) fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v1/auth/password/signup", post(sign_up))
+        .route("/v1/auth/password/signin", post(sign_in))
+        .route("/v1/auth/password/replace", post(replace))
+        .route("/v1/auth/password/update", post(update))
+        .route("/v1/auth/password/reset", post(send_reset))
+        .route("/v1/auth/password/policy", get(policy))
+        .route("/v1/auth/refresh", post(refresh))
+        .route("/v1/auth/try-refresh", post(try_refresh))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/auth/logoutall", post(logout_all))
+        .route("/v1/auth/me", get(me))
+        .route("/v2/keys/{project_id}", get(keys))
+        .fallback(|| async { Failure::NotFound })
+        .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
+        .with_state(app)
+}
+
+/// A JSON response.
+pub(crate) fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut response = (status, bytes).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(_) => Failure::Internal("response does not serialize").into_response(),
+    }
+}
+
+pub(crate) fn reply(result: Reply) -> Response {
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// What the `Authorization` header carried beyond the project ID.
+pub(crate) struct Auth {
+    token: Option<String>,
+}
+
+/// Checks `Authorization: Bearer <projectId>[:<token>[:<managementKey>]]`.
+pub(crate) fn authorize(app: &App, headers: &HeaderMap) -> Result<Auth, Failure> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(Failure::Unauthorized("missing Authorization header"))?
+        .to_str()
+        .map_err(|_| Failure::Unauthorized("malformed Authorization header"))?;
+    let rest = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or(Failure::Unauthorized("Authorization is not a bearer token"))?;
+    let mut parts = rest.trim().split(':');
+    let project = parts.next().unwrap_or_default();
+    if project.is_empty() {
+        return Err(Failure::Unauthorized("malformed Authorization header"));
+    }
+    if project != app.options.project_id {
+        return Err(Failure::Unauthorized("the project ID does not match"));
+    }
+    let token = parts.next().filter(|t| !t.is_empty()).map(str::to_owned);
+    Ok(Auth { token })
+}
+
+/// Reads and parses a JSON body; an empty body counts as `{}`. Unknown fields are ignored.
+pub(crate) async fn parse<T: DeserializeOwned>(body: Body) -> Result<T, Failure> {
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| Failure::BadJson(format!("body missing or larger than {MAX_BODY} bytes")))?;
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &bytes
+    };
+    serde_json::from_slice(bytes).map_err(|e| {
+        let text = e.to_string();
+        match text
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            Some(field) => Failure::MissingArgument(field.to_owned()),
+            None => Failure::BadJson(crate::json_reason(&e)),
+        }
+    })
+}
+
+pub(crate) fn required(value: &str, field: &str) -> Result<(), Failure> {
+    if value.trim().is_empty() {
+        return Err(Failure::MissingArgument(field.to_owned()));
+    }
+    Ok(())
+}
+
+pub(crate) async fn hash_password(cost: HashCost, password: Password) -> Result<String, Failure> {
+    tokio::task::spawn_blocking(move || cost.hash(password.secret()))
+        .await
+        .map_err(|_| Failure::Internal("hashing task failed"))?
+        .map_err(|_| Failure::Internal("hashing failed"))
+}
+
+pub(crate) async fn verify_password(hash: String, password: Password) -> Result<bool, Failure> {
+    tokio::task::spawn_blocking(move || HashCost::verify(&hash, password.secret()))
+        .await
+        .map_err(|_| Failure::Internal("hashing task failed"))
+}
+
+/// Claims of the emulator's JWTs.
+pub(crate) type AppState = State<Arc<App>>;

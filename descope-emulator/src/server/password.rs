@@ -1,0 +1,239 @@
+//! The password operations: sign-up, sign-in, replace, update, reset, policy.
+
+use super::tokens::{check_refresh, grant, Grant};
+use super::*;
+
+pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Response {
+    reply(sign_up_inner(&app, request).await)
+}
+
+pub(crate) async fn sign_up_inner(app: &App, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(app, request.headers())?;
+    let body: PasswordSignUpRequest = parse(request.into_body()).await?;
+    required(&body.login_id, "loginId")?;
+    required(body.password.secret(), "password")?;
+    if let Err(why) = app.options.policy.check(body.password.secret()) {
+        return Err(Failure::PolicyViolation(why));
+    }
+    let login_id = body.login_id.trim().to_owned();
+    if app.store().has_login(&login_id) {
+        return Err(Failure::UserExists);
+    }
+    let hash = hash_password(app.options.hash_cost, body.password).await?;
+    let profile = body.user.unwrap_or_default();
+    let mut login_ids = vec![login_id.clone()];
+    if let Some(extra) = profile.login_id.filter(|l| {
+        !l.trim().is_empty() && crate::store::login_key(l) != crate::store::login_key(&login_id)
+    }) {
+        login_ids.push(extra);
+    }
+    let email = profile
+        .email
+        .or_else(|| login_id.contains('@').then(|| login_id.clone()));
+    let user = StoredUser {
+        user_id: format!("U{}", random_id(27)),
+        login_ids,
+        name: profile.name,
+        given_name: profile.given_name,
+        middle_name: profile.middle_name,
+        family_name: profile.family_name,
+        email,
+        phone: profile.phone,
+        recovery_email: profile.recovery_email,
+        password_hash: hash,
+        password_version: 0,
+        roles: Vec::new(),
+        permissions: Vec::new(),
+        tenants: Vec::new(),
+        created_time: app.now(),
+    };
+    if !app.store().insert_user(user.clone()) {
+        return Err(Failure::UserExists);
+    }
+    app.changed();
+    let custom_claims = body
+        .login_options
+        .and_then(|o| o.custom_claims)
+        .unwrap_or_default();
+    grant(app, Grant::sign_in(&user, true, custom_claims))
+}
+
+pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Response {
+    reply(sign_in_inner(&app, request).await)
+}
+
+pub(crate) async fn sign_in_inner(app: &App, request: Request) -> Reply {
+    app.check_rate()?;
+    let auth = authorize(app, request.headers())?;
+    let body: PasswordSignInRequest = parse(request.into_body()).await?;
+    required(&body.login_id, "loginId")?;
+    required(body.password.secret(), "password")?;
+    let user = app
+        .store()
+        .user_by_login(&body.login_id)
+        .cloned()
+        .ok_or(Failure::UserNotFound)?;
+    if !verify_password(user.password_hash.clone(), body.password).await? {
+        return Err(Failure::WrongPassword);
+    }
+    let options = body.login_options.unwrap_or_default();
+    if options.stepup == Some(true) || options.mfa == Some(true) {
+        let (owner, _) = check_refresh(app, auth.token.as_deref())?;
+        if owner.user_id != user.user_id {
+            return Err(Failure::InvalidRefresh("session of another user"));
+        }
+    }
+    if options.revoke_other_sessions == Some(true) {
+        app.store().revoke_user_sessions(&user.user_id, None);
+        app.changed();
+    }
+    let custom_claims = options.custom_claims.unwrap_or_default();
+    grant(app, Grant::sign_in(&user, false, custom_claims))
+}
+
+pub(crate) async fn replace(State(app): AppState, request: Request) -> Response {
+    reply(replace_inner(&app, request).await)
+}
+
+pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(app, request.headers())?;
+    let body: PasswordReplaceRequest = parse(request.into_body()).await?;
+    required(&body.login_id, "loginId")?;
+    required(body.old_password.secret(), "oldPassword")?;
+    required(body.new_password.secret(), "newPassword")?;
+    let user = app
+        .store()
+        .user_by_login(&body.login_id)
+        .cloned()
+        .ok_or(Failure::UserNotFound)?;
+    if !verify_password(user.password_hash.clone(), body.old_password).await? {
+        return Err(Failure::WrongPassword);
+    }
+    if let Err(why) = app.options.policy.check(body.new_password.secret()) {
+        return Err(Failure::PolicyViolation(why));
+    }
+    let hash = hash_password(app.options.hash_cost, body.new_password).await?;
+    let updated = {
+        let mut store = app.store();
+        let stored = store
+            .user_by_login_mut(&body.login_id)
+            .ok_or(Failure::UserNotFound)?;
+        // Another change landed since the old password was checked: it no longer holds.
+        if stored.password_version != user.password_version {
+            return Err(Failure::WrongPassword);
+        }
+        stored.password_hash = hash;
+        stored.password_version += 1;
+        let updated = stored.clone();
+        if body.revoke_other_sessions == Some(true) {
+            store.revoke_user_sessions(&updated.user_id, None);
+        }
+        updated
+    };
+    app.changed();
+    grant(app, Grant::sign_in(&updated, false, Map::new()))
+}
+
+pub(crate) async fn update(State(app): AppState, request: Request) -> Response {
+    reply(update_inner(&app, request).await)
+}
+
+pub(crate) async fn update_inner(app: &App, request: Request) -> Reply {
+    app.check_rate()?;
+    let auth = authorize(app, request.headers())?;
+    let body: PasswordUpdateRequest = parse(request.into_body()).await?;
+    let (owner, _) = check_refresh(app, auth.token.as_deref())?;
+    required(&body.login_id, "loginId")?;
+    required(body.new_password.secret(), "newPassword")?;
+    let user = app
+        .store()
+        .user_by_login(&body.login_id)
+        .cloned()
+        .ok_or(Failure::UserNotFound)?;
+    if user.user_id != owner.user_id {
+        return Err(Failure::InvalidRefresh("session of another user"));
+    }
+    if let Err(why) = app.options.policy.check(body.new_password.secret()) {
+        return Err(Failure::PolicyViolation(why));
+    }
+    let hash = hash_password(app.options.hash_cost, body.new_password).await?;
+    {
+        let mut store = app.store();
+        let stored = store
+            .users
+            .get_mut(&user.user_id)
+            .ok_or(Failure::UserNotFound)?;
+        stored.password_hash = hash;
+        stored.password_version += 1;
+    }
+    app.changed();
+    Ok(json(StatusCode::OK, &EmptyResponse(Map::new())))
+}
+
+pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Response {
+    reply(send_reset_inner(&app, request).await)
+}
+
+/// `a***@example.com`
+pub(crate) fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+pub(crate) async fn send_reset_inner(app: &App, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(app, request.headers())?;
+    let body: PasswordResetRequest = parse(request.into_body()).await?;
+    required(&body.login_id, "loginId")?;
+    let user = app
+        .store()
+        .user_by_login(&body.login_id)
+        .cloned()
+        .ok_or(Failure::UserNotFound)?;
+    let email = if body.use_recovery == Some(true) {
+        user.recovery_email.clone()
+    } else {
+        user.email.clone()
+    };
+    let email = email.ok_or_else(|| {
+        Failure::InvalidArgument("the user has no email address to send a reset to".into())
+    })?;
+    let link_id = random_id(8);
+    let sent = SentReset {
+        login_id: body.login_id.clone(),
+        email: email.clone(),
+        redirect_url: body.redirect_url.clone(),
+        link_id: link_id.clone(),
+        template_options: body.template_options.unwrap_or_default(),
+    };
+    {
+        let mut outbox = app.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        if outbox.len() >= OUTBOX_LEN {
+            outbox.pop_front();
+        }
+        outbox.push_back(sent);
+    }
+    let mut response = PasswordResetResponse::default();
+    response.reset_method = Some("email".into());
+    response.link_id = Some(link_id);
+    response.masked_email = Some(mask_email(&email));
+    Ok(json(StatusCode::OK, &response))
+}
+
+pub(crate) async fn policy(State(app): AppState, headers: HeaderMap) -> Response {
+    reply((|| {
+        app.check_rate()?;
+        authorize(&app, &headers)?;
+        Ok(json(
+            StatusCode::OK,
+            &descope::wire::PasswordPolicyResponse::from(&app.options.policy),
+        ))
+    })())
+}

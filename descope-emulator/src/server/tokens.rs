@@ -1,0 +1,245 @@
+//! Issuing tokens: claims, signing, refresh-token checks, the JWT response and its cookies.
+
+use super::*;
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Claims {
+    iss: String,
+    sub: String,
+    iat: i64,
+    exp: i64,
+    drn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    jti: Option<String>,
+    amr: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    permissions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    tenants: Map<String, Value>,
+    #[serde(flatten)]
+    custom: Map<String, Value>,
+}
+
+/// The user and session of a valid, unrevoked refresh JWT.
+pub(crate) fn check_refresh(
+    app: &App,
+    token: Option<&str>,
+) -> Result<(StoredUser, String), Failure> {
+    let token = token.ok_or(Failure::InvalidRefresh("no refresh token in Authorization"))?;
+    let claims: Claims = app
+        .keys
+        .verify(token)
+        .ok_or(Failure::InvalidRefresh("bad signature or malformed"))?;
+    if claims.drn != "DSR" {
+        return Err(Failure::InvalidRefresh("not a refresh token"));
+    }
+    // The issuer URL carries the port, which changes across restarts: match on the project ID,
+    // as clients do.
+    if !descope::session::issuer_matches(&claims.iss, &app.options.project_id) {
+        return Err(Failure::InvalidRefresh("issued for another project"));
+    }
+    if claims.exp <= app.now() {
+        return Err(Failure::InvalidRefresh("expired"));
+    }
+    let jti = claims.jti.ok_or(Failure::InvalidRefresh("no session ID"))?;
+    let store = app.store();
+    let session = store
+        .sessions
+        .get(&jti)
+        .ok_or(Failure::InvalidRefresh("unknown session"))?;
+    if session.revoked {
+        return Err(Failure::RevokedRefresh);
+    }
+    if session.user_id != claims.sub {
+        return Err(Failure::InvalidRefresh("session of another user"));
+    }
+    let user = store
+        .users
+        .get(&claims.sub)
+        .ok_or(Failure::InvalidRefresh("the user no longer exists"))?;
+    Ok((user.clone(), jti))
+}
+
+/// What a successful sign-in (or refresh) should put in the response.
+pub(crate) struct Grant<'a> {
+    user: &'a StoredUser,
+    first_seen: bool,
+    custom_claims: Map<String, Value>,
+    /// Whether the response carries a new refresh JWT (with a new session); not on a refresh
+    /// without rotation.
+    with_refresh: bool,
+}
+
+impl<'a> Grant<'a> {
+    /// A sign-in: new session, new refresh JWT.
+    pub(crate) fn sign_in(
+        user: &'a StoredUser,
+        first_seen: bool,
+        custom_claims: Map<String, Value>,
+    ) -> Self {
+        Self {
+            user,
+            first_seen,
+            custom_claims,
+            with_refresh: true,
+        }
+    }
+
+    /// A refresh: a new session JWT, and a new refresh JWT only when rotating.
+    pub(crate) fn refresh(user: &'a StoredUser, rotate: bool) -> Self {
+        Self {
+            user,
+            first_seen: false,
+            custom_claims: Map::new(),
+            with_refresh: rotate,
+        }
+    }
+}
+
+pub(crate) fn session_claims(
+    app: &App,
+    user: &StoredUser,
+    now: i64,
+    custom: Map<String, Value>,
+) -> Claims {
+    let tenants = user
+        .tenants
+        .iter()
+        .map(|t| {
+            let entry = serde_json::json!({"roles": t.roles, "permissions": t.permissions});
+            (t.tenant_id.clone(), entry)
+        })
+        .collect();
+    let reserved = [
+        "iss",
+        "sub",
+        "iat",
+        "exp",
+        "drn",
+        "jti",
+        "amr",
+        "roles",
+        "permissions",
+        "tenants",
+    ];
+    let custom = custom
+        .into_iter()
+        .filter(|(k, _)| !reserved.contains(&k.as_str()))
+        .collect();
+    Claims {
+        iss: app.issuer.clone(),
+        sub: user.user_id.clone(),
+        iat: now,
+        exp: now + app.options.session_ttl.as_secs() as i64,
+        drn: "DS".into(),
+        jti: None,
+        amr: vec!["pwd".into()],
+        roles: user.roles.clone(),
+        permissions: user.permissions.clone(),
+        tenants,
+        custom,
+    }
+}
+
+pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
+    let now = app.now();
+    let refresh_exp = now + app.options.refresh_ttl.as_secs() as i64;
+    let session_claims = session_claims(app, grant.user, now, grant.custom_claims);
+    let session_exp = session_claims.exp;
+    let session_jwt = app
+        .keys
+        .sign(&session_claims)
+        .map_err(|_| Failure::Internal("signing failed"))?;
+    let refresh_jwt = if grant.with_refresh {
+        let jti = random_id(24);
+        let session = StoredSession {
+            user_id: grant.user.user_id.clone(),
+            expires_at: refresh_exp,
+            revoked: false,
+        };
+        app.store().add_session(jti.clone(), session, now);
+        app.changed();
+        let claims = Claims {
+            iss: app.issuer.clone(),
+            sub: grant.user.user_id.clone(),
+            iat: now,
+            exp: refresh_exp,
+            drn: "DSR".into(),
+            jti: Some(jti),
+            amr: vec!["pwd".into()],
+            roles: Vec::new(),
+            permissions: Vec::new(),
+            tenants: Map::new(),
+            custom: Map::new(),
+        };
+        Some(
+            app.keys
+                .sign(&claims)
+                .map_err(|_| Failure::Internal("signing failed"))?,
+        )
+    } else {
+        None
+    };
+    let cookies = app.options.tokens_in_cookies;
+    let mut body = JwtResponse::default();
+    body.session_jwt = Some(SessionJwt::from(if cookies {
+        ""
+    } else {
+        session_jwt.as_str()
+    }));
+    body.refresh_jwt = refresh_jwt
+        .as_deref()
+        .map(|t| RefreshJwt::from(if cookies { "" } else { t }));
+    body.cookie_domain = app.options.cookie_domain.clone();
+    body.cookie_path = Some("/".into());
+    body.cookie_max_age = Some(app.options.refresh_ttl.as_secs() as i64);
+    body.cookie_expiration = Some(refresh_exp);
+    body.user = Some(grant.user.response());
+    body.first_seen = Some(grant.first_seen);
+    body.session_expiration = Some(session_exp);
+    let mut response = json(StatusCode::OK, &body);
+    if cookies {
+        let session_age = app.options.session_ttl.as_secs();
+        let refresh_age = app.options.refresh_ttl.as_secs();
+        add_cookie(app, &mut response, "DS", &session_jwt, session_age);
+        if let Some(refresh) = &refresh_jwt {
+            add_cookie(app, &mut response, "DSR", refresh, refresh_age);
+        }
+    }
+    Ok(response)
+}
+
+pub(crate) fn add_cookie(
+    app: &App,
+    response: &mut Response,
+    name: &str,
+    value: &str,
+    max_age: u64,
+) {
+    let mut cookie =
+        format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict");
+    if let Some(domain) = &app.options.cookie_domain {
+        cookie.push_str("; Domain=");
+        cookie.push_str(domain);
+    }
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// The logged-out answer: empty token fields (and clearing cookies in cookie mode).
+pub(crate) fn logged_out(app: &App) -> Response {
+    let mut body = JwtResponse::default();
+    body.session_jwt = Some(SessionJwt::from(""));
+    body.refresh_jwt = Some(RefreshJwt::from(""));
+    body.cookie_domain = app.options.cookie_domain.clone();
+    body.cookie_path = Some("/".into());
+    let mut response = json(StatusCode::OK, &body);
+    if app.options.tokens_in_cookies {
+        add_cookie(app, &mut response, "DS", "", 0);
+        add_cookie(app, &mut response, "DSR", "", 0);
+    }
+    response
+}
