@@ -149,6 +149,7 @@ pub struct ClientBuilder {
     auth_management_key: Option<ManagementKey>,
     sessions: Option<SessionConfig>,
     public_key_env: Option<String>,
+    max_response_bytes: Option<usize>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -189,9 +190,20 @@ impl ClientBuilder {
     }
 
     /// The HTTP client to send requests with (to share a pool, set proxies...). Defaults to a
-    /// new rustls-based client that does not follow redirects.
+    /// new rustls-based client that does not follow redirects. A given client may follow them:
+    /// request bodies are sent in a form it cannot replay to a 307/308 target, and an answer
+    /// from anywhere but the request's URL is refused with [`Error::Redirected`].
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// The largest response body read, in bytes, enforced while it streams (a larger one is
+    /// [`Error::ResponseTooLarge`]). Defaults to
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES) (1 MiB); error bodies
+    /// are read up to 64 KiB whatever this says.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -283,12 +295,21 @@ impl ClientBuilder {
         check_key(self.auth_management_key.as_ref(), "auth management key")?;
         let base_url = match self.base_url {
             Some(url) => normalize_base_url(&url)?,
-            None => region_base_url(&project_id),
+            None => region_base_url(&project_id)?,
         };
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
             return Err(Error::Config("the timeout must be more than zero".into()));
         }
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(crate::limits::DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(Error::Config(
+                "the response size limit must be more than zero".into(),
+            ));
+        }
+        let caller_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             // No redirects: a password body must never be re-sent to wherever a 3xx points.
@@ -328,6 +349,8 @@ impl ClientBuilder {
                 management_key: self.management_key,
                 auth_management_key: self.auth_management_key,
                 http,
+                caller_http,
+                max_response_bytes,
             }),
         })
     }
@@ -350,14 +373,21 @@ fn check_key(key: Option<&ManagementKey>, field: &'static str) -> Result<()> {
     Ok(())
 }
 
-/// The base URL for a project: regional for IDs of 32 or more characters.
-pub(crate) fn region_base_url(project_id: &str) -> String {
-    if project_id.len() >= 32 {
-        if let Some(region) = project_id.get(1..5) {
-            return format!("https://api.{}.descope.com", region);
-        }
+/// The base URL for a project: regional for IDs of 32 or more characters, whose characters 1
+/// to 4 name the region (and must be letters or digits: they become part of a host name).
+pub(crate) fn region_base_url(project_id: &str) -> Result<String> {
+    if project_id.len() < 32 {
+        return Ok(DEFAULT_BASE_URL.to_owned());
     }
-    DEFAULT_BASE_URL.to_owned()
+    match project_id.get(1..5) {
+        Some(region) if region.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            Ok(format!("https://api.{region}.descope.com"))
+        }
+        _ => Err(Error::invalid(
+            "project ID",
+            "has a region part (characters 2 to 5) that is not letters and digits",
+        )),
+    }
 }
 
 fn normalize_base_url(url: &str) -> Result<String> {
@@ -372,6 +402,12 @@ fn normalize_base_url(url: &str) -> Result<String> {
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(Error::Config("the base URL has no host".into()));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Never echoed: the error would carry the credentials.
+        return Err(Error::Config(
+            "the base URL must not contain credentials (user:password@)".into(),
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::Config(

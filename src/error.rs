@@ -28,6 +28,27 @@ pub enum Error {
         /// The operation, as in the spec.
         operation: &'static str,
     },
+    /// The service answered with a redirect, which is never followed: a password body must
+    /// not be re-sent to wherever it points. With a caller's own HTTP client that follows
+    /// redirects, `status` is 300 when the client already followed one elsewhere (the body
+    /// is never re-sent: requests carry bodies a redirect cannot replay).
+    #[error(
+        "descope answered {operation} with a redirect (status {status}), which is not followed"
+    )]
+    Redirected {
+        /// The operation, as in the spec.
+        operation: &'static str,
+        /// The redirect status (301, 302, 303, 307, 308), or 300 for a followed redirect.
+        status: u16,
+    },
+    /// The response body was larger than the configured limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); reading
+    /// stopped there.
+    #[error("the {operation} response is larger than the configured limit")]
+    ResponseTooLarge {
+        /// The operation, as in the spec.
+        operation: &'static str,
+    },
     /// A success response whose body is not what the spec describes.
     #[error("could not decode the {operation} response: {reason}")]
     Decode {
@@ -221,10 +242,13 @@ impl fmt::Display for ApiError {
             self.operation, self.status
         )?;
         if let Some(code) = &self.code {
-            write!(f, ", {}", code.as_str())?;
+            f.write_str(", ")?;
+            write_sanitized(f, code.as_str(), 32)?;
         }
         if let Some(description) = &self.description {
-            write!(f, " ({description})")?;
+            f.write_str(" (")?;
+            write_sanitized(f, description, 200)?;
+            f.write_str(")")?;
         }
         if let Some(after) = self.retry_after {
             write!(f, ", retry after {}s", after.as_secs())?;
@@ -234,6 +258,22 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// Writes text from the service so it cannot forge log lines or drive a terminal: control
+/// characters (`\r`, `\n`, ANSI escapes...) are escaped, and at most `max` characters are kept.
+fn write_sanitized(f: &mut fmt::Formatter<'_>, text: &str, max: usize) -> fmt::Result {
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            return f.write_str("...");
+        }
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}') {
+            write!(f, "{}", c.escape_unicode())?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
+}
 
 macro_rules! error_codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, )*) => {

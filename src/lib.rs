@@ -9,6 +9,7 @@ pub mod axum;
 mod client;
 mod error;
 mod generated;
+mod limits;
 mod password;
 mod policy;
 mod request;
@@ -25,6 +26,7 @@ pub use client::{
     ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
 };
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
+pub use limits::DEFAULT_MAX_RESPONSE_BYTES;
 pub use password::{PasswordClient, Replace, ResetSent, SendReset, SignIn, SignUp, Update};
 pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_A
 
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::generated::types::ErrorResponse;
+use crate::limits::{is_too_large, limit_body, make_body_unreplayable, normalize_error_body};
 use crate::retry::RetryPolicy;
 use crate::secret::ManagementKey;
 
@@ -27,6 +28,10 @@ pub(crate) struct Shared {
     /// Appended to the `Authorization` header of authentication calls.
     pub(crate) auth_management_key: Option<ManagementKey>,
     pub(crate) http: reqwest::Client,
+    /// Whether `http` is the caller's own client (which may follow redirects).
+    pub(crate) caller_http: bool,
+    /// The largest response body read.
+    pub(crate) max_response_bytes: usize,
     pub(crate) validator: crate::session::Validator,
 }
 
@@ -114,9 +119,19 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
         let started = Instant::now();
         let mut attempt = 0;
         let mut request = request;
+        // A caller's own client may follow redirects: keep it from re-sending the body, and
+        // notice when it went elsewhere. The client built here never follows them.
+        let target = shared.caller_http.then(|| request.url().clone());
         loop {
-            // Bodies here are small JSON buffers, so the request can always be cloned.
-            let spare = request.try_clone();
+            // Only a status the policy retries needs the request again.
+            let spare = if shared.retry.max_retries() > 0 {
+                request.try_clone()
+            } else {
+                None
+            };
+            if shared.caller_http {
+                make_body_unreplayable(&mut request);
+            }
             let response = shared.http.execute(request).await;
             let response = match response {
                 Ok(response) => response,
@@ -139,6 +154,11 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "descope request"
             );
+            if let Some(target) = &target {
+                if response.url() != target {
+                    return Ok(redirected());
+                }
+            }
             match (shared.retry.delay(status, attempt), spare) {
                 (Some(delay), Some(spare)) => {
                     drop(response);
@@ -146,48 +166,35 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
                     request = spare;
                     attempt += 1;
                 }
-                _ => return normalize_error_body(response).await,
+                _ => {
+                    let response = limit_body(response, shared.max_response_bytes);
+                    return normalize_error_body(response).await;
+                }
             }
         }
     }
 }
 
-/// Makes any error answer parse as an `ErrorResponse`: a body that is empty, HTML or truncated
-/// is replaced by `{}`, so the status is never lost to a decoding failure.
-async fn normalize_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    if response.status().is_success() {
-        return Ok(response);
-    }
-    let status = response.status();
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let body = match serde_json::from_slice::<ErrorResponse>(&body) {
-        Ok(_) if body.trim_ascii_start().starts_with(b"{") => body,
-        _ => {
-            headers.remove(reqwest::header::CONTENT_LENGTH);
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            bytes_of("{}")
-        }
-    };
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+/// The answer that stands for "a redirect was followed": the caller's client went to another
+/// URL. Reported as [`Error::Redirected`], never decoded.
+fn redirected() -> reqwest::Response {
+    let mut response = http::Response::new(bytes::Bytes::new());
+    *response.status_mut() = http::StatusCode::MULTIPLE_CHOICES;
+    reqwest::Response::from(response)
 }
 
-fn bytes_of(text: &'static str) -> bytes::Bytes {
-    bytes::Bytes::from_static(text.as_bytes())
-}
-
-/// Seconds in `Retry-After`, when it is a number.
+/// How long `Retry-After` asks to wait: a number of seconds, or an HTTP date (a date in the
+/// past is no wait).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    value.parse::<u64>().ok().map(Duration::from_secs)
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(
+        date.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Converts progenitor's result into the crate's, once, at the façade boundary.
@@ -213,6 +220,12 @@ pub(crate) fn convert<T>(
                 retry_after,
             })
         }
+        P::UnexpectedResponse(response) if response.status().is_redirection() => {
+            Error::Redirected {
+                operation,
+                status: response.status().as_u16(),
+            }
+        }
         P::UnexpectedResponse(response) => Error::Api(ApiError {
             operation,
             status: response.status().as_u16(),
@@ -222,7 +235,9 @@ pub(crate) fn convert<T>(
             retry_after: retry_after(response.headers()),
         }),
         P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-            if e.is_timeout() {
+            if is_too_large(&e) {
+                Error::ResponseTooLarge { operation }
+            } else if e.is_timeout() {
                 Error::Timeout { operation }
             } else {
                 Error::Transport {

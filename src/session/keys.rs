@@ -166,6 +166,11 @@ impl KeyStore {
     }
 
     /// How many fetches were sent.
+    /// Whether `key` is still the usable key for `kid` (no fetch: a stale set answers no).
+    pub(crate) fn is_current(&self, kid: &str, key: &Arc<VerifyKey>) -> bool {
+        matches!(self.lookup(kid), Lookup::Found(found) if Arc::ptr_eq(&found, key))
+    }
+
     pub(crate) fn fetch_count(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)
     }

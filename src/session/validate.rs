@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::claims::{RawClaims, Session, TokenKind};
 use super::clock::{Clock, SystemClock};
 
-use super::keys::{parse_public_keys, KeyStore};
+use super::keys::{parse_public_keys, KeyStore, VerifyKey};
 use crate::error::{Error, SessionError};
 
 /// The default leeway on `exp` and `nbf`: 5 seconds.
@@ -125,9 +125,18 @@ impl SessionConfig {
 
 /// Tokens already fully verified, by SHA-256 of the whole token (signature included), so a
 /// token is only ever accepted from here if exactly it was verified before.
+/// Each entry keeps the key that verified it: a hit counts only while that key is still the
+/// project's key for its `kid`, so a withdrawn key stops its tokens at once.
 struct VerifiedCache {
     capacity: usize,
-    entries: RwLock<HashMap<[u8; 32], Session>>,
+    entries: RwLock<HashMap<[u8; 32], Verified>>,
+}
+
+#[derive(Clone)]
+struct Verified {
+    session: Session,
+    kid: Arc<str>,
+    key: Arc<VerifyKey>,
 }
 
 fn digest(token: &str) -> [u8; 32] {
@@ -138,7 +147,7 @@ fn digest(token: &str) -> [u8; 32] {
 }
 
 impl VerifiedCache {
-    fn get(&self, key: &[u8; 32]) -> Option<Session> {
+    fn get(&self, key: &[u8; 32]) -> Option<Verified> {
         if self.capacity == 0 {
             return None;
         }
@@ -149,18 +158,18 @@ impl VerifiedCache {
             .cloned()
     }
 
-    fn insert(&self, key: [u8; 32], session: Session, now: i64) {
+    fn insert(&self, key: [u8; 32], verified: Verified, now: i64) {
         if self.capacity == 0 {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= self.capacity {
-            entries.retain(|_, s| s.inner.expires_at > now);
+            entries.retain(|_, v| v.session.inner.expires_at > now);
             if entries.len() >= self.capacity {
                 entries.clear();
             }
         }
-        entries.insert(key, session);
+        entries.insert(key, verified);
     }
 }
 
@@ -248,9 +257,12 @@ impl Validator {
             .into());
         }
         let key = digest(token);
-        if let Some(session) = self.cache.get(&key) {
-            self.check_cached(&session, kind)?;
-            return Ok(session);
+        if let Some(hit) = self.cache.get(&key) {
+            if self.keys.is_current(&hit.kid, &hit.key) {
+                self.check_cached(&hit.session, kind)?;
+                return Ok(hit.session);
+            }
+            // Its key was withdrawn, or the key set is due for a refresh: verify from scratch.
         }
         let mut parts = token.split('.');
         let (Some(header), Some(payload), Some(signature), None) =
@@ -267,10 +279,8 @@ impl Validator {
         if header.alg.eq_ignore_ascii_case("none") || header.alg.starts_with("HS") {
             return Err(SessionError::DisallowedAlgorithm.into());
         }
-        let verify_key = self
-            .keys
-            .get(header.kid.as_deref().unwrap_or_default(), fetch)
-            .await?;
+        let kid = header.kid.as_deref().unwrap_or_default();
+        let verify_key = self.keys.get(kid, fetch).await?;
         // The key decides the algorithm; the token's header must agree with it.
         if header.alg != verify_key.algorithm_name {
             return Err(SessionError::DisallowedAlgorithm.into());
@@ -287,7 +297,12 @@ impl Validator {
         }
         let claims = RawClaims::decode(payload)?;
         let session = self.check_claims(claims, kind, project_id)?;
-        self.cache.insert(key, session.clone(), self.now());
+        let verified = Verified {
+            session: session.clone(),
+            kid: Arc::from(kid),
+            key: verify_key,
+        };
+        self.cache.insert(key, verified, self.now());
         Ok(session)
     }
 

@@ -144,15 +144,26 @@ async fn html_truncated_and_odd_bodies_keep_the_status() {
 }
 
 #[tokio::test]
-async fn unexpected_success_status_is_an_api_error() {
+async fn a_redirect_is_a_redirected_error_and_an_unexpected_status_an_api_error() {
     let (server, client) = mock().await;
-    answer(
-        &server,
-        ResponseTemplate::new(302).append_header("location", "http://127.0.0.1/x"),
-    )
-    .await;
+    for status in [301, 302, 303, 307, 308] {
+        server.reset().await;
+        answer(
+            &server,
+            ResponseTemplate::new(status).append_header("location", "http://127.0.0.1:9/x"),
+        )
+        .await;
+        let error = sign_in(&client).await;
+        assert!(
+            matches!(error, Error::Redirected { status: s, operation: "password_sign_in" } if s == status),
+            "{error:?}"
+        );
+        assert!(!error.is_retryable() && error.status().is_none());
+    }
+    server.reset().await;
+    answer(&server, ResponseTemplate::new(201)).await;
     let error = sign_in(&client).await;
-    assert_eq!(error.api().map(|a| a.status), Some(302));
+    assert_eq!(error.api().map(|a| a.status), Some(201));
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod common;
 mod config;
 mod cookies;
 mod errors;
+mod hostile;
 mod schemas;
 mod secrets;
 
