@@ -11,7 +11,7 @@ use base64::Engine;
 use descope::session::Clock;
 
 use crate::keys::{KeyRing, SigningKey};
-use crate::persist::{save, write_loop};
+use crate::persist::save;
 use crate::server::{self, App};
 use crate::store::{self, Persister, Store, StoredUser};
 use crate::{
@@ -27,6 +27,8 @@ pub struct EmulatorBuilder {
     key_pkcs8: Option<Vec<u8>>,
     users: Vec<SeedUser>,
     clock: Arc<dyn Clock>,
+    hashing_permits: usize,
+    header_read_timeout: Duration,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -63,6 +65,8 @@ impl Default for EmulatorBuilder {
             key_pkcs8: None,
             users: Vec::new(),
             clock: Arc::new(descope::session::SystemClock),
+            hashing_permits: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            header_read_timeout: crate::serve::HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -74,6 +78,20 @@ impl EmulatorBuilder {
     /// [`Emulator::client`] does) and a test sees tokens expire by moving it, without sleeping.
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How many passwords may be hashed or checked at once; more wait their turn. Defaults to
+    /// the number of cores. Zero is refused at start.
+    pub fn max_concurrent_hashes(mut self, permits: usize) -> Self {
+        self.hashing_permits = permits;
+        self
+    }
+
+    /// How long a client may take to send its request headers before it is disconnected
+    /// (slow or stalled clients never hold a connection, nor a stop). Defaults to 10 s.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
         self
     }
 
@@ -198,6 +216,16 @@ impl EmulatorBuilder {
                 "the project ID must be non-empty and alphanumeric".into(),
             ));
         }
+        if self.header_read_timeout.is_zero() {
+            return Err(EmulatorError::Option(
+                "the header read timeout must be more than zero".into(),
+            ));
+        }
+        if self.hashing_permits == 0 {
+            return Err(EmulatorError::Option(
+                "at least one password hash must be allowed at a time".into(),
+            ));
+        }
         if options.session_ttl.is_zero() || options.refresh_ttl.is_zero() {
             return Err(EmulatorError::Option(
                 "token lifetimes must be more than zero".into(),
@@ -285,10 +313,7 @@ impl EmulatorBuilder {
                 source,
             })?;
         let base_url = format!("http://{local}");
-        let persister = self.state.map(|path| Persister {
-            path,
-            dirty: Arc::new(tokio::sync::Notify::new()),
-        });
+        let persister = self.state.map(Persister::new);
         let app = Arc::new(App {
             issuer: format!("{base_url}/{}", options.project_id),
             limiter: options.rate_limit.map(|_| {
@@ -303,34 +328,25 @@ impl EmulatorBuilder {
             persister,
             outbox: Mutex::new(VecDeque::new()),
             clock: self.clock,
+            hashing: tokio::sync::Semaphore::new(self.hashing_permits),
         });
         // Write the state once at start, so the file exists with its keys from now on.
-        let writer = match &app.persister {
-            Some(persister) => {
-                save(&app)?;
-                Some(tokio::spawn(write_loop(
-                    app.clone(),
-                    persister.dirty.clone(),
-                )))
-            }
-            None => None,
-        };
+        if app.persister.is_some() {
+            save(&app)?;
+        }
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(app.clone());
-        let serve = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown)
-                .await;
-        });
+        let serve = tokio::spawn(crate::serve::serve(
+            listener,
+            router,
+            self.header_read_timeout,
+            stopped,
+        ));
         Ok(Emulator {
             base_url,
             app,
             stop: Some(stop),
             serve: Some(serve),
-            writer,
         })
     }
 }

@@ -23,6 +23,7 @@ mod failure;
 mod keys;
 mod options;
 mod persist;
+mod serve;
 mod server;
 mod store;
 
@@ -43,7 +44,6 @@ pub struct Emulator {
     app: Arc<App>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     serve: Option<tokio::task::JoinHandle<()>>,
-    writer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -120,13 +120,12 @@ impl Emulator {
             .await
             .map_err(|_| EmulatorError::Key("key generation task failed".into()))??;
         self.app.keys.rotate(key, keep_previous);
-        if let Some(persister) = &self.app.persister {
-            persister.mark_dirty();
-        }
-        Ok(())
+        self.app.changed();
+        crate::persist::persist(&self.app).await
     }
 
-    /// Stops serving, waits for requests in flight, and writes the state file one last time.
+    /// Stops serving, waits for requests in flight (at most 5 s: then their connections are
+    /// closed), and writes the state file one last time.
     pub async fn stop(mut self) {
         self.shutdown().await;
     }
@@ -137,10 +136,6 @@ impl Emulator {
         }
         if let Some(serve) = self.serve.take() {
             let _ = serve.await;
-        }
-        if let Some(writer) = self.writer.take() {
-            writer.abort();
-            let _ = writer.await;
         }
         let app = self.app.clone();
         if let Ok(Err(e)) = tokio::task::spawn_blocking(move || save(&app)).await {
@@ -153,9 +148,6 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
-        }
-        if let Some(writer) = self.writer.take() {
-            writer.abort();
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Writing the state file.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
@@ -40,13 +41,23 @@ pub(crate) fn save(app: &App) -> Result<(), EmulatorError> {
     })
 }
 
-pub(crate) async fn write_loop(app: Arc<App>, dirty: Arc<tokio::sync::Notify>) {
-    loop {
-        dirty.notified().await;
-        let app = app.clone();
-        let result = tokio::task::spawn_blocking(move || save(&app)).await;
-        if let Ok(Err(e)) = result {
-            eprintln!("descope-emulator: {e}");
-        }
+/// Writes the state file unless a write already covered every change made so far. Returns
+/// once the change that called it is on disk.
+pub(crate) async fn persist(app: &Arc<App>) -> Result<(), EmulatorError> {
+    let Some(persister) = &app.persister else {
+        return Ok(());
+    };
+    let wanted = persister.changes.load(Ordering::SeqCst);
+    let mut saved = persister.saved.lock().await;
+    if *saved >= wanted {
+        return Ok(());
     }
+    // Everything counted so far is in the store: the snapshot below covers it.
+    let covered = persister.changes.load(Ordering::SeqCst);
+    let writer = app.clone();
+    tokio::task::spawn_blocking(move || save(&writer))
+        .await
+        .map_err(|_| EmulatorError::State("the state write task failed".into()))??;
+    *saved = covered;
+    Ok(())
 }

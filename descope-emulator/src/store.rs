@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -263,14 +262,21 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     Ok(())
 }
 
-/// Writes the state file in the background whenever the store changes, coalescing bursts.
+/// Where the state goes, and how far it got: every change bumps `changes`; a write records the
+/// count it covered in `saved`. A request that changed something is answered only once a write
+/// covering its change is on disk (writes are serialized and coalesced).
 pub(crate) struct Persister {
     pub(crate) path: PathBuf,
-    pub(crate) dirty: Arc<tokio::sync::Notify>,
+    pub(crate) changes: std::sync::atomic::AtomicU64,
+    pub(crate) saved: tokio::sync::Mutex<u64>,
 }
 
 impl Persister {
-    pub(crate) fn mark_dirty(&self) {
-        self.dirty.notify_one();
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            changes: std::sync::atomic::AtomicU64::new(0),
+            saved: tokio::sync::Mutex::new(0),
+        }
     }
 }

@@ -33,6 +33,8 @@ use descope::{Password, RefreshJwt, SessionJwt};
 
 /// The largest request body accepted.
 pub(crate) const MAX_BODY: usize = 64 * 1024;
+/// How long a request body may take to arrive.
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// How many sent resets the outbox keeps.
 pub(crate) const OUTBOX_LEN: usize = 1000;
 
@@ -46,6 +48,8 @@ pub(crate) struct App {
     pub(crate) persister: Option<Persister>,
     pub(crate) outbox: Mutex<VecDeque<SentReset>>,
     pub(crate) clock: Arc<dyn descope::session::Clock>,
+    /// One permit per concurrent password hash.
+    pub(crate) hashing: tokio::sync::Semaphore,
 }
 
 /// A fixed rate-limit window.
@@ -68,10 +72,19 @@ impl App {
         crate::unix_seconds(self.clock.now())
     }
 
-    fn changed(&self) {
+    /// Counts a change of the store, for [`durable`] to write before the answer goes out.
+    pub(crate) fn changed(&self) {
         if let Some(persister) = &self.persister {
-            persister.mark_dirty();
+            persister
+                .changes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
+    }
+
+    fn change_count(&self) -> u64 {
+        self.persister
+            .as_ref()
+            .map_or(0, |p| p.changes.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     fn check_rate(&self) -> Result<(), Failure> {
@@ -117,7 +130,29 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v2/keys/{project_id}", get(keys))
         .fallback(|| async { Failure::NotFound })
         .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(app.clone(), durable))
         .with_state(app)
+}
+
+/// With a state file, a request that changed the store is answered only once the change is
+/// on disk: an acknowledged sign-up survives a crash right after it.
+async fn durable(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let before = app.change_count();
+    let response = next.run(request).await;
+    if app.change_count() == before {
+        return response;
+    }
+    match crate::persist::persist(&app).await {
+        Ok(()) => response,
+        Err(e) => {
+            eprintln!("descope-emulator: {e}");
+            Failure::Internal("the state file could not be written").into_response()
+        }
+    }
 }
 
 /// A JSON response.
@@ -169,8 +204,10 @@ pub(crate) fn authorize(app: &App, headers: &HeaderMap) -> Result<Auth, Failure>
 
 /// Reads and parses a JSON body; an empty body counts as `{}`. Unknown fields are ignored.
 pub(crate) async fn parse<T: DeserializeOwned>(body: Body) -> Result<T, Failure> {
-    let bytes = to_bytes(body, MAX_BODY)
+    // A client that stops sending its body is not waited for past the deadline.
+    let bytes = tokio::time::timeout(BODY_READ_TIMEOUT, to_bytes(body, MAX_BODY))
         .await
+        .map_err(|_| Failure::BadJson("the body did not arrive in time".into()))?
         .map_err(|_| Failure::BadJson(format!("body missing or larger than {MAX_BODY} bytes")))?;
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"{}"
@@ -196,14 +233,32 @@ pub(crate) fn required(value: &str, field: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-pub(crate) async fn hash_password(cost: HashCost, password: Password) -> Result<String, Failure> {
+/// Hashes on the blocking pool, at most one hash per core at a time (argon2 at production cost
+/// takes 19 MiB each: unbounded, a burst of sign-ups would take the memory of the burst).
+pub(crate) async fn hash_password(app: &App, password: Password) -> Result<String, Failure> {
+    let _permit = app
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| Failure::Internal("hashing is closed"))?;
+    let cost = app.options.hash_cost;
     tokio::task::spawn_blocking(move || cost.hash(password.secret()))
         .await
         .map_err(|_| Failure::Internal("hashing task failed"))?
         .map_err(|_| Failure::Internal("hashing failed"))
 }
 
-pub(crate) async fn verify_password(hash: String, password: Password) -> Result<bool, Failure> {
+/// Checks a password on the blocking pool, bounded as [`hash_password`] is.
+pub(crate) async fn verify_password(
+    app: &App,
+    hash: String,
+    password: Password,
+) -> Result<bool, Failure> {
+    let _permit = app
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| Failure::Internal("hashing is closed"))?;
     tokio::task::spawn_blocking(move || HashCost::verify(&hash, password.secret()))
         .await
         .map_err(|_| Failure::Internal("hashing task failed"))

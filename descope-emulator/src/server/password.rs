@@ -20,7 +20,7 @@ pub(crate) async fn sign_up_inner(app: &App, request: Request) -> Reply {
     if app.store().has_login(&login_id) {
         return Err(Failure::UserExists);
     }
-    let hash = hash_password(app.options.hash_cost, body.password).await?;
+    let hash = hash_password(app, body.password).await?;
     let profile = body.user.unwrap_or_default();
     let mut login_ids = vec![login_id.clone()];
     if let Some(extra) = profile.login_id.filter(|l| {
@@ -74,7 +74,7 @@ pub(crate) async fn sign_in_inner(app: &App, request: Request) -> Reply {
         .user_by_login(&body.login_id)
         .cloned()
         .ok_or(Failure::UserNotFound)?;
-    if !verify_password(user.password_hash.clone(), body.password).await? {
+    if !verify_password(app, user.password_hash.clone(), body.password).await? {
         return Err(Failure::WrongPassword);
     }
     let options = body.login_options.unwrap_or_default();
@@ -108,13 +108,13 @@ pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
         .user_by_login(&body.login_id)
         .cloned()
         .ok_or(Failure::UserNotFound)?;
-    if !verify_password(user.password_hash.clone(), body.old_password).await? {
+    if !verify_password(app, user.password_hash.clone(), body.old_password).await? {
         return Err(Failure::WrongPassword);
     }
     if let Err(why) = app.options.policy.check(body.new_password.secret()) {
         return Err(Failure::PolicyViolation(why));
     }
-    let hash = hash_password(app.options.hash_cost, body.new_password).await?;
+    let hash = hash_password(app, body.new_password).await?;
     let updated = {
         let mut store = app.store();
         let stored = store
@@ -158,7 +158,7 @@ pub(crate) async fn update_inner(app: &App, request: Request) -> Reply {
     if let Err(why) = app.options.policy.check(body.new_password.secret()) {
         return Err(Failure::PolicyViolation(why));
     }
-    let hash = hash_password(app.options.hash_cost, body.new_password).await?;
+    let hash = hash_password(app, body.new_password).await?;
     {
         let mut store = app.store();
         let stored = store

@@ -8,9 +8,9 @@ use descope::Client;
 
 const PASSWORD: &str = "Binary-Passw0rd";
 
-struct Running {
+pub struct Running {
     child: Child,
-    base_url: String,
+    pub base_url: String,
 }
 
 impl Drop for Running {
@@ -20,7 +20,7 @@ impl Drop for Running {
     }
 }
 
-fn spawn(args: &[&str]) -> Running {
+pub fn spawn(args: &[&str]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
         .args(["--addr", "127.0.0.1:0", "--hash-cost", "fast"])
         .args(args)
@@ -40,7 +40,7 @@ fn spawn(args: &[&str]) -> Running {
     Running { child, base_url }
 }
 
-fn signal(running: &Running, name: &str) {
+pub fn signal(running: &Running, name: &str) {
     let status = Command::new("kill")
         .args([&format!("-{name}"), &running.child.id().to_string()])
         .status()
@@ -48,7 +48,7 @@ fn signal(running: &Running, name: &str) {
     assert!(status.success());
 }
 
-fn wait_exit(running: &mut Running) -> std::process::ExitStatus {
+pub fn wait_exit(running: &mut Running) -> std::process::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = running.child.try_wait().unwrap() {
@@ -68,7 +68,7 @@ fn client(running: &Running, project: &str) -> Client {
 }
 
 /// A new temporary directory (removed when dropped) and a state file path inside it.
-fn state_path() -> (tempfile::TempDir, std::path::PathBuf) {
+pub fn state_path() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::Builder::new()
         .prefix("descope-emulator-it-")
         .tempdir()
