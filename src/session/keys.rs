@@ -53,6 +53,9 @@ pub(crate) fn parse_keys(keys: impl IntoIterator<Item = Value>) -> HashMap<Strin
         .filter_map(|value| {
             let jwk: Jwk = serde_json::from_value(value).ok()?;
             let (algorithm, algorithm_name) = pinned_algorithm(&jwk)?;
+            if !rsa_size_allowed(&jwk) {
+                return None;
+            }
             let key = DecodingKey::from_jwk(&jwk).ok()?;
             let kid = jwk.common.key_id.clone().unwrap_or_default();
             Some((
@@ -65,6 +68,30 @@ pub(crate) fn parse_keys(keys: impl IntoIterator<Item = Value>) -> HashMap<Strin
             ))
         })
         .collect()
+}
+
+/// The smallest RSA modulus accepted, in bits.
+pub(crate) const MIN_RSA_BITS: usize = 2048;
+/// The largest RSA modulus accepted, in bits (larger keys only make verification slower).
+pub(crate) const MAX_RSA_BITS: usize = 8192;
+
+/// Whether an RSA key's modulus is within [`MIN_RSA_BITS`]..=[`MAX_RSA_BITS`] (other key
+/// types pass: their curve fixes their size).
+fn rsa_size_allowed(jwk: &Jwk) -> bool {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
+        return true;
+    };
+    let Ok(modulus) = URL_SAFE_NO_PAD.decode(rsa.n.trim_end_matches('=')) else {
+        return false;
+    };
+    let significant = modulus.iter().skip_while(|b| **b == 0).count();
+    let bits = match modulus.iter().find(|b| **b != 0) {
+        Some(first) => (significant - 1) * 8 + (8 - first.leading_zeros() as usize),
+        None => 0,
+    };
+    (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits)
 }
 
 /// Parses one JWK or a key set (`{"keys": [...]}`), as in `DESCOPE_PUBLIC_KEY`.

@@ -414,3 +414,35 @@ async fn a_verified_token_stops_validating_once_its_key_is_withdrawn() {
     );
     assert_eq!(client.sessions().key_fetch_count(), 2);
 }
+
+#[test]
+fn rsa_keys_outside_2048_to_8192_bits_are_not_used() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let with_modulus = |bytes: Vec<u8>| {
+        let mut jwk = key().jwk();
+        jwk["n"] = json!(URL_SAFE_NO_PAD.encode(bytes));
+        jwk
+    };
+    let small = with_modulus(vec![0xC5; 128]); // 1024 bits
+    let huge = with_modulus(vec![0xC5; 2048]); // 16384 bits
+    let leading_zeros = with_modulus([vec![0, 0], vec![0x7F; 255]].concat()); // 2039 bits
+    for jwk in [&small, &huge, &leading_zeros] {
+        let error = Client::builder()
+            .project_id(PROJECT_ID)
+            .session_config(SessionConfig::default().public_keys(json!({ "keys": [jwk] }).to_string()))
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+    }
+    // In a set with a good key, only the good key is used.
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .session_config(
+            SessionConfig::default()
+                .public_keys(json!({ "keys": [small, key().jwk()] }).to_string()),
+        )
+        .build()
+        .unwrap();
+    drop(client);
+}
