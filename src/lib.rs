@@ -12,6 +12,8 @@ mod generated;
 mod limits;
 mod password;
 mod policy;
+#[cfg(test)]
+mod property_tests;
 mod request;
 mod retry;
 pub mod secret;

@@ -79,7 +79,7 @@ pub struct ResetSent {
 }
 
 impl ResetSent {
-    fn from_wire(operation: &'static str, wire: PasswordResetResponse) -> Result<Self> {
+    pub(crate) fn from_wire(operation: &'static str, wire: PasswordResetResponse) -> Result<Self> {
         let text = |v: Option<String>| v.filter(|v| !v.is_empty());
         Ok(Self {
             method: text(wire.reset_method).ok_or_else(|| Error::Decode {

@@ -430,7 +430,9 @@ fn rsa_keys_outside_2048_to_8192_bits_are_not_used() {
     for jwk in [&small, &huge, &leading_zeros] {
         let error = Client::builder()
             .project_id(PROJECT_ID)
-            .session_config(SessionConfig::default().public_keys(json!({ "keys": [jwk] }).to_string()))
+            .session_config(
+                SessionConfig::default().public_keys(json!({ "keys": [jwk] }).to_string()),
+            )
             .build()
             .unwrap_err();
         assert!(matches!(error, Error::Config(_)), "{error:?}");

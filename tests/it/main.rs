@@ -1,6 +1,7 @@
 //! The one integration test binary: modules by concern.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 #[cfg(feature = "axum")]
 mod axum_support;
 mod codegen;
@@ -10,6 +11,7 @@ mod config;
 mod cookies;
 mod errors;
 mod hostile;
+mod properties;
 mod schemas;
 mod secrets;
 
