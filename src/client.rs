@@ -150,6 +150,7 @@ pub struct ClientBuilder {
     sessions: Option<SessionConfig>,
     public_key_env: Option<String>,
     max_response_bytes: Option<usize>,
+    sleeper: Option<Arc<dyn crate::retry::Sleeper>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -211,6 +212,13 @@ impl ClientBuilder {
     /// SDKs' policy); [`RetryPolicy::none`] disables retries.
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// What waits between retries. Defaults to [`TokioSleeper`](crate::TokioSleeper); a test can
+    /// observe the waits of the real policy without waiting.
+    pub fn retry_sleeper(mut self, sleeper: impl crate::retry::Sleeper) -> Self {
+        self.sleeper = Some(Arc::new(sleeper));
         self
     }
 
@@ -346,6 +354,9 @@ impl ClientBuilder {
                 base_url,
                 timeout,
                 retry: self.retry.unwrap_or_default(),
+                sleeper: self
+                    .sleeper
+                    .unwrap_or_else(|| Arc::new(crate::retry::TokioSleeper)),
                 management_key: self.management_key,
                 auth_management_key: self.auth_management_key,
                 http,

@@ -34,7 +34,7 @@ pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;
 /// The HTTP client crate, for [`ClientBuilder::http_client`] (same version as this crate uses).
 pub use reqwest;
-pub use retry::{RetryPolicy, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
+pub use retry::{RetryPolicy, Sleeper, TokioSleeper, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
 pub use secret::{ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
 pub use session::{LoggedOut, Refreshed, Session, SessionClient, SessionConfig, Validated};
 pub use user::{AuthMethods, Tenant, User, UserStatus};

@@ -70,3 +70,21 @@ impl RetryPolicy {
         self.delays.len()
     }
 }
+
+/// What waits between retries. The default, [`TokioSleeper`], sleeps on the tokio timer; a test
+/// can give one that records the waits and returns at once
+/// ([`ClientBuilder::retry_sleeper`](crate::ClientBuilder::retry_sleeper)).
+pub trait Sleeper: Send + Sync + 'static {
+    /// Waits for `duration`.
+    fn sleep(&self, duration: Duration) -> crate::BoxFuture<'static, ()>;
+}
+
+/// Sleeps on the tokio timer. The default [`Sleeper`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TokioSleeper;
+
+impl Sleeper for TokioSleeper {
+    fn sleep(&self, duration: Duration) -> crate::BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}

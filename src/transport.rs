@@ -22,6 +22,7 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: std::sync::Arc<dyn crate::retry::Sleeper>,
     /// Kept for management calls; never sent with authentication calls.
     #[allow(dead_code)]
     pub(crate) management_key: Option<ManagementKey>,
@@ -162,7 +163,7 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
             match (shared.retry.delay(status, attempt), spare) {
                 (Some(delay), Some(spare)) => {
                     drop(response);
-                    tokio::time::sleep(delay).await;
+                    shared.sleeper.sleep(delay).await;
                     request = spare;
                     attempt += 1;
                 }

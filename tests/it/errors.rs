@@ -354,3 +354,66 @@ async fn a_sign_in_without_any_session_jwt_is_a_decode_error() {
     .await;
     assert!(matches!(sign_in(&client).await, Error::Decode { .. }));
 }
+
+/// Records the waits it is asked for, and returns at once.
+#[derive(Clone, Default)]
+struct RecordingSleeper(std::sync::Arc<std::sync::Mutex<Vec<Duration>>>);
+
+impl descope::Sleeper for RecordingSleeper {
+    fn sleep(&self, duration: Duration) -> descope::BoxFuture<'static, ()> {
+        self.0.lock().unwrap().push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+#[tokio::test]
+async fn the_retry_matrix_of_the_default_policy_counted_server_side() {
+    let retried = [503, 520, 521, 522, 524, 530];
+    let not_retried = [
+        400, 401, 403, 404, 408, 409, 429, 500, 501, 502, 504, 523, 525, 599,
+    ];
+    for status in retried.into_iter().chain(not_retried) {
+        let server = MockServer::start().await;
+        answer(&server, ResponseTemplate::new(status)).await;
+        let sleeper = RecordingSleeper::default();
+        let client = Client::builder()
+            .project_id(PROJECT_ID)
+            .base_url(server.uri())
+            .retry_sleeper(sleeper.clone())
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let error = sign_in(&client).await;
+        assert_eq!(error.status(), Some(status));
+        let requests = server.received_requests().await.unwrap().len();
+        let waits = sleeper.0.lock().unwrap().clone();
+        if retried.contains(&status) {
+            assert_eq!(requests, 4, "{status}: the first try and 3 retries");
+            assert_eq!(
+                waits,
+                [
+                    Duration::from_millis(100),
+                    Duration::from_secs(5),
+                    Duration::from_secs(5)
+                ]
+            );
+        } else {
+            assert_eq!(requests, 1, "{status} is not retried");
+            assert!(waits.is_empty());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "no real sleeping"
+        );
+    }
+    // No answer at all is not retried either.
+    let sleeper = RecordingSleeper::default();
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url("http://127.0.0.1:9")
+        .retry_sleeper(sleeper.clone())
+        .build()
+        .unwrap();
+    assert!(matches!(sign_in(&client).await, Error::Transport { .. }));
+    assert!(sleeper.0.lock().unwrap().is_empty());
+}
