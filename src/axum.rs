@@ -1,5 +1,6 @@
-//! axum integration (feature `axum`): an extractor for the validated session, and an opt-in
-//! middleware that refreshes an expired session from the `DSR` cookie.
+//! axum integration (feature `axum`): extractors for the validated session and its current
+//! tokens, a refreshing middleware, and errors as HTTP responses. All of it is thin over the
+//! same core as [`crate::tower::SessionLayer`] (which works with axum too).
 //!
 //! ```no_run
 //! use axum::{routing::get, Router};
@@ -8,40 +9,49 @@
 //! async fn whoami(Authenticated(session): Authenticated) -> String {
 //!     format!("{} has roles {:?}", session.user_id(), session.roles())
 //! }
-
 //!
 //! # fn app(client: descope::Client) -> Router {
 //! Router::new()
 //!     .route("/whoami", get(whoami))
-//!     // Optional: refresh expired sessions from the DSR cookie and set the new cookies.
+//!     // Optional: refresh expired sessions from the refresh cookie and set the new cookies.
 //!     .layer(axum::middleware::from_fn_with_state(client.clone(), refresh_session))
 //!     .with_state(client)
 //! # }
 //! ```
 
+mod errors;
+
+pub use errors::ErrorBody;
+
 use ::axum::extract::{FromRef, FromRequestParts, Request, State};
-use ::axum::http::header::{CONTENT_TYPE, SET_COOKIE, WWW_AUTHENTICATE};
+use ::axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use ::axum::http::request::Parts;
 use ::axum::http::{HeaderValue, StatusCode};
 use ::axum::middleware::Next;
 use ::axum::response::{IntoResponse, Response};
 
 use crate::error::{Error, SessionError};
-use crate::secret::RefreshJwt;
-use crate::session::cookies::{cookie_value, session_token, set_cookies};
-use crate::session::Session;
-use crate::{Client, REFRESH_COOKIE_NAME};
+use crate::session::{web, RequestSession, Session};
+use crate::Client;
 
-/// The validated session of a request, from `Authorization: Bearer` or the `DS` cookie (or
-/// from [`refresh_session`] when it ran). Refuses the request with [`Rejection`] otherwise.
+/// The validated session of a request: from the middleware or layer when one ran, else from
+/// `Authorization: Bearer` or the session cookie. Refuses the request with [`Rejection`]
+/// otherwise.
 ///
 /// The router's state must give a [`Client`] (`Client: FromRef<S>`).
 #[derive(Clone, Debug)]
 pub struct Authenticated(pub Session);
 
-/// Why [`Authenticated`] refused a request: 401 with `{"error":"unauthorized","reason":...}`,
-/// or 503 `{"error":"unavailable",...}` when the project's keys cannot be fetched (the
-/// session may be fine: do not sign the user out for that).
+/// The session of a request with its *current* tokens ([`RequestSession`]): after an
+/// automatic refresh, the rotated refresh JWT, so `me`, `update` or `logout` in the same
+/// request use a token that still works. Refuses the request with [`Rejection`] when there is
+/// no valid session.
+#[derive(Clone, Debug)]
+pub struct CurrentSession(pub RequestSession);
+
+/// Why an extractor refused a request: 401 with `{"error":"unauthorized","reason":...}`, or
+/// 503 `{"error":"unavailable",...}` when the project's keys cannot be fetched (the session may
+/// be fine: do not sign the user out for that).
 #[derive(Debug)]
 pub struct Rejection {
     status: StatusCode,
@@ -67,11 +77,11 @@ impl Rejection {
             };
         }
         let reason = match error.session() {
+            Some(SessionError::Missing) => "missing token",
             Some(SessionError::Expired) => "expired",
             Some(SessionError::NotYetValid) => "not yet valid",
             Some(SessionError::WrongTokenKind { .. }) => "not a session token",
-            Some(_) => "invalid token",
-            None => "invalid token",
+            _ => "invalid token",
         };
         Rejection {
             status: StatusCode::UNAUTHORIZED,
@@ -98,6 +108,17 @@ impl IntoResponse for Rejection {
     }
 }
 
+/// The request's session: what a middleware or layer found, else a validation (no refresh).
+async fn request_session(parts: &Parts, client: &Client) -> Result<RequestSession, Rejection> {
+    if let Some(found) = parts.extensions.get::<RequestSession>() {
+        return Ok(found.clone());
+    }
+    let cookies = client.cookie_config();
+    web::authenticate(client, &cookies, &parts.headers, false)
+        .await
+        .map_err(|error| Rejection::from_error(&error))
+}
+
 impl<S> FromRequestParts<S> for Authenticated
 where
     Client: FromRef<S>,
@@ -109,48 +130,44 @@ where
         if let Some(session) = parts.extensions.get::<Session>() {
             return Ok(Authenticated(session.clone()));
         }
-        let token = session_token(&parts.headers).ok_or(Rejection {
-            status: StatusCode::UNAUTHORIZED,
-            reason: "missing token",
-        })?;
         let client = Client::from_ref(state);
-        match client.sessions().validate(token).await {
-            Ok(session) => Ok(Authenticated(session)),
-            Err(error) => Err(Rejection::from_error(&error)),
-        }
+        Ok(Authenticated(
+            request_session(parts, &client).await?.session,
+        ))
+    }
+}
+
+impl<S> FromRequestParts<S> for CurrentSession
+where
+    Client: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let client = Client::from_ref(state);
+        Ok(CurrentSession(request_session(parts, &client).await?))
     }
 }
 
 /// Middleware (use with `axum::middleware::from_fn_with_state(client, refresh_session)`): when
-/// the request's session JWT is missing or no longer valid but a `DSR` cookie holds a valid
-/// refresh JWT, refreshes the session, hands it to [`Authenticated`], and adds `Set-Cookie`
-/// headers with the new session (and rotated refresh) JWT to the response. Otherwise the
-/// request goes on unchanged.
+/// the request's session JWT is missing or no longer valid but the refresh cookie holds a valid
+/// refresh JWT, refreshes the session and hands it, with the current tokens, to the extractors;
+/// then sets the new cookies on the response, unless the handler's response sets or clears the
+/// session cookies itself (a logout stays a logout). Otherwise the request goes on unchanged.
 pub async fn refresh_session(
     State(client): State<Client>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let headers = request.headers();
-    if let Some(token) = session_token(headers) {
-        if let Ok(session) = client.sessions().validate(token).await {
-            request.extensions_mut().insert(session);
-            return next.run(request).await;
-        }
+    let cookies = client.cookie_config();
+    let found = web::authenticate(&client, &cookies, request.headers(), true)
+        .await
+        .ok();
+    if let Some(found) = &found {
+        web::remember(request.extensions_mut(), found.clone());
     }
-    let Some(refresh) = cookie_value(request.headers(), REFRESH_COOKIE_NAME).map(RefreshJwt::from)
-    else {
-        return next.run(request).await;
-    };
-    let Ok(refreshed) = client.sessions().refresh(&refresh).await else {
-        return next.run(request).await;
-    };
-    request.extensions_mut().insert(refreshed.session.clone());
     let mut response = next.run(request).await;
-    for cookie in set_cookies(&refreshed) {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
-    }
+    web::finish(&cookies, found.as_ref(), response.headers_mut());
     response
 }

@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
+use crate::auth_info::CookieSettings;
 use crate::error::{Error, Result};
 use crate::password::PasswordClient;
 use crate::retry::RetryPolicy;
 use crate::secret::ManagementKey;
+use crate::session::cookies::CookieConfig;
 use crate::session::{SessionClient, SessionConfig};
 use crate::transport::{bearer, RequestContext, Shared};
 
@@ -91,6 +93,41 @@ impl Client {
         &self.shared.base_url
     }
 
+    /// The cookie settings in force: those given to
+    /// [`ClientBuilder::cookie_config`], with the names the service sent (`sessionCookieName`,
+    /// `cookieName`) when none were configured and the service named them.
+    pub fn cookie_config(&self) -> CookieConfig {
+        let learned = self
+            .shared
+            .learned_cookies
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        let config = self.shared.cookies.clone();
+        match &*learned {
+            Some(settings) if !config.has_names() => {
+                config.names(settings.session_name.clone(), settings.refresh_name.clone())
+            }
+            _ => config,
+        }
+    }
+
+    /// Remembers cookie names the service sent, when they are not the defaults.
+    pub(crate) fn learn_cookies(&self, settings: &CookieSettings) {
+        let default = settings.session_name == crate::SESSION_COOKIE_NAME
+            && settings.refresh_name == crate::REFRESH_COOKIE_NAME;
+        if default || self.shared.cookies.has_names() {
+            return;
+        }
+        let mut learned = self
+            .shared
+            .learned_cookies
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        if learned.as_ref() != Some(settings) {
+            *learned = Some(settings.clone());
+        }
+    }
+
     /// Password authentication: sign-up, sign-in, replace, update, reset, policy.
     pub fn password(&self) -> PasswordClient {
         PasswordClient {
@@ -151,6 +188,7 @@ pub struct ClientBuilder {
     public_key_env: Option<String>,
     max_response_bytes: Option<usize>,
     sleeper: Option<Arc<dyn crate::retry::Sleeper>>,
+    cookies: Option<CookieConfig>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -212,6 +250,15 @@ impl ClientBuilder {
     /// SDKs' policy); [`RetryPolicy::none`] disables retries.
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// How session cookies are named and written, for the cookie helpers, the axum extractor
+    /// and middleware and the tower layer ([`Client::cookie_config`]). Defaults to
+    /// [`CookieConfig::default`]: `DS`/`DSR` or the names the service sends, `HttpOnly`,
+    /// `Secure`, `SameSite=Strict`.
+    pub fn cookie_config(mut self, cookies: CookieConfig) -> Self {
+        self.cookies = Some(cookies);
         self
     }
 
@@ -360,6 +407,8 @@ impl ClientBuilder {
                 management_key: self.management_key,
                 auth_management_key: self.auth_management_key,
                 http,
+                cookies: self.cookies.unwrap_or_default(),
+                learned_cookies: std::sync::RwLock::new(None),
                 caller_http,
                 max_response_bytes,
             }),

@@ -68,6 +68,11 @@ pub enum Error {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// A new password does not meet the project's policy, checked before sending (the
+    /// `check_policy` option of sign-up, replace and update). Names every unmet rule, never the
+    /// password.
+    #[error(transparent)]
+    PasswordPolicy(#[from] crate::policy::PolicyViolation),
     /// A session or refresh JWT was refused by local validation.
     #[error(transparent)]
     Session(#[from] SessionError),
@@ -118,6 +123,9 @@ pub enum SessionError {
     /// Not a well-formed JWT, or a required claim is missing.
     #[error("the token is malformed: {0}")]
     Malformed(&'static str),
+    /// The request carries no session token (no bearer header, no session cookie).
+    #[error("no session token in the request")]
+    Missing,
     /// Longer than the configured limit.
     #[error("the token is longer than {limit} bytes")]
     TooLarge {

@@ -18,6 +18,8 @@ mod request;
 mod retry;
 pub mod secret;
 pub mod session;
+#[cfg(feature = "tower")]
+pub mod tower;
 mod transport;
 mod user;
 pub mod wire;

@@ -29,6 +29,10 @@ pub(crate) struct Shared {
     /// Appended to the `Authorization` header of authentication calls.
     pub(crate) auth_management_key: Option<ManagementKey>,
     pub(crate) http: reqwest::Client,
+    /// How session cookies are named and written.
+    pub(crate) cookies: crate::session::cookies::CookieConfig,
+    /// Cookie names the service sent, when not the defaults.
+    pub(crate) learned_cookies: std::sync::RwLock<Option<crate::auth_info::CookieSettings>>,
     /// Whether `http` is the caller's own client (which may follow redirects).
     pub(crate) caller_http: bool,
     /// The largest response body read.

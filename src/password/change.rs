@@ -3,6 +3,7 @@
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
+use crate::policy::PasswordPolicy;
 use crate::request::{awaitable, check_login_id, check_password, check_token};
 use crate::secret::RefreshJwt;
 use crate::transport::convert;
@@ -14,9 +15,17 @@ use crate::wire::{PasswordReplaceRequest, PasswordUpdateRequest};
 pub struct Replace {
     pub(super) client: Client,
     pub(super) body: PasswordReplaceRequest,
+    pub(super) policy: Option<PasswordPolicy>,
 }
 
 impl Replace {
+    /// Check the new password against `policy` before sending, and refuse it with
+    /// [`Error::PasswordPolicy`](crate::Error::PasswordPolicy) (naming every unmet rule) when it
+    /// falls short. Defaults to no local check (the service checks anyway).
+    pub fn check_policy(mut self, policy: &PasswordPolicy) -> Self {
+        self.policy = Some(policy.clone());
+        self
+    }
     /// Revoke the user's other sessions. Defaults to the service's (no).
     pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
         self.body.revoke_other_sessions = Some(revoke);
@@ -39,9 +48,14 @@ impl Replace {
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.old_password, "old password")?;
         check_password(&self.body.new_password, "new password")?;
+        if let Some(policy) = &self.policy {
+            policy.check(self.body.new_password.secret())?;
+        }
         let response = convert(OP, self.client.api().password_replace(&self.body).await)?;
         let headers = response.headers().clone();
-        AuthInfo::from_response(OP, response.into_inner(), &headers)
+        let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
+        self.client.learn_cookies(&auth.cookies);
+        Ok(auth)
     }
 }
 awaitable!(Replace => AuthInfo);
@@ -53,14 +67,25 @@ pub struct Update {
     pub(super) client: Client,
     pub(super) refresh_jwt: RefreshJwt,
     pub(super) body: PasswordUpdateRequest,
+    pub(super) policy: Option<PasswordPolicy>,
 }
 
 impl Update {
+    /// Check the new password against `policy` before sending, and refuse it with
+    /// [`Error::PasswordPolicy`](crate::Error::PasswordPolicy) (naming every unmet rule) when it
+    /// falls short. Defaults to no local check (the service checks anyway).
+    pub fn check_policy(mut self, policy: &PasswordPolicy) -> Self {
+        self.policy = Some(policy.clone());
+        self
+    }
     /// Sends the update.
     pub async fn send(self) -> Result<()> {
         const OP: &str = "password_update";
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.new_password, "new password")?;
+        if let Some(policy) = &self.policy {
+            policy.check(self.body.new_password.secret())?;
+        }
         check_token(self.refresh_jwt.secret(), "refresh JWT")?;
         let api = self
             .client

@@ -88,6 +88,7 @@ impl PasswordClient {
     pub fn sign_up(&self, login_id: impl Into<String>, password: impl Into<Password>) -> SignUp {
         SignUp {
             client: self.client.clone(),
+            policy: None,
             body: PasswordSignUpRequest {
                 login_id: login_id.into(),
                 password: password.into(),
@@ -120,6 +121,7 @@ impl PasswordClient {
     ) -> Replace {
         Replace {
             client: self.client.clone(),
+            policy: None,
             body: PasswordReplaceRequest {
                 login_id: login_id.into(),
                 old_password: old_password.into(),
@@ -139,6 +141,7 @@ impl PasswordClient {
     ) -> Update {
         Update {
             client: self.client.clone(),
+            policy: None,
             refresh_jwt: refresh_jwt.clone(),
             body: PasswordUpdateRequest {
                 login_id: login_id.into(),

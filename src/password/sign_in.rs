@@ -90,7 +90,9 @@ impl SignIn {
         };
         let response = convert(OP, api.password_sign_in(&self.body).await)?;
         let headers = response.headers().clone();
-        AuthInfo::from_response(OP, response.into_inner(), &headers)
+        let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
+        self.client.learn_cookies(&auth.cookies);
+        Ok(auth)
     }
 }
 awaitable!(SignIn => AuthInfo);

@@ -6,6 +6,7 @@ use super::login_option_setters;
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
+use crate::policy::PasswordPolicy;
 use crate::request::{awaitable, check_login_id, check_password};
 use crate::transport::convert;
 use crate::wire::{PasswordSignUpRequest, SignUpOptions, SignUpUser};
@@ -16,9 +17,17 @@ use crate::wire::{PasswordSignUpRequest, SignUpOptions, SignUpUser};
 pub struct SignUp {
     pub(super) client: Client,
     pub(super) body: PasswordSignUpRequest,
+    pub(super) policy: Option<PasswordPolicy>,
 }
 
 impl SignUp {
+    /// Check the new password against `policy` before sending, and refuse it with
+    /// [`Error::PasswordPolicy`](crate::Error::PasswordPolicy) (naming every unmet rule) when it
+    /// falls short. Defaults to no local check (the service checks anyway).
+    pub fn check_policy(mut self, policy: &PasswordPolicy) -> Self {
+        self.policy = Some(policy.clone());
+        self
+    }
     fn user(&mut self) -> &mut SignUpUser {
         self.body.user.get_or_insert_with(Default::default)
     }
@@ -95,9 +104,14 @@ impl SignUp {
         const OP: &str = "password_sign_up";
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.password, "password")?;
+        if let Some(policy) = &self.policy {
+            policy.check(self.body.password.secret())?;
+        }
         let response = convert(OP, self.client.api().password_sign_up(&self.body).await)?;
         let headers = response.headers().clone();
-        AuthInfo::from_response(OP, response.into_inner(), &headers)
+        let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
+        self.client.learn_cookies(&auth.cookies);
+        Ok(auth)
     }
 }
 awaitable!(SignUp => AuthInfo);

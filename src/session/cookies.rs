@@ -1,9 +1,24 @@
-//! `Set-Cookie` values for the session cookies, and reading the session token from a request.
+//! Session cookies, written and read with the `cookie` crate through one [`CookieConfig`]: the
+//! writer, the reader, the axum extractor, the middleware and the tower layer use the same
+//! names and attributes.
+//!
+//! ```
+//! use descope::session::cookies::CookieConfig;
+//! use http::{header::COOKIE, HeaderMap, HeaderValue};
+//!
+//! let cookies = CookieConfig::default(); // DS / DSR, HttpOnly, Secure, SameSite=Strict
+//! let mut request = HeaderMap::new();
+//! request.insert(COOKIE, HeaderValue::from_static("theme=dark; DS=session.jwt.here"));
+//! assert_eq!(cookies.session_token(&request), Some("session.jwt.here"));
+//! ```
 
-use http::header::{AUTHORIZATION, COOKIE};
-use http::HeaderMap;
+use cookie::{Cookie, CookieBuilder};
+use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
 
-use crate::auth_info::{AuthInfo, CookieSettings};
+pub use cookie::SameSite;
+
+use crate::auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME};
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::session::Refreshed;
 
@@ -16,7 +31,7 @@ pub trait IssuedTokens {
     fn refresh_jwt(&self) -> Option<&RefreshJwt>;
     /// The cookie settings the service sent.
     fn cookie_settings(&self) -> &CookieSettings;
-    /// Expiry of the session JWT, in Unix seconds, when the service said.
+    /// Expiry of the session JWT, in Unix seconds, when known.
     fn session_expiration(&self) -> Option<i64>;
 }
 
@@ -51,99 +66,217 @@ impl IssuedTokens for Refreshed {
     }
 }
 
-fn cookie(
-    name: &str,
-    value: &str,
-    domain: Option<&str>,
-    path: Option<&str>,
-    max_age: Option<i64>,
-) -> String {
-    let mut cookie = format!("{name}={value}; Path={}", path.unwrap_or("/"));
-    if let Some(domain) = domain.filter(|d| !d.is_empty()) {
-        cookie.push_str("; Domain=");
-        cookie.push_str(domain);
-    }
-    if let Some(max_age) = max_age {
-        cookie.push_str(&format!("; Max-Age={}", max_age.max(0)));
-    }
-    cookie.push_str("; HttpOnly; Secure; SameSite=Strict");
-    cookie
+/// How session cookies are named and written. One value serves the writer, the reader, the
+/// extractor, the middleware and the tower layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieConfig {
+    session_name: Option<String>,
+    refresh_name: Option<String>,
+    secure: bool,
+    same_site: SameSite,
+    domain: Option<String>,
+    path: Option<String>,
 }
 
-/// The `Set-Cookie` values that store a signed-in session in the browser: the session cookie
-/// (`DS`, or the name the service gave) and, when a refresh JWT came back, the refresh cookie
-/// (`DSR`). Both are `HttpOnly`, `Secure`, `SameSite=Strict`, with `Path` and `Domain` from the
-/// response; the session cookie lives until the session JWT expires (when the response says),
-/// the refresh cookie for `cookieMaxAge`.
-///
-/// # Security Warning
-///
-/// The values contain the tokens: send them as headers, never log them.
-pub fn set_cookies<T: IssuedTokens + ?Sized>(auth: &T) -> Vec<String> {
-    set_cookies_at(
-        auth,
-        super::validate::unix_seconds(std::time::SystemTime::now()),
-    )
-}
-
-/// [`set_cookies`] as of `now_unix` (Unix seconds), for tests and custom clocks.
-///
-/// # Security Warning
-///
-/// The values contain the tokens: send them as headers, never log them.
-pub fn set_cookies_at<T: IssuedTokens + ?Sized>(auth: &T, now_unix: i64) -> Vec<String> {
-    let settings = auth.cookie_settings();
-    let session_domain = settings
-        .session_domain
-        .as_deref()
-        .or(settings.domain.as_deref());
-    let session_age = auth.session_expiration().map(|exp| exp - now_unix);
-    let mut cookies = vec![cookie(
-        &settings.session_name,
-        auth.session_jwt().secret(),
-        session_domain,
-        settings.path.as_deref(),
-        session_age,
-    )];
-    if let Some(refresh) = auth.refresh_jwt() {
-        cookies.push(cookie(
-            &settings.refresh_name,
-            refresh.secret(),
-            settings.domain.as_deref(),
-            settings.path.as_deref(),
-            settings.max_age,
-        ));
+impl Default for CookieConfig {
+    /// `DS` / `DSR` (or the names the service sends), `HttpOnly`, `Secure`, `SameSite=Strict`,
+    /// `Domain` and `Path` as the service sends them (`Path=/` otherwise).
+    fn default() -> Self {
+        Self {
+            session_name: None,
+            refresh_name: None,
+            secure: true,
+            same_site: SameSite::Strict,
+            domain: None,
+            path: None,
+        }
     }
-    cookies
 }
 
-/// The `Set-Cookie` values that clear both session cookies (after a logout).
-pub fn clear_cookies(settings: &CookieSettings) -> [String; 2] {
-    let session_domain = settings
-        .session_domain
-        .as_deref()
-        .or(settings.domain.as_deref());
-    [
-        cookie(
-            &settings.session_name,
-            "",
+impl CookieConfig {
+    /// The cookie names. Defaults to the names the service sends (`sessionCookieName`,
+    /// `cookieName`), else `DS` and `DSR`.
+    pub fn names(mut self, session: impl Into<String>, refresh: impl Into<String>) -> Self {
+        self.session_name = Some(session.into());
+        self.refresh_name = Some(refresh.into());
+        self
+    }
+
+    /// Whether cookies carry `Secure` (sent over HTTPS only). Defaults to true; turn it off
+    /// only for plain-HTTP development on `localhost`/`127.0.0.1`, where browsers would
+    /// otherwise drop them.
+    pub fn secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+
+    /// The `SameSite` attribute. Defaults to `Strict`, which keeps cross-site form posts from
+    /// carrying the session (CSRF).
+    pub fn same_site(mut self, same_site: SameSite) -> Self {
+        self.same_site = same_site;
+        self
+    }
+
+    /// The `Domain` attribute. Defaults to the service's `cookieDomain`, else none (host-only).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+
+    /// The `Path` attribute. Defaults to the service's `cookiePath`, else `/`.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Whether names were configured (rather than left to the service or the defaults).
+    pub fn has_names(&self) -> bool {
+        self.session_name.is_some() || self.refresh_name.is_some()
+    }
+
+    /// The session cookie's name: the configured one, else `learned` (the service's), else `DS`.
+    pub fn session_name<'a>(&'a self, learned: Option<&'a CookieSettings>) -> &'a str {
+        self.session_name
+            .as_deref()
+            .or(learned.map(|s| s.session_name.as_str()))
+            .unwrap_or(SESSION_COOKIE_NAME)
+    }
+
+    /// The refresh cookie's name: the configured one, else `learned`, else `DSR`.
+    pub fn refresh_name<'a>(&'a self, learned: Option<&'a CookieSettings>) -> &'a str {
+        self.refresh_name
+            .as_deref()
+            .or(learned.map(|s| s.refresh_name.as_str()))
+            .unwrap_or(REFRESH_COOKIE_NAME)
+    }
+
+    fn build<'c>(
+        &self,
+        name: &str,
+        value: &str,
+        domain: Option<&str>,
+        settings: &CookieSettings,
+    ) -> CookieBuilder<'c> {
+        let domain = self.domain.as_deref().or(domain);
+        let path = self
+            .path
+            .as_deref()
+            .or(settings.path.as_deref())
+            .unwrap_or("/");
+        let mut builder = Cookie::build((name.to_owned(), value.to_owned()))
+            .path(path.to_owned())
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(self.same_site);
+        if let Some(domain) = domain.filter(|d| !d.is_empty()) {
+            builder = builder.domain(domain.to_owned());
+        }
+        builder
+    }
+
+    /// Appends the `Set-Cookie` headers that store a signed-in session: the session cookie
+    /// (living until the session JWT expires, when known) and, when the result carries one, the
+    /// refresh cookie (for the service's `cookieMaxAge`).
+    ///
+    /// # Security Warning
+    ///
+    /// The headers contain the tokens: send them, never log them.
+    pub fn set<T: IssuedTokens + ?Sized>(&self, headers: &mut HeaderMap, tokens: &T) {
+        let now = super::validate::unix_seconds(std::time::SystemTime::now());
+        self.set_at(headers, tokens, now);
+    }
+
+    /// [`set`](Self::set) as of `now_unix` (Unix seconds), for tests and custom clocks.
+    ///
+    /// # Security Warning
+    ///
+    /// The headers contain the tokens: send them, never log them.
+    pub fn set_at<T: IssuedTokens + ?Sized>(
+        &self,
+        headers: &mut HeaderMap,
+        tokens: &T,
+        now_unix: i64,
+    ) {
+        let settings = tokens.cookie_settings();
+        let session_domain = settings
+            .session_domain
+            .as_deref()
+            .or(settings.domain.as_deref());
+        let mut session = self.build(
+            self.session_name(Some(settings)),
+            tokens.session_jwt().secret(),
             session_domain,
-            settings.path.as_deref(),
-            Some(0),
-        ),
-        cookie(
-            &settings.refresh_name,
-            "",
-            settings.domain.as_deref(),
-            settings.path.as_deref(),
-            Some(0),
-        ),
-    ]
+            settings,
+        );
+        if let Some(expiration) = tokens.session_expiration() {
+            session = session.max_age(cookie::time::Duration::seconds(
+                expiration.saturating_sub(now_unix).max(0),
+            ));
+        }
+        append(headers, session.build());
+        if let Some(refresh) = tokens.refresh_jwt() {
+            let mut cookie = self.build(
+                self.refresh_name(Some(settings)),
+                refresh.secret(),
+                settings.domain.as_deref(),
+                settings,
+            );
+            if let Some(max_age) = settings.max_age {
+                cookie = cookie.max_age(cookie::time::Duration::seconds(max_age.max(0)));
+            }
+            append(headers, cookie.build());
+        }
+    }
+
+    /// Appends the `Set-Cookie` headers that clear both cookies (logout), with the names,
+    /// domain and path they were set with (`service`: the settings of the logout answer or of
+    /// the sign-in, when at hand).
+    pub fn clear(&self, headers: &mut HeaderMap, service: Option<&CookieSettings>) {
+        let defaults = CookieSettings::default();
+        let settings = service.unwrap_or(&defaults);
+        let session_domain = settings
+            .session_domain
+            .as_deref()
+            .or(settings.domain.as_deref());
+        for (name, domain) in [
+            (self.session_name(service), session_domain),
+            (self.refresh_name(service), settings.domain.as_deref()),
+        ] {
+            let mut cookie = self.build(name, "", domain, settings).build();
+            cookie.make_removal();
+            append(headers, cookie);
+        }
+    }
+
+    /// The session token of a request: `Authorization: Bearer <token>`, else the session
+    /// cookie (under the configured name, else `DS`).
+    pub fn session_token<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+        bearer_token(headers).or_else(|| cookie_value(headers, self.session_name(None)))
+    }
+
+    /// The refresh token of a request: the refresh cookie (under the configured name, else
+    /// `DSR`).
+    pub fn refresh_token(&self, headers: &HeaderMap) -> Option<RefreshJwt> {
+        cookie_value(headers, self.refresh_name(None)).map(RefreshJwt::from)
+    }
+
+    /// Whether a response already sets or clears one of the session cookies (then nothing must
+    /// be added to it: the handler's word on its session is final).
+    pub fn response_sets_session(&self, headers: &HeaderMap) -> bool {
+        let names = [self.session_name(None), self.refresh_name(None)];
+        headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| Cookie::parse(value).ok())
+            .any(|cookie| names.contains(&cookie.name()))
+    }
 }
 
-/// The session token of a request: `Authorization: Bearer <token>`, else the `DS` cookie.
-pub fn session_token(headers: &HeaderMap) -> Option<&str> {
-    bearer_token(headers).or_else(|| cookie_value(headers, crate::SESSION_COOKIE_NAME))
+fn append(headers: &mut HeaderMap, cookie: Cookie<'_>) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        headers.append(SET_COOKIE, value);
+    }
 }
 
 /// The token of `Authorization: Bearer <token>`, when present and non-empty.
@@ -159,9 +292,16 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, value)| *key == name && !value.is_empty())
-        .map(|(_, value)| value.trim_matches('"'))
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .filter(|cookie| cookie.name() == name)
+        .filter_map(|cookie| cookie.value_raw())
+        .map(|value| {
+            value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value)
+        })
+        .find(|value| !value.is_empty())
 }

@@ -17,15 +17,17 @@ pub mod dangerous;
 mod keys;
 mod results;
 mod validate;
+pub(crate) mod web;
 
 pub use claims::{Session, TenantClaims, TokenKind};
 pub use clock::{Clock, OffsetClock, SystemClock};
-pub use results::{LoggedOut, Refreshed, Validated};
+pub use results::{LoggedOut, Logout, Refreshed, Validated};
 pub(crate) use validate::Validator;
 pub use validate::{
     issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_REFETCH_INTERVAL,
     DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
+pub use web::RequestSession;
 
 use crate::auth_info::CookieSettings;
 use crate::client::Client;
@@ -165,6 +167,7 @@ impl SessionClient {
                 reason: "the response has no session JWT, in the body or a cookie".into(),
             })?;
         let session = self.validate(&session_jwt).await?;
+        self.client.learn_cookies(&issued.cookies);
         Refreshed::new(OP, session_jwt, session, issued)
     }
 
@@ -185,6 +188,7 @@ impl SessionClient {
         match Refreshed::parse(response.into_inner(), &headers) {
             Some((session_jwt, issued)) => {
                 let session = self.validate(&session_jwt).await?;
+                self.client.learn_cookies(&issued.cookies);
                 Refreshed::new(OP, session_jwt, session, issued).map(Some)
             }
             None => Ok(None),
@@ -211,6 +215,34 @@ impl SessionClient {
         Ok(LoggedOut {
             cookies: CookieSettings::from_response(&response.into_inner()),
         })
+    }
+
+    /// Logs a browser out, as an app wants it: revokes `refresh_jwt` when there is one the
+    /// service still accepts, and always appends the `Set-Cookie` headers that clear both
+    /// session cookies to `response` (with the client's [`cookie_config`](Client::cookie_config)).
+    /// A refresh JWT that is already revoked, expired or invalid is not an error: the user is
+    /// logged out all the same. Other failures (the service unreachable) are in
+    /// [`Logout::failure`], for the app to log; the cookies are cleared anyway.
+    pub async fn logout_and_clear(
+        &self,
+        refresh_jwt: Option<&RefreshJwt>,
+        response: &mut http::HeaderMap,
+    ) -> Logout {
+        let (revoked, failure, settings) = match refresh_jwt {
+            None => (false, None, None),
+            Some(token) => match self.logout(token).await {
+                Ok(out) => (true, None, Some(out.cookies)),
+                Err(Error::Session(_) | Error::InvalidInput { .. }) => (false, None, None),
+                Err(Error::Api(api)) if matches!(api.status, 400 | 401 | 403) => {
+                    (false, None, None)
+                }
+                Err(other) => (false, Some(other), None),
+            },
+        };
+        self.client
+            .cookie_config()
+            .clear(response, settings.as_ref());
+        Logout { revoked, failure }
     }
 
     /// The user who owns the refresh JWT (validated locally first).

@@ -4,7 +4,7 @@ use reqwest::header::HeaderMap;
 
 use super::claims::Session;
 use crate::auth_info::{CookieSettings, Issued};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::user::User;
 use crate::wire::JwtResponse;
@@ -85,4 +85,16 @@ pub struct Validated {
 pub struct LoggedOut {
     /// Names, domain and path of the cookies to clear.
     pub cookies: CookieSettings,
+}
+
+/// What [`SessionClient::logout_and_clear`](super::SessionClient::logout_and_clear) did. The
+/// cookies are cleared in every case.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Logout {
+    /// Whether the refresh JWT was revoked now (false when there was none, or it was already
+    /// revoked, expired or invalid).
+    pub revoked: bool,
+    /// A failure other than an invalid token (the service unreachable...), for the app to log.
+    pub failure: Option<Error>,
 }

@@ -931,9 +931,18 @@ async fn cookie_mode_sessions_validate() {
         .validate(auth.session_jwt.secret())
         .await
         .unwrap();
-    let cookies = descope::session::cookies::set_cookies(&auth);
+    let config = client.cookie_config();
+    let mut headers = http::HeaderMap::new();
+    config.set(&mut headers, &auth);
+    let cookies: Vec<_> = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
     assert!(cookies[0].starts_with("DS=ey") && cookies[1].starts_with("DSR=ey"));
     let out = client.sessions().logout(&auth.refresh_jwt).await.unwrap();
-    let cleared = descope::session::cookies::clear_cookies(&out.cookies);
-    assert!(cleared[0].starts_with("DS=;") && cleared[0].contains("Max-Age=0"));
+    let mut headers = http::HeaderMap::new();
+    config.clear(&mut headers, Some(&out.cookies));
+    let cleared = headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cleared.starts_with("DS=;") && cleared.contains("Max-Age=0"));
 }
