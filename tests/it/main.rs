@@ -19,4 +19,6 @@ mod seeds;
 mod sessions;
 mod tokens;
 mod typed;
+#[cfg(feature = "axum")]
+mod web_app;
 mod wire;
