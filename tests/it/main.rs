@@ -4,6 +4,8 @@
 mod audit;
 #[cfg(feature = "axum")]
 mod axum_support;
+#[cfg(feature = "axum")]
+mod browser;
 mod codegen;
 
 mod common;
@@ -18,6 +20,8 @@ mod secrets;
 mod seeds;
 mod sessions;
 mod tokens;
+#[cfg(feature = "axum")]
+mod tower_layer;
 mod typed;
 #[cfg(feature = "axum")]
 mod web_app;

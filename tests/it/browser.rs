@@ -1,0 +1,286 @@
+//! `examples/web_app.rs` in a real browser: headless Chromium driven through WebDriver (W3C
+//! protocol, spoken over HTTP with reqwest). Sign up, land on `/me`, change the password, log
+//! out, and `/me` refuses. Skipped with a message when no chromedriver is found, except under
+//! CI (`CI=true`), where `.ci/run` installs it and a missing driver is a failure.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use descope::session::cookies::CookieConfig;
+use descope_emulator::{Emulator, HashCost};
+use serde_json::{json, Value};
+
+use crate::web_app::{serve, PASSWORD};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn find_driver() -> Option<String> {
+    let candidates = [
+        std::env::var("CHROMEDRIVER").ok(),
+        Some("/usr/bin/chromedriver".to_owned()),
+        Some("/usr/lib/chromium/chromedriver".to_owned()),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|path| std::path::Path::new(path).exists())
+}
+
+fn find_chromium() -> Option<&'static str> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|path| std::path::Path::new(path).exists())
+}
+
+struct Driver {
+    process: Child,
+    base: String,
+    http: reqwest::Client,
+    session: Option<String>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+impl Driver {
+    async fn start(driver: &str) -> Driver {
+        // A free loopback port for chromedriver.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = Command::new(driver)
+            .args([
+                format!("--port={port}"),
+                "--allowed-ips=127.0.0.1".to_owned(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(response) = http.get(format!("{base}/status")).send().await {
+                if response.status().is_success() {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Driver {
+            process,
+            base,
+            http,
+            session: None,
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = match &self.session {
+            Some(id) => format!("{}/session/{id}{path}", self.base),
+            None => format!("{}{path}", self.base),
+        };
+        let mut request = self
+            .http
+            .request(method, url)
+            .timeout(Duration::from_secs(30));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response: Value = request.send().await.unwrap().json().await.unwrap();
+        assert!(
+            response["value"].get("error").is_none(),
+            "webdriver {path}: {response}"
+        );
+        response["value"].clone()
+    }
+
+    async fn open(&mut self, user_data_dir: &std::path::Path) {
+        let mut capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {"args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", user_data_dir.display()),
+            ]}
+        });
+        if let Some(binary) = find_chromium() {
+            capabilities["goog:chromeOptions"]["binary"] = json!(binary);
+        }
+        let value = self
+            .call(
+                reqwest::Method::POST,
+                "/session",
+                Some(json!({"capabilities": {"alwaysMatch": capabilities}})),
+            )
+            .await;
+        self.session = Some(value["sessionId"].as_str().unwrap().to_owned());
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await;
+    }
+
+    async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let value = self
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        value[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {value}"))
+            .to_owned()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{element}/text"),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned()
+    }
+
+    async fn source(&self) -> String {
+        self.call(reqwest::Method::GET, "/source", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Waits (bounded) until the current URL ends with `suffix`.
+    async fn wait_for_url(&self, suffix: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let url = self.url().await;
+            if url.ends_with(suffix) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still at {url}, expected {suffix}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn close(&mut self) {
+        self.call(reqwest::Method::DELETE, "", None).await;
+        self.session = None;
+    }
+}
+
+#[tokio::test]
+async fn a_browser_signs_up_changes_its_password_and_logs_out() {
+    let Some(driver) = find_driver() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
+        }
+        eprintln!(
+            "SKIPPED browser test: no chromedriver (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .rotate_refresh_tokens(true)
+        .start()
+        .await
+        .unwrap();
+    let base = serve(&emulator, CookieConfig::default().secure(false)).await;
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Driver::start(&driver).await;
+    browser.open(profile.path()).await;
+
+    browser.go(&format!("{base}/")).await;
+    browser.type_into("#signup input[name=name]", "Grace").await;
+    browser
+        .type_into("#signup input[name=login_id]", "grace@example.com")
+        .await;
+    browser
+        .type_into("#signup input[name=password]", PASSWORD)
+        .await;
+    browser.click("#signup button").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#login-id").await, "grace@example.com");
+    assert!(browser.text("#user-id").await.starts_with('U'));
+
+    browser
+        .type_into("#password input[name=old_password]", PASSWORD)
+        .await;
+    browser
+        .type_into("#password input[name=new_password]", "Grace-N3w-Passw0rd")
+        .await;
+    browser.click("#password button").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#login-id").await, "grace@example.com");
+
+    browser.click("#logout button").await;
+    browser.wait_for_url("/").await;
+    assert!(browser.source().await.contains("id=\"login\""));
+    browser.go(&format!("{base}/me")).await;
+    assert!(browser.source().await.contains("Your session has ended"));
+
+    // Signing in again with the new password works in the same browser.
+    browser.go(&format!("{base}/")).await;
+    browser
+        .type_into("#login input[name=login_id]", "grace@example.com")
+        .await;
+    browser
+        .type_into("#login input[name=password]", "Grace-N3w-Passw0rd")
+        .await;
+    browser.click("#login button").await;
+    browser.wait_for_url("/me").await;
+    browser.close().await;
+    emulator.stop().await;
+}
