@@ -50,6 +50,8 @@ pub struct AuthInfo {
     pub tenant_sso_id: Option<String>,
     /// A trusted-device token, when the project issues them.
     pub trusted_device_jwt: Option<OpaqueToken>,
+    /// Whether the SSO configuration of the sign-in is not saved yet.
+    pub unsaved_sso: bool,
 }
 
 /// Cookie settings from a response (`cookieDomain`, `cookiePath`, `cookieMaxAge`...).
@@ -122,6 +124,7 @@ pub(crate) struct Issued {
     pub(crate) external_token: Option<OpaqueToken>,
     pub(crate) tenant_sso_id: Option<String>,
     pub(crate) trusted_device_jwt: Option<OpaqueToken>,
+    pub(crate) unsaved_sso: bool,
 }
 
 impl Issued {
@@ -148,6 +151,7 @@ impl Issued {
             external_token: body.external_token.filter(|t| !t.is_empty()),
             tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),
             trusted_device_jwt: body.trusted_device_jwt.filter(|t| !t.is_empty()),
+            unsaved_sso: body.unsaved_sso.unwrap_or(false),
         }
     }
 }
@@ -187,6 +191,7 @@ impl AuthInfo {
             external_token: issued.external_token,
             tenant_sso_id: issued.tenant_sso_id,
             trusted_device_jwt: issued.trusted_device_jwt,
+            unsaved_sso: issued.unsaved_sso,
         })
     }
 }

@@ -36,6 +36,16 @@ pub struct User {
     pub verified_phone: bool,
     /// Picture URL.
     pub picture: Option<String>,
+    /// The email address for password recovery.
+    pub recovery_email: Option<String>,
+    /// Whether the recovery email address is verified.
+    pub verified_recovery_email: bool,
+    /// The phone number for password recovery.
+    pub recovery_phone: Option<String>,
+    /// Whether the recovery phone number is verified.
+    pub verified_recovery_phone: bool,
+    /// When the user's consent expires, in Unix seconds, when the project tracks consent.
+    pub consent_expiration: Option<i64>,
     /// Enabled, disabled or invited.
     pub status: UserStatus,
     /// Whether this is a test user.
@@ -172,6 +182,11 @@ impl User {
             phone: text(wire.phone),
             verified_phone: wire.verified_phone.unwrap_or(false),
             picture: text(wire.picture),
+            recovery_email: text(wire.recovery_email),
+            verified_recovery_email: wire.verified_recovery_email.unwrap_or(false),
+            recovery_phone: text(wire.recovery_phone),
+            verified_recovery_phone: wire.verified_recovery_phone.unwrap_or(false),
+            consent_expiration: wire.consent_expiration,
             status: wire
                 .status
                 .as_deref()

@@ -12,10 +12,10 @@
 //! breaking change: build values with `Default::default()` and assign fields, or deserialize.
 
 pub use crate::generated::types::{
-    EmptyRequest, EmptyResponse, ErrorResponse, IdpResponse, Jwk, JwtResponse, KeysResponse,
-    LoginOptions, PasswordPolicyResponse, PasswordReplaceRequest, PasswordResetRequest,
+    EmptyResponse, ErrorResponse, IdpResponse, Jwk, JwtResponse, KeysResponse, LoginOptions,
+    LogoutRequest, PasswordPolicyResponse, PasswordReplaceRequest, PasswordResetRequest,
     PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
-    ResponseUser, SignUpOptions, SignUpUser, UserTenant,
+    RefreshSessionRequest, ResponseUser, SignUpOptions, SignUpUser, UserTenant,
 };
 
 /// The JSON Schema of every public request and response type, by type name, in a stable order.
@@ -28,7 +28,6 @@ pub fn json_schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
         };
     }
     schemas![
-        EmptyRequest,
         EmptyResponse,
         ErrorResponse,
         IdpResponse,
@@ -36,6 +35,7 @@ pub fn json_schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
         JwtResponse,
         KeysResponse,
         LoginOptions,
+        LogoutRequest,
         PasswordPolicyResponse,
         PasswordReplaceRequest,
         PasswordResetRequest,
@@ -43,6 +43,7 @@ pub fn json_schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
         PasswordSignInRequest,
         PasswordSignUpRequest,
         PasswordUpdateRequest,
+        RefreshSessionRequest,
         ResponseUser,
         SignUpOptions,
         SignUpUser,

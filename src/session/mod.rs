@@ -36,7 +36,7 @@ use crate::request::check_token;
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::transport::convert;
 use crate::user::User;
-use crate::wire::{EmptyRequest, Jwk};
+use crate::wire::{Jwk, LogoutRequest, RefreshSessionRequest};
 
 /// A JWT given to a validation: a `&str` (from a header or cookie), a [`SessionJwt`] or a
 /// [`RefreshJwt`] alike.
@@ -159,7 +159,10 @@ impl SessionClient {
         const OP: &str = "refresh_session";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let response = convert(OP, api.refresh_session(&empty()).await)?;
+        let response = convert(
+            OP,
+            api.refresh_session(&RefreshSessionRequest::default()).await,
+        )?;
         let headers = response.headers().clone();
         let (session_jwt, issued) =
             Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
@@ -183,7 +186,11 @@ impl SessionClient {
             Err(error @ Error::KeyFetch { .. }) => return Err(error),
             Err(_) => return Ok(None),
         }
-        let response = convert(OP, api.try_refresh_session(&empty()).await)?;
+        let response = convert(
+            OP,
+            api.try_refresh_session(&RefreshSessionRequest::default())
+                .await,
+        )?;
         let headers = response.headers().clone();
         match Refreshed::parse(response.into_inner(), &headers) {
             Some((session_jwt, issued)) => {
@@ -200,7 +207,7 @@ impl SessionClient {
         const OP: &str = "logout";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let response = convert(OP, api.logout(&empty()).await)?;
+        let response = convert(OP, api.logout(&LogoutRequest::default()).await)?;
         Ok(LoggedOut {
             cookies: CookieSettings::from_response(&response.into_inner()),
         })
@@ -211,7 +218,7 @@ impl SessionClient {
         const OP: &str = "logout_all";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let response = convert(OP, api.logout_all(&empty()).await)?;
+        let response = convert(OP, api.logout_all(&LogoutRequest::default()).await)?;
         Ok(LoggedOut {
             cookies: CookieSettings::from_response(&response.into_inner()),
         })
@@ -262,11 +269,7 @@ impl SessionClient {
     pub async fn keys(&self) -> Result<Vec<Jwk>> {
         const OP: &str = "get_keys";
         let api = self.client.api();
-        let response = convert(OP, api.get_keys(self.client.project_id()).await)?;
+        let response = convert(OP, api.get_keys(self.client.project_id(), None).await)?;
         Ok(response.into_inner().keys.unwrap_or_default())
     }
-}
-
-fn empty() -> EmptyRequest {
-    EmptyRequest(serde_json::Map::new())
 }

@@ -27,6 +27,12 @@ fn seed_response() -> Value {
     body["tenantSSOID"] = json!("T2sso");
     body["externalToken"] = json!("external-fixture-secret");
     body["claims"] = json!({"drn": "DS"});
+    body["unsavedSSO"] = json!(true);
+    body["user"]["recoveryEmail"] = json!("ada.recovery@example.com");
+    body["user"]["verifiedRecoveryEmail"] = json!(true);
+    body["user"]["recoveryPhone"] = json!("+15555550100");
+    body["user"]["consentExpiration"] = json!(4_102_444_800_i64); // past 2038: 64-bit
+    body["idpResponse"]["idpOIDCClaims"] = json!({"groups": ["a"]});
     body
 }
 
@@ -45,8 +51,20 @@ async fn every_field_of_the_seed_reaches_the_typed_result() {
         Some("external-fixture-secret")
     );
     assert_eq!(auth.claims["drn"], "DS");
+    assert!(auth.unsaved_sso);
+    assert_eq!(
+        auth.user.recovery_email.as_deref(),
+        Some("ada.recovery@example.com")
+    );
+    assert!(auth.user.verified_recovery_email && !auth.user.verified_recovery_phone);
+    assert_eq!(auth.user.recovery_phone.as_deref(), Some("+15555550100"));
+    assert_eq!(auth.user.consent_expiration, Some(4_102_444_800));
     let idp = auth.idp_response.as_ref().unwrap();
     assert_eq!(idp.saml_response.as_deref(), Some("string"));
+    assert_eq!(
+        idp.idp_oidc_claims.as_ref().unwrap()["groups"],
+        json!(["a"])
+    );
     assert_eq!(
         (
             auth.cookies.session_name.as_str(),
