@@ -7,6 +7,7 @@ pub mod codegen;
 pub mod diff;
 pub mod lint;
 pub mod spec;
+pub mod upstream;
 
 /// The generator shared with `build.rs`: one source of truth for its settings.
 #[path = "../../codegen/generate.rs"]

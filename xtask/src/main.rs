@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use xtask::{codegen, diff, lint, root, spec};
+use xtask::{codegen, diff, lint, root, spec, upstream};
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +45,22 @@ enum Command {
         /// Also print the unified diff of the generated Rust.
         #[arg(long)]
         code: bool,
+    },
+    /// Compare openapi.yaml with Descope's published OpenAPI document on the operations we
+    /// implement: real drift only (what we change on purpose is masked), plus the upstream
+    /// operations next to ours that we do not implement.
+    Upstream {
+        /// Descope's published document (YAML or JSON).
+        upstream: PathBuf,
+        /// Our spec.
+        #[arg(long, default_value = "openapi.yaml")]
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit with 1 when there is any drift.
+        #[arg(long)]
+        deny_drift: bool,
     },
     /// Lint openapi.yaml for what progenitor needs and what the crate promises.
     CheckSpec {
@@ -151,6 +167,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 print!("{unified}");
             }
             Ok(if deny_breaking && report.has_breaking() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Upstream {
+            upstream: upstream_path,
+            spec: spec_path,
+            format,
+            deny_drift,
+        } => {
+            let ours = spec::parse(&read(&spec_path)?).map_err(|e| format!("our spec: {e}"))?;
+            let theirs =
+                spec::parse(&read(&upstream_path)?).map_err(|e| format!("upstream: {e}"))?;
+            let report = upstream::compare(&ours, &theirs);
+            match format {
+                Format::Text => print!("{}", report.to_text()),
+                Format::Json => println!("{}", report.to_json()),
+            }
+            Ok(if deny_drift && report.has_drift() {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS

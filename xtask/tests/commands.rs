@@ -261,3 +261,184 @@ fn api_diff_against_a_git_revision() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-revision-xyz"));
 }
+
+/// A tiny pair of documents: ours with our habits (secret schemas, nullable responses, int64
+/// times, our own names), upstream with real drift next to them.
+fn upstream_fixtures() -> (Value, Value) {
+    let ours = json!({
+        "openapi": "3.0.3",
+        "paths": {
+            "/v1/auth/thing/signin": {"post": {
+                "operationId": "thingSignIn",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignInRequest"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
+                              "4XX": {"$ref": "#/components/responses/Error"}}
+            }},
+            "/v1/auth/thing/refresh": {"post": {
+                "operationId": "thingRefresh",
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}}
+            }},
+            "/v2/keys/{projectId}": {"get": {
+                "operationId": "keys",
+                "parameters": [{"name": "projectId", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+            }}
+        },
+        "components": {"schemas": {
+            "Password": {"type": "string", "format": "password"},
+            "SignInRequest": {"type": "object", "required": ["loginId"], "properties": {
+                "loginId": {"type": "string"},
+                "password": {"$ref": "#/components/schemas/Password"},
+                "mode": {"type": "string", "enum": ["a"]}
+            }},
+            "Session": {"type": "object", "properties": {
+                "expires": {"type": "integer", "format": "int64", "nullable": true},
+                "count": {"type": "string", "nullable": true},
+                "ours": {"type": "boolean", "nullable": true}
+            }}
+        }}
+    });
+    let theirs = json!({
+        "openapi": "3.0.1",
+        "paths": {
+            "/v1/auth/thing/signin": {"post": {
+                "operationId": "SignInWithThing",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/auth.SignIn"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/JWT"}}}},
+                              "default": {"description": "error"}}
+            }},
+            "/v1/auth/thing/refresh": {"post": {
+                "operationId": "RefreshThing",
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/JWT"}}}}}
+            }},
+            "/v1/auth/thing/signup": {"post": {"operationId": "SignUpWithThing", "responses": {}}},
+            "/v1/mgmt/elsewhere": {"post": {"operationId": "Elsewhere", "responses": {}}},
+            "/v2/keys/{id}": {"get": {
+                "operationId": "GetKeys",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                               {"name": "certs", "in": "query", "schema": {"type": "boolean"}}],
+                "responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+            }}
+        },
+        "components": {"schemas": {
+            "auth.SignIn": {"type": "object", "properties": {
+                "loginId": {"type": "string"},
+                "password": {"type": "string"},
+                "mode": {"type": "string", "enum": ["a", "b"]}
+            }},
+            "JWT": {"type": "object", "properties": {
+                "expires": {"type": "integer", "format": "int32"},
+                "count": {"type": "integer", "format": "int32"},
+                "extra": {"type": "string"}
+            }}
+        }}
+    });
+    (ours, theirs)
+}
+
+#[test]
+fn upstream_reports_real_drift_once_per_schema_location() {
+    let (ours, theirs) = upstream_fixtures();
+    let report = xtask::upstream::compare(&ours, &theirs);
+    let drift: Vec<(String, String, Vec<String>)> = report
+        .drift
+        .iter()
+        .map(|(d, ops)| {
+            (
+                d.location.clone(),
+                d.change.clone(),
+                ops.iter().cloned().collect(),
+            )
+        })
+        .collect();
+    let both = vec!["thingRefresh".to_owned(), "thingSignIn".to_owned()];
+    assert_eq!(
+        drift,
+        vec![
+            (
+                "Session.count".into(),
+                "type: ours string, upstream integer".into(),
+                both.clone()
+            ),
+            (
+                "Session.extra".into(),
+                "upstream field we lack (string)".into(),
+                both
+            ),
+            (
+                "SignInRequest.mode".into(),
+                "upstream enum value \"b\" we lack".into(),
+                vec!["thingSignIn".into()]
+            ),
+            (
+                "keys query.certs".into(),
+                "upstream optional parameter we lack".into(),
+                vec!["keys".into()]
+            ),
+        ]
+    );
+    // What we do on purpose is masked, not reported.
+    for policy in [
+        "secret-schemas",
+        "wider-integers",
+        "nullability",
+        "names",
+        "response-extras",
+        "errors",
+    ] {
+        assert!(
+            report.masked.get(policy).copied().unwrap_or(0) > 0,
+            "{policy}: {:?}",
+            report.masked
+        );
+    }
+    // Only the sibling in our path family is listed, not the management operation.
+    let unimplemented: Vec<&String> = report.unimplemented.iter().collect();
+    assert_eq!(
+        unimplemented,
+        ["SignUpWithThing (POST /v1/auth/thing/signup)"]
+    );
+    assert_eq!(report.matched, 3);
+    let json = report.to_json();
+    assert_eq!(
+        json["drift"][0]["operations"],
+        json!(["thingRefresh", "thingSignIn"])
+    );
+    assert!(report
+        .to_text()
+        .contains("Session.extra: upstream field we lack (string) [thingRefresh, thingSignIn]"));
+}
+
+#[test]
+fn upstream_command_exit_code_and_our_spec_against_the_excerpt() {
+    let (ours, theirs) = upstream_fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let (ours_path, theirs_path) = (
+        temp_file(&dir, "ours.json", &ours),
+        temp_file(&dir, "theirs.json", &theirs),
+    );
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("upstream")
+            .arg(&theirs_path)
+            .arg("--spec")
+            .arg(&ours_path)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        run(&[]).status.success(),
+        "drift alone is a report, not a failure"
+    );
+    assert_eq!(run(&["--deny-drift"]).status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&run(&["--format", "json"]).stdout).unwrap();
+    assert_eq!(json["drift"].as_array().unwrap().len(), 4);
+    // Our own spec has no drift against Descope's published document on what we implement.
+    let excerpt = xtask::root().join("../shared/upstream/descope-openapi-excerpt.yml");
+    if excerpt.exists() {
+        let theirs = xtask::spec::parse(&std::fs::read_to_string(excerpt).unwrap()).unwrap();
+        let report = xtask::upstream::compare(&spec(), &theirs);
+        assert!(!report.has_drift(), "{}", report.to_text());
+    }
+}
