@@ -10,9 +10,18 @@
 //! - response field: removed, type/format changed, `required` status changed, non-nullable →
 //!   nullable, enum value added (old clients cannot decode it): breaking; added: additive;
 //!   nullable → non-nullable or enum value removed: other;
-//! - a `$ref` replaced by another schema name: breaking (the generated type is renamed), and
-//!   the shapes behind `$ref`s are compared, so a change in a shared schema is reported once
-//!   per use; descriptions, summaries, examples, constraints, info and servers: other.
+//! - a `$ref` replaced by another schema name: breaking (the generated type, public in
+//!   `descope::wire`, is renamed); descriptions, summaries, examples, constraints, info and
+//!   servers: other.
+//!
+//! Classes are judged on the Rust surface beside the wire: a field added to a response is
+//! additive because every generated struct is `#[non_exhaustive]`; an operationId is the name
+//! of a method of the *private* generated client, so renaming it is `other` (no public method
+//! changes; the façade keeps its names).
+//!
+//! Changes inside a named schema are located at the schema (`JWTResponse.cookieMaxAge`) and
+//! reported once, with the operations that reach them; changes of an operation itself are
+//! located at the operation.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,34 +53,50 @@ impl Class {
     }
 }
 
-/// One change.
+/// One change, once per location, with the operations that reach it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Change {
     pub class: Class,
-    /// Operation, then field path: `passwordSignIn (POST /v1/auth/password/signin) request.loginId`.
+    /// Schema then field path (`JWTResponse.cookieMaxAge`), or operation then place
+    /// (`passwordSignIn (POST /v1/auth/password/signin) query parameter tenant`).
     pub location: String,
     /// What changed: `field removed`.
     pub change: String,
+    /// The operations that reach it (`passwordSignIn (POST /v1/auth/password/signin)`).
+    pub operations: Vec<String>,
 }
 
 /// Every change between two specs.
 #[derive(Debug, Default)]
 pub struct Report {
-    changes: BTreeSet<Change>,
+    changes: BTreeMap<(Class, String, String), BTreeSet<String>>,
+    /// The operation being compared (empty for document-level changes).
+    current: String,
 }
 
 impl Report {
     fn add(&mut self, class: Class, location: impl Into<String>, change: impl Into<String>) {
-        self.changes.insert(Change {
-            class,
-            location: location.into(),
-            change: change.into(),
-        });
+        let operations = self
+            .changes
+            .entry((class, location.into(), change.into()))
+            .or_default();
+        if !self.current.is_empty() {
+            operations.insert(self.current.clone());
+        }
     }
 
     /// The changes of one class, in location order.
-    pub fn of(&self, class: Class) -> Vec<&Change> {
-        self.changes.iter().filter(|c| c.class == class).collect()
+    pub fn of(&self, class: Class) -> Vec<Change> {
+        self.changes
+            .iter()
+            .filter(|((c, _, _), _)| *c == class)
+            .map(|((class, location, change), ops)| Change {
+                class: *class,
+                location: location.clone(),
+                change: change.clone(),
+                operations: ops.iter().cloned().collect(),
+            })
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -79,16 +104,17 @@ impl Report {
     }
 
     pub fn has_breaking(&self) -> bool {
-        self.changes.iter().any(|c| c.class == Class::Breaking)
+        self.changes.keys().any(|(c, _, _)| *c == Class::Breaking)
     }
 
-    /// `{"breaking": [...], "additive": [...], "other": [...]}`.
+    /// `{"breaking": [...], "additive": [...], "other": [...]}`, each item with `location`,
+    /// `change` and `operations`.
     pub fn to_json(&self) -> Value {
         let group = |class| {
             Value::Array(
                 self.of(class)
                     .iter()
-                    .map(|c| json!({"location": c.location, "change": c.change}))
+                    .map(|c| json!({"location": c.location, "change": c.change, "operations": c.operations}))
                     .collect(),
             )
         };
@@ -103,6 +129,11 @@ impl Report {
             out.push_str(&format!("{} ({})\n", class.name(), changes.len()));
             for change in changes {
                 out.push_str(&format!("  {}: {}\n", change.location, change.change));
+                let local = change.operations.len() == 1
+                    && change.location.starts_with(&change.operations[0]);
+                if !change.operations.is_empty() && !local {
+                    out.push_str(&format!("    in {}\n", change.operations.join(", ")));
+                }
             }
         }
         out
@@ -210,7 +241,12 @@ impl<'a> Differ<'a> {
             return;
         }
         seen.push(key);
-        self.shape(loc, o, n, dir, seen);
+        // Inside a named schema, locations start at its name: reported once for every use.
+        let here = match new_ref.or(old_ref) {
+            Some(reference) => short(reference),
+            None => loc.to_owned(),
+        };
+        self.shape(&here, o, n, dir, seen);
         seen.pop();
     }
 
@@ -382,9 +418,11 @@ impl<'a> Differ<'a> {
                         self.report
                             .add(Class::Additive, &at, "optional field added")
                     }
-                    (Direction::Response, _) => {
-                        self.report.add(Class::Additive, &at, "field added")
-                    }
+                    (Direction::Response, _) => self.report.add(
+                        Class::Additive,
+                        &at,
+                        "field added (the generated struct is `#[non_exhaustive]`)",
+                    ),
                 },
                 (None, None) => {}
             }
@@ -421,12 +459,14 @@ impl<'a> Differ<'a> {
 
     fn operation(&mut self, old: &Operation<'a>, new: &Operation<'a>) {
         let label = old.label();
+        self.report.current = label.clone();
         if old.id() != new.id() {
             self.report.add(
-                Class::Breaking,
+                Class::Other,
                 &label,
                 format!(
-                    "operationId renamed from `{}` to `{}` (the generated method is renamed)",
+                    "operationId renamed from `{}` to `{}` (wire unchanged; only a method of the \
+                     private generated client is renamed, no public method changes)",
                     old.id().unwrap_or_default(),
                     new.id().unwrap_or_default()
                 ),
@@ -604,6 +644,7 @@ pub fn diff(old: &Value, new: &Value) -> Report {
     let new_ops = operations(new);
     let mut matched_new = BTreeSet::new();
     for o in &old_ops {
+        differ.report.current = o.label();
         if let Some((i, n)) = new_ops
             .iter()
             .enumerate()
@@ -631,6 +672,7 @@ pub fn diff(old: &Value, new: &Value) -> Report {
     }
     for (i, n) in new_ops.iter().enumerate() {
         if !matched_new.contains(&i) {
+            differ.report.current = n.label();
             differ
                 .report
                 .add(Class::Additive, n.label(), "operation added");

@@ -198,15 +198,26 @@ fn api_diff_interface() {
     let stdout = String::from_utf8(text.stdout).unwrap();
     assert!(stdout.starts_with("breaking (1)\n"), "{stdout}");
     assert!(stdout.contains(
-        "passwordSignIn (POST /v1/auth/password/signin) request.ssoAppId: field removed"
-    ));
+        "PasswordSignInRequest.ssoAppId: field removed\n    in passwordSignIn (POST /v1/auth/password/signin)\n"
+    ), "{stdout}");
 
     let json_out = xtask(&[
         "api-diff", "--old", old_arg, "--new", new_arg, "--format", "json",
     ]);
     let parsed: Value = serde_json::from_slice(&json_out.stdout).unwrap();
     assert_eq!(parsed["breaking"].as_array().unwrap().len(), 1);
-    assert_eq!(parsed["additive"][0]["change"], "field added");
+    assert_eq!(
+        parsed["additive"][0]["change"],
+        "field added (the generated struct is `#[non_exhaustive]`)"
+    );
+    assert_eq!(
+        parsed["additive"][0]["location"],
+        "PasswordResetResponse.channel"
+    );
+    assert_eq!(
+        parsed["additive"][0]["operations"],
+        json!(["passwordSendReset (POST /v1/auth/password/reset)"])
+    );
     assert!(parsed["other"].as_array().unwrap().is_empty());
 
     let deny = xtask(&[

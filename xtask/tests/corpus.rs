@@ -83,12 +83,13 @@ fn cases() -> Vec<Case> {
                 *at(s, "/paths/~1v1~1auth~1password~1signin/post/operationId") =
                     json!("passwordLogin")
             },
+            // The generated client is private: the wire and every public method stay.
             expect: &[(
-                Class::Breaking,
+                Class::Other,
                 SIGNIN,
                 "operationId renamed from `passwordSignIn` to `passwordLogin`",
             )],
-            counts: (Some(1), Some(0), Some(0)),
+            counts: (Some(0), Some(0), Some(1)),
         },
         Case {
             name: "path renamed, same operationId",
@@ -141,7 +142,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "passwordSignIn (POST /v1/auth/password/signin) request.captcha",
+                "PasswordSignInRequest.captcha",
                 "required field added",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -153,7 +154,11 @@ fn cases() -> Vec<Case> {
                 at(s, &format!("{SCHEMAS}/PasswordSignInRequest/properties"))["captcha"] =
                     json!({"type": "string"})
             },
-            expect: &[(Class::Additive, "request.captcha", "optional field added")],
+            expect: &[(
+                Class::Additive,
+                "PasswordSignInRequest.captcha",
+                "optional field added",
+            )],
             counts: (Some(0), Some(1), Some(0)),
         },
         Case {
@@ -165,7 +170,11 @@ fn cases() -> Vec<Case> {
                     &format!("{SCHEMAS}/PasswordSignInRequest/properties/ssoAppId"),
                 )
             },
-            expect: &[(Class::Breaking, "request.ssoAppId", "field removed")],
+            expect: &[(
+                Class::Breaking,
+                "PasswordSignInRequest.ssoAppId",
+                "field removed",
+            )],
             counts: (Some(1), Some(0), Some(0)),
         },
         Case {
@@ -179,7 +188,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "passwordSendReset (POST /v1/auth/password/reset) request.useRecovery",
+                "PasswordResetRequest.useRecovery",
                 "type changed from boolean to string",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -193,7 +202,11 @@ fn cases() -> Vec<Case> {
                     .unwrap()
                     .push(json!("ssoAppId"))
             },
-            expect: &[(Class::Breaking, "request.ssoAppId", "now required")],
+            expect: &[(
+                Class::Breaking,
+                "PasswordSignInRequest.ssoAppId",
+                "now required",
+            )],
             counts: (Some(1), Some(0), Some(0)),
         },
         Case {
@@ -204,7 +217,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "passwordUpdate (POST /v1/auth/password/update) request.newPassword",
+                "PasswordUpdateRequest.newPassword",
                 "no longer required",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -213,20 +226,10 @@ fn cases() -> Vec<Case> {
             name: "response field removed from a shared schema: once per use",
             old: nothing,
             new: |s| remove(s, &format!("{SCHEMAS}/JWTResponse/properties/cookieDomain")),
-            expect: &[
-                (
-                    Class::Breaking,
-                    "passwordSignUp (POST /v1/auth/password/signup) response 200.cookieDomain",
-                    "field removed",
-                ),
-                (
-                    Class::Breaking,
-                    "logoutAll (POST /v1/auth/logoutall) response 200.cookieDomain",
-                    "field removed",
-                ),
-            ],
-            // sign-up, sign-in, replace, refresh, try-refresh, logout, logout-all
-            counts: (Some(7), Some(0), Some(0)),
+            // Once, at the schema, with the 7 operations that return it (sign-up, sign-in,
+            // replace, refresh, try-refresh, logout, logout-all).
+            expect: &[(Class::Breaking, "JWTResponse.cookieDomain", "field removed")],
+            counts: (Some(1), Some(0), Some(0)),
         },
         Case {
             name: "response field added",
@@ -237,7 +240,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Additive,
-                "passwordSendReset (POST /v1/auth/password/reset) response 200.channel",
+                "PasswordResetResponse.channel",
                 "field added",
             )],
             counts: (Some(0), Some(1), Some(0)),
@@ -253,7 +256,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "passwordPolicy (GET /v1/auth/password/policy) response 200.minLength",
+                "PasswordPolicyResponse.minLength",
                 "type changed from integer to string",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -269,7 +272,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "response 200.minLength",
+                "PasswordPolicyResponse.minLength",
                 "format changed from int32 to int64",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -290,7 +293,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "response 200.maskedEmail",
+                "PasswordResetResponse.maskedEmail",
                 "may now be null",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -304,7 +307,11 @@ fn cases() -> Vec<Case> {
                     &format!("{SCHEMAS}/PasswordResetResponse/properties/maskedEmail/nullable"),
                 )
             },
-            expect: &[(Class::Other, "response 200.maskedEmail", "no longer null")],
+            expect: &[(
+                Class::Other,
+                "PasswordResetResponse.maskedEmail",
+                "no longer null",
+            )],
             counts: (Some(0), Some(0), Some(1)),
         },
         Case {
@@ -323,7 +330,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "response 200.resetMethod",
+                "PasswordResetResponse.resetMethod",
                 "enum value `sms` added",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -344,7 +351,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Other,
-                "response 200.resetMethod",
+                "PasswordResetResponse.resetMethod",
                 "enum value `sms` removed",
             )],
             counts: (Some(0), Some(0), Some(1)),
@@ -365,7 +372,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Additive,
-                "request.loginOptions.revokeOtherSessionsTypes[]",
+                "LoginOptions.revokeOtherSessionsTypes[]",
                 "enum value `mobile` added",
             )],
             counts: (Some(0), Some(1), Some(0)),
@@ -386,7 +393,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Breaking,
-                "request.loginOptions.revokeOtherSessionsTypes[]",
+                "LoginOptions.revokeOtherSessionsTypes[]",
                 "enum value `mobile` removed",
             )],
             counts: (Some(1), Some(0), Some(0)),
@@ -395,20 +402,9 @@ fn cases() -> Vec<Case> {
             name: "response required list changed",
             old: nothing,
             new: |s| at(s, &format!("{SCHEMAS}/ResponseUser"))["required"] = json!(["userId"]),
-            expect: &[
-                (
-                    Class::Breaking,
-                    "me (GET /v1/auth/me) response 200.userId",
-                    "now required",
-                ),
-                (
-                    Class::Breaking,
-                    "passwordSignIn (POST /v1/auth/password/signin) response 200.user.userId",
-                    "now required",
-                ),
-            ],
-            // me, plus the 7 operations returning JWTResponse.user
-            counts: (Some(8), Some(0), Some(0)),
+            // Once, at the schema: me, plus the 7 operations returning JWTResponse.user.
+            expect: &[(Class::Breaking, "ResponseUser.userId", "now required")],
+            counts: (Some(1), Some(0), Some(0)),
         },
         Case {
             name: "$ref target changes shape",
@@ -418,11 +414,7 @@ fn cases() -> Vec<Case> {
                     json!({"type": "string"});
                 at(s, &format!("{SCHEMAS}/SignUpUser"))["required"] = json!(["locale"]);
             },
-            expect: &[(
-                Class::Breaking,
-                "passwordSignUp (POST /v1/auth/password/signup) request.user.locale",
-                "required field added",
-            )],
+            expect: &[(Class::Breaking, "SignUpUser.locale", "required field added")],
             counts: (Some(1), Some(0), Some(0)),
         },
         Case {
@@ -440,12 +432,12 @@ fn cases() -> Vec<Case> {
             expect: &[
                 (
                     Class::Breaking,
-                    "request.loginOptions",
+                    "PasswordSignInRequest.loginOptions",
                     "type `LoginOptions` replaced by `LoginOptionsV2`",
                 ),
                 (
                     Class::Additive,
-                    "request.loginOptions.captchaToken",
+                    "LoginOptionsV2.captchaToken",
                     "optional field added",
                 ),
             ],
@@ -455,20 +447,9 @@ fn cases() -> Vec<Case> {
             name: "secret schema changed: every use",
             old: nothing,
             new: |s| at(s, &format!("{SCHEMAS}/Password"))["type"] = json!("object"),
-            expect: &[
-                (
-                    Class::Breaking,
-                    "passwordReplace (POST /v1/auth/password/replace) request.oldPassword",
-                    "type changed",
-                ),
-                (
-                    Class::Breaking,
-                    "passwordReplace (POST /v1/auth/password/replace) request.newPassword",
-                    "type changed",
-                ),
-            ],
-            // sign-up, sign-in, update: 1 each; replace: 2
-            counts: (Some(5), Some(0), Some(0)),
+            // Once, at the schema, reached from sign-up, sign-in, replace and update.
+            expect: &[(Class::Breaking, "Password", "type changed")],
+            counts: (Some(1), Some(0), Some(0)),
         },
         Case {
             name: "security changed",
@@ -503,7 +484,11 @@ fn cases() -> Vec<Case> {
                     &format!("{SCHEMAS}/PasswordSignInRequest/properties/loginId"),
                 )["description"] = json!("Who signs in.")
             },
-            expect: &[(Class::Other, "request.loginId", "description changed")],
+            expect: &[(
+                Class::Other,
+                "PasswordSignInRequest.loginId",
+                "description changed",
+            )],
             counts: (Some(0), Some(0), Some(1)),
         },
         Case {
@@ -575,7 +560,7 @@ fn cases() -> Vec<Case> {
             },
             expect: &[(
                 Class::Other,
-                "request.loginId",
+                "PasswordSignInRequest.loginId",
                 "`maxLength` changed from nothing to 320",
             )],
             counts: (Some(0), Some(0), Some(1)),
@@ -651,4 +636,56 @@ fn json_output_has_the_three_groups() {
     assert_eq!(json["breaking"][0]["change"], "operation removed");
     assert!(json["additive"].as_array().unwrap().is_empty());
     assert!(json["other"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
+    let old = base();
+    let mut new = base();
+    remove(
+        &mut new,
+        &format!("{SCHEMAS}/JWTResponse/properties/cookieDomain"),
+    );
+    let report = diff(&old, &new);
+    let breaking = report.of(Class::Breaking);
+    assert_eq!(breaking.len(), 1);
+    assert_eq!(breaking[0].location, "JWTResponse.cookieDomain");
+    let ids: Vec<&str> = breaking[0]
+        .operations
+        .iter()
+        .map(|op| op.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "logout",
+            "logoutAll",
+            "passwordReplace",
+            "passwordSignIn",
+            "passwordSignUp",
+            "refreshSession",
+            "tryRefreshSession"
+        ]
+    );
+    let json = report.to_json();
+    assert_eq!(
+        json["breaking"][0]["operations"].as_array().unwrap().len(),
+        7
+    );
+    assert!(report
+        .to_text()
+        .contains("    in logout (POST /v1/auth/logout), "));
+}
+
+#[test]
+fn an_added_response_field_is_additive_for_rust_users_too() {
+    let old = base();
+    let mut new = base();
+    at(&mut new, &format!("{SCHEMAS}/ResponseUser/properties"))["nickname"] =
+        json!({"type": "string", "nullable": true});
+    let report = diff(&old, &new);
+    let additive = report.of(Class::Additive);
+    assert_eq!(additive.len(), 1, "{}", report.to_text());
+    assert!(additive[0].change.contains("#[non_exhaustive]"));
+    assert!(report.of(Class::Breaking).is_empty());
 }
