@@ -232,7 +232,9 @@ async fn resets_and_stalls_mid_body_are_bounded() {
     let stall = raw_server(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{",
         |socket| async move {
-            tokio::time::sleep(Duration::from_secs(10)).await;
+            // Hold the connection silent (bounded), until the client gives up.
+            let _ =
+                tokio::time::timeout(Duration::from_secs(10), std::future::pending::<()>()).await;
             drop(socket);
         },
     )
