@@ -328,7 +328,7 @@ impl EmulatorBuilder {
             persister,
             outbox: Mutex::new(VecDeque::new()),
             clock: self.clock,
-            hashing: tokio::sync::Semaphore::new(self.hashing_permits),
+            hashing: server::Hashing::new(self.hashing_permits),
         });
         // Write the state once at start, so the file exists with its keys from now on.
         if app.persister.is_some() {

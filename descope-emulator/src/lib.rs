@@ -108,6 +108,12 @@ impl Emulator {
             .collect()
     }
 
+    /// The most password hashes (or checks) that ever ran at once: at most
+    /// [`max_concurrent_hashes`](EmulatorBuilder::max_concurrent_hashes).
+    pub fn peak_concurrent_hashes(&self) -> usize {
+        self.app.hashing.peak()
+    }
+
     /// How many users exist.
     pub fn user_count(&self) -> usize {
         self.app.store().users.len()

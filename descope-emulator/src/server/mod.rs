@@ -48,8 +48,8 @@ pub(crate) struct App {
     pub(crate) persister: Option<Persister>,
     pub(crate) outbox: Mutex<VecDeque<SentReset>>,
     pub(crate) clock: Arc<dyn descope::session::Clock>,
-    /// One permit per concurrent password hash.
-    pub(crate) hashing: tokio::sync::Semaphore,
+    /// Password hashing, bounded.
+    pub(crate) hashing: Hashing,
 }
 
 /// A fixed rate-limit window.
@@ -233,35 +233,65 @@ pub(crate) fn required(value: &str, field: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Hashes on the blocking pool, at most one hash per core at a time (argon2 at production cost
-/// takes 19 MiB each: unbounded, a burst of sign-ups would take the memory of the burst).
+/// Password hashing on the blocking pool, bounded: argon2 at production cost takes 19 MiB a
+/// hash, so an unbounded burst of sign-ups would take the memory of the whole burst.
+pub(crate) struct Hashing {
+    permits: tokio::sync::Semaphore,
+    running: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
+}
+
+impl Hashing {
+    pub(crate) fn new(permits: usize) -> Self {
+        Self {
+            permits: tokio::sync::Semaphore::new(permits),
+            running: std::sync::atomic::AtomicUsize::new(0),
+            peak: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// The most hashes that ever ran at once.
+    pub(crate) fn peak(&self) -> usize {
+        self.peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Runs `work` once a permit is free.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Failure> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Failure::Internal("hashing is closed"))?;
+        let now = self.running.fetch_add(1, SeqCst) + 1;
+        self.peak.fetch_max(now, SeqCst);
+        let result = tokio::task::spawn_blocking(work).await;
+        self.running.fetch_sub(1, SeqCst);
+        result.map_err(|_| Failure::Internal("hashing task failed"))
+    }
+}
+
+/// Hashes a new password (bounded, see [`Hashing`]).
 pub(crate) async fn hash_password(app: &App, password: Password) -> Result<String, Failure> {
-    let _permit = app
-        .hashing
-        .acquire()
-        .await
-        .map_err(|_| Failure::Internal("hashing is closed"))?;
     let cost = app.options.hash_cost;
-    tokio::task::spawn_blocking(move || cost.hash(password.secret()))
-        .await
-        .map_err(|_| Failure::Internal("hashing task failed"))?
+    app.hashing
+        .run(move || cost.hash(password.secret()))
+        .await?
         .map_err(|_| Failure::Internal("hashing failed"))
 }
 
-/// Checks a password on the blocking pool, bounded as [`hash_password`] is.
+/// Checks a password against its hash (bounded, see [`Hashing`]).
 pub(crate) async fn verify_password(
     app: &App,
     hash: String,
     password: Password,
 ) -> Result<bool, Failure> {
-    let _permit = app
-        .hashing
-        .acquire()
+    app.hashing
+        .run(move || HashCost::verify(&hash, password.secret()))
         .await
-        .map_err(|_| Failure::Internal("hashing is closed"))?;
-    tokio::task::spawn_blocking(move || HashCost::verify(&hash, password.secret()))
-        .await
-        .map_err(|_| Failure::Internal("hashing task failed"))
 }
 
 /// Claims of the emulator's JWTs.
