@@ -9,39 +9,92 @@ use std::time::{Duration, SystemTime};
 
 use super::clock::Clock;
 
+use aws_lc_rs::signature::{self, ParsedPublicKey, RsaParameters, RsaPublicKeyComponents};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
-use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 
 use crate::error::{Error, SessionError};
 
-/// A public key and the one algorithm it verifies.
+/// A public key, parsed once when the key set is loaded, and the one algorithm it verifies.
 pub(crate) struct VerifyKey {
-    pub(crate) key: DecodingKey,
-    pub(crate) algorithm: Algorithm,
+    /// The key in aws-lc-rs form, with its verification algorithm (padding, digest, and for RSA
+    /// the 2048..8192-bit range): nothing is rebuilt per token.
+    pub(crate) verifier: ParsedPublicKey,
     /// The algorithm's name as in a JWT header (`RS256`).
     pub(crate) algorithm_name: &'static str,
 }
 
+impl VerifyKey {
+    /// Whether `signature` (base64url, as in the token) signs `message` under this key.
+    pub(crate) fn verifies(&self, message: &[u8], signature: &str) -> bool {
+        match URL_SAFE_NO_PAD.decode(signature) {
+            Ok(signature) => self.verifier.verify_sig(message, &signature).is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+/// How a key verifies.
+enum Pinned {
+    Rsa(&'static RsaParameters),
+    Ec(&'static signature::EcdsaVerificationAlgorithm),
+}
+
 /// The algorithm a JWK is pinned to: its `alg` when it is an RSA or EC signature algorithm that
 /// fits the key, else RS256 for RSA keys and the curve's for EC keys. Never HMAC, never `none`.
-fn pinned_algorithm(jwk: &Jwk) -> Option<(Algorithm, &'static str)> {
+fn pinned_algorithm(jwk: &Jwk) -> Option<(Pinned, &'static str)> {
     use jsonwebtoken::jwk::KeyAlgorithm as K;
+    use signature::{
+        ECDSA_P256_SHA256_FIXED, ECDSA_P384_SHA384_FIXED, RSA_PKCS1_2048_8192_SHA256,
+        RSA_PKCS1_2048_8192_SHA384, RSA_PKCS1_2048_8192_SHA512, RSA_PSS_2048_8192_SHA256,
+        RSA_PSS_2048_8192_SHA384, RSA_PSS_2048_8192_SHA512,
+    };
     match &jwk.algorithm {
         AlgorithmParameters::RSA(_) => match jwk.common.key_algorithm {
-            None | Some(K::RS256) => Some((Algorithm::RS256, "RS256")),
-            Some(K::RS384) => Some((Algorithm::RS384, "RS384")),
-            Some(K::RS512) => Some((Algorithm::RS512, "RS512")),
-            Some(K::PS256) => Some((Algorithm::PS256, "PS256")),
-            Some(K::PS384) => Some((Algorithm::PS384, "PS384")),
-            Some(K::PS512) => Some((Algorithm::PS512, "PS512")),
+            None | Some(K::RS256) => Some((Pinned::Rsa(&RSA_PKCS1_2048_8192_SHA256), "RS256")),
+            Some(K::RS384) => Some((Pinned::Rsa(&RSA_PKCS1_2048_8192_SHA384), "RS384")),
+            Some(K::RS512) => Some((Pinned::Rsa(&RSA_PKCS1_2048_8192_SHA512), "RS512")),
+            Some(K::PS256) => Some((Pinned::Rsa(&RSA_PSS_2048_8192_SHA256), "PS256")),
+            Some(K::PS384) => Some((Pinned::Rsa(&RSA_PSS_2048_8192_SHA384), "PS384")),
+            Some(K::PS512) => Some((Pinned::Rsa(&RSA_PSS_2048_8192_SHA512), "PS512")),
             Some(_) => None,
         },
         AlgorithmParameters::EllipticCurve(ec) => match (&ec.curve, jwk.common.key_algorithm) {
-            (EllipticCurve::P256, None | Some(K::ES256)) => Some((Algorithm::ES256, "ES256")),
-            (EllipticCurve::P384, None | Some(K::ES384)) => Some((Algorithm::ES384, "ES384")),
+            (EllipticCurve::P256, None | Some(K::ES256)) => {
+                Some((Pinned::Ec(&ECDSA_P256_SHA256_FIXED), "ES256"))
+            }
+            (EllipticCurve::P384, None | Some(K::ES384)) => {
+                Some((Pinned::Ec(&ECDSA_P384_SHA384_FIXED), "ES384"))
+            }
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// The key of a JWK, parsed for `pinned`; `None` when its parts do not form a key.
+fn parse_key(jwk: &Jwk, pinned: Pinned) -> Option<ParsedPublicKey> {
+    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).ok();
+    match (&jwk.algorithm, pinned) {
+        (AlgorithmParameters::RSA(rsa), Pinned::Rsa(params)) => {
+            let (n, e) = (decode(&rsa.n)?, decode(&rsa.e)?);
+            let strip = |v: &[u8]| v.iter().position(|b| *b != 0).map_or(0, |i| i);
+            let components = RsaPublicKeyComponents {
+                n: &n[strip(&n)..],
+                e: &e[strip(&e)..],
+            };
+            components.to_parsed_public_key(params).ok()
+        }
+        (AlgorithmParameters::EllipticCurve(ec), Pinned::Ec(algorithm)) => {
+            let (x, y) = (decode(&ec.x)?, decode(&ec.y)?);
+            let mut point = Vec::with_capacity(1 + x.len() + y.len());
+            point.push(0x04); // uncompressed
+            point.extend_from_slice(&x);
+            point.extend_from_slice(&y);
+            ParsedPublicKey::new(algorithm, point).ok()
+        }
         _ => None,
     }
 }
@@ -52,17 +105,16 @@ pub(crate) fn parse_keys(keys: impl IntoIterator<Item = Value>) -> HashMap<Strin
     keys.into_iter()
         .filter_map(|value| {
             let jwk: Jwk = serde_json::from_value(value).ok()?;
-            let (algorithm, algorithm_name) = pinned_algorithm(&jwk)?;
+            let (pinned, algorithm_name) = pinned_algorithm(&jwk)?;
             if !rsa_size_allowed(&jwk) {
                 return None;
             }
-            let key = DecodingKey::from_jwk(&jwk).ok()?;
+            let verifier = parse_key(&jwk, pinned)?;
             let kid = jwk.common.key_id.clone().unwrap_or_default();
             Some((
                 kid,
                 Arc::new(VerifyKey {
-                    key,
-                    algorithm,
+                    verifier,
                     algorithm_name,
                 }),
             ))
@@ -78,8 +130,6 @@ pub(crate) const MAX_RSA_BITS: usize = 8192;
 /// Whether an RSA key's modulus is within [`MIN_RSA_BITS`]..=[`MAX_RSA_BITS`] (other key
 /// types pass: their curve fixes their size).
 fn rsa_size_allowed(jwk: &Jwk) -> bool {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
     let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
         return true;
     };
@@ -193,9 +243,31 @@ impl KeyStore {
     }
 
     /// How many fetches were sent.
-    /// Whether `key` is still the usable key for `kid` (no fetch: a stale set answers no).
+    /// Whether `key` is still the usable key for `kid` (no fetch: a stale set answers no). The
+    /// hot path of a verified-cache hit: one read lock, no clone.
     pub(crate) fn is_current(&self, kid: &str, key: &Arc<VerifyKey>) -> bool {
-        matches!(self.lookup(kid), Lookup::Found(found) if Arc::ptr_eq(&found, key))
+        let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
+        let found = cached.keys.get(kid).or_else(|| cached.keys.get(""));
+        match found {
+            Some(found) if Arc::ptr_eq(found, key) => self.usable(&cached),
+            _ => false,
+        }
+    }
+
+    /// Whether the cached set may be used as it is: given keys always; fetched ones while fresh,
+    /// or while the service fails and the refetch interval has not passed.
+    fn usable(&self, cached: &Cached) -> bool {
+        if let KeySource::Static = self.source {
+            return true;
+        }
+        let now = self.clock.now();
+        // A clock that went backwards counts as no time passed.
+        let elapsed = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
+        let fresh = cached.fetched_at.is_some_and(|at| elapsed(at) < self.ttl);
+        let recently_tried = cached
+            .last_attempt
+            .is_some_and(|at| elapsed(at) < self.min_refetch_interval);
+        fresh || (recently_tried && cached.last_failed)
     }
 
     pub(crate) fn fetch_count(&self) -> u64 {

@@ -17,6 +17,7 @@ pub mod dangerous;
 mod keys;
 mod results;
 mod validate;
+mod verified;
 pub(crate) mod web;
 
 pub use claims::{Session, TenantClaims, TokenKind};

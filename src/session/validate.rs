@@ -1,7 +1,6 @@
 //! Local validation of session and refresh JWTs.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,8 +9,9 @@ use serde::Deserialize;
 
 use super::claims::{RawClaims, Session, TokenKind};
 use super::clock::{Clock, SystemClock};
+use super::verified::{digest, Verified, VerifiedCache};
 
-use super::keys::{parse_public_keys, KeyStore, VerifyKey};
+use super::keys::{parse_public_keys, KeyStore};
 use crate::error::{Error, SessionError};
 
 /// The default leeway on `exp` and `nbf`: 5 seconds.
@@ -123,56 +123,6 @@ impl SessionConfig {
     }
 }
 
-/// Tokens already fully verified, by SHA-256 of the whole token (signature included), so a
-/// token is only ever accepted from here if exactly it was verified before.
-/// Each entry keeps the key that verified it: a hit counts only while that key is still the
-/// project's key for its `kid`, so a withdrawn key stops its tokens at once.
-struct VerifiedCache {
-    capacity: usize,
-    entries: RwLock<HashMap<[u8; 32], Verified>>,
-}
-
-#[derive(Clone)]
-struct Verified {
-    session: Session,
-    kid: Arc<str>,
-    key: Arc<VerifyKey>,
-}
-
-fn digest(token: &str) -> [u8; 32] {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
-}
-
-impl VerifiedCache {
-    fn get(&self, key: &[u8; 32]) -> Option<Verified> {
-        if self.capacity == 0 {
-            return None;
-        }
-        self.entries
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(key)
-            .cloned()
-    }
-
-    fn insert(&self, key: [u8; 32], verified: Verified, now: i64) {
-        if self.capacity == 0 {
-            return;
-        }
-        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= self.capacity {
-            entries.retain(|_, v| v.session.inner.expires_at > now);
-            if entries.len() >= self.capacity {
-                entries.clear();
-            }
-        }
-        entries.insert(key, verified);
-    }
-}
-
 /// The JOSE header fields that matter.
 #[derive(Deserialize)]
 struct Header {
@@ -219,10 +169,7 @@ impl Validator {
                 config.key_refetch_interval,
             ),
         };
-        let cache = VerifiedCache {
-            capacity: config.verified_cache_capacity,
-            entries: RwLock::new(HashMap::new()),
-        };
+        let cache = VerifiedCache::new(config.verified_cache_capacity);
         Ok(Self {
             config,
             keys,
@@ -257,12 +204,15 @@ impl Validator {
             .into());
         }
         let key = digest(token);
-        if let Some(hit) = self.cache.get(&key) {
-            if self.keys.is_current(&hit.kid, &hit.key) {
-                self.check_cached(&hit.session, kind)?;
-                return Ok(hit.session);
-            }
-            // Its key was withdrawn, or the key set is due for a refresh: verify from scratch.
+        let hit = self.cache.get_with(&key, |hit| {
+            self.keys
+                .is_current(&hit.kid, &hit.key)
+                .then(|| hit.session.clone())
+        });
+        // No hit, or its key was withdrawn or is due for a refresh: verify from scratch.
+        if let Some(Some(session)) = hit {
+            self.check_cached(&session, kind)?;
+            return Ok(session);
         }
         let mut parts = token.split('.');
         let (Some(header), Some(payload), Some(signature), None) =
@@ -286,14 +236,8 @@ impl Validator {
             return Err(SessionError::DisallowedAlgorithm.into());
         }
         let signed = &token[..token.len() - signature.len() - 1];
-        match jsonwebtoken::crypto::verify(
-            signature,
-            signed.as_bytes(),
-            &verify_key.key,
-            verify_key.algorithm,
-        ) {
-            Ok(true) => {}
-            Ok(false) | Err(_) => return Err(SessionError::BadSignature.into()),
+        if !verify_key.verifies(signed.as_bytes(), signature) {
+            return Err(SessionError::BadSignature.into());
         }
         let claims = RawClaims::decode(payload)?;
         let session = self.check_claims(claims, kind, project_id)?;
