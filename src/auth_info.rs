@@ -196,6 +196,16 @@ impl AuthInfo {
     }
 }
 
+/// The `Set-Cookie` headers of a response, the only ones a JWT response is read from (no
+/// allocation when there are none, the usual case).
+pub(crate) fn set_cookie_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for value in headers.get_all(SET_COOKIE) {
+        out.append(SET_COOKIE, value.clone());
+    }
+    out
+}
+
 /// The value of the cookie `name` in the `Set-Cookie` headers, when present and non-empty.
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -14,6 +14,14 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// Makes the response body fail, while it streams, once it exceeds `limit` bytes (at once
 /// when its `Content-Length` says so): nothing past the limit is ever buffered.
 pub(crate) fn limit_body(response: reqwest::Response, limit: usize) -> reqwest::Response {
+    // A body whose announced length is within the limit cannot exceed it (the HTTP layer
+    // refuses more than announced): no wrapper, the usual case.
+    if response
+        .content_length()
+        .is_some_and(|length| length <= limit as u64)
+    {
+        return response;
+    }
     let response = http::Response::<reqwest::Body>::from(response);
     let (parts, body) = response.into_parts();
     let limited = reqwest::Body::wrap(Limited::new(body, limit));

@@ -52,7 +52,7 @@ impl Replace {
             policy.check(self.body.new_password.secret())?;
         }
         let response = convert(OP, self.client.api().password_replace(&self.body).await)?;
-        let headers = response.headers().clone();
+        let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.learn_cookies(&auth.cookies);
         Ok(auth)

@@ -89,7 +89,7 @@ impl SignIn {
             None => self.client.api(),
         };
         let response = convert(OP, api.password_sign_in(&self.body).await)?;
-        let headers = response.headers().clone();
+        let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.learn_cookies(&auth.cookies);
         Ok(auth)

@@ -108,7 +108,7 @@ impl SignUp {
             policy.check(self.body.password.secret())?;
         }
         let response = convert(OP, self.client.api().password_sign_up(&self.body).await)?;
-        let headers = response.headers().clone();
+        let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.learn_cookies(&auth.cookies);
         Ok(auth)

@@ -164,7 +164,7 @@ impl SessionClient {
             OP,
             api.refresh_session(&RefreshSessionRequest::default()).await,
         )?;
-        let headers = response.headers().clone();
+        let headers = crate::auth_info::set_cookie_headers(response.headers());
         let (session_jwt, issued) =
             Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
                 operation: OP,
@@ -192,7 +192,7 @@ impl SessionClient {
             api.try_refresh_session(&RefreshSessionRequest::default())
                 .await,
         )?;
-        let headers = response.headers().clone();
+        let headers = crate::auth_info::set_cookie_headers(response.headers());
         match Refreshed::parse(response.into_inner(), &headers) {
             Some((session_jwt, issued)) => {
                 let session = self.validate(&session_jwt).await?;

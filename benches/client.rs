@@ -1,0 +1,311 @@
+//! Client overhead per sign-in: the façade (`client.password().sign_in(..)`) against a
+//! hand-written reqwest + serde_json client sending the same request bytes and decoding the
+//! same answer, both against a canned responder on 127.0.0.1 in a child process (so only the
+//! client's work is counted).
+//!
+//! `cargo bench --bench client` prints wall time and CPU time per call for a small answer (the
+//! seed's JWTResponse) and a large one (50 tenants, 100 roles, 50 custom attributes), at
+//! concurrency 1 and 32. For instruction counts, run one case under valgrind:
+//! `valgrind --tool=callgrind <bench binary> --only facade-small-1 --calls 2000` (and
+//! `baseline-small-1`, and `--calls 0` for the setup to subtract).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a bench binary stops on setup failure
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use descope::{Client, SessionConfig};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PROJECT_ID: &str = "P2benchclient";
+
+fn small() -> Value {
+    json!({
+        "sessionJwt": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMiJ9.c2lnbmF0dXJl",
+        "refreshJwt": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMiIsImRybiI6IkRTUiJ9.c2ln",
+        "cookieDomain": "example.com", "cookiePath": "/", "cookieMaxAge": 2592000,
+        "cookieExpiration": 1900000000, "firstSeen": false, "sessionExpiration": 1800000000,
+        "user": {"userId": "U2bench", "loginIds": ["ada@example.com"], "name": "Ada",
+                 "email": "ada@example.com", "verifiedEmail": true, "status": "enabled",
+                 "roleNames": ["admin"], "userTenants": [], "createdTime": 1700000000,
+                 "TOTP": false, "SAML": false, "OAuth": {}, "password": true}
+    })
+}
+
+fn large() -> Value {
+    let mut body = small();
+    let user = &mut body["user"];
+    user["roleNames"] = json!((0..100).map(|i| format!("role-{i}")).collect::<Vec<_>>());
+    user["userTenants"] = json!((0..50)
+        .map(
+            |i| json!({"tenantId": format!("T{i}"), "tenantName": format!("Tenant {i}"),
+                        "roleNames": ["editor", "viewer"], "permissions": ["read", "write"]})
+        )
+        .collect::<Vec<_>>());
+    user["customAttributes"] = json!((0..50)
+        .map(|i| (format!("attr{i}"), json!(format!("value {i}"))))
+        .collect::<serde_json::Map<_, _>>());
+    body
+}
+
+/// The canned responder: answers every request with `body` (keep-alive), forever.
+fn serve(body: Value) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("{}", listener.local_addr().unwrap());
+        std::io::stdout().flush().unwrap();
+        let body = body.to_string();
+        let answer: &'static [u8] = Box::leak(
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes()
+            .into_boxed_slice(),
+        );
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            tokio::spawn(async move {
+                let mut buffer = Vec::with_capacity(4096);
+                let mut chunk = [0u8; 4096];
+                loop {
+                    // One request: headers, then content-length bytes of body.
+                    let (head_end, length) = loop {
+                        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+                            let length = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            break (end + 4, length);
+                        }
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    while buffer.len() < head_end + length {
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    buffer.drain(..head_end + length);
+                    if socket.write_all(answer).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// Starts the responder in a child process; returns it and its base URL.
+fn responder(kind: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--serve", kind])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, format!("http://{}", line.trim()))
+}
+
+/// User plus system CPU time of this process, from /proc (clock ticks of 10 ms).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Facade,
+    Baseline,
+}
+
+/// One sign-in, by the façade or by the hand-written client.
+async fn one(side: Side, client: Client, http: reqwest::Client, url: String, expected: Vec<u8>) {
+    match side {
+        Side::Facade => {
+            let auth = client
+                .password()
+                .sign_in("ada@example.com", "Bench-Passw0rd")
+                .await
+                .unwrap();
+            std::hint::black_box(auth);
+        }
+        Side::Baseline => {
+            // The request body serialized per call, as a hand-written client does.
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct SignIn<'a> {
+                login_id: &'a str,
+                password: &'a str,
+            }
+            let body = serde_json::to_vec(&SignIn {
+                login_id: "ada@example.com",
+                password: "Bench-Passw0rd",
+            })
+            .unwrap();
+            debug_assert_eq!(body, expected);
+            let response = http
+                .post(&url)
+                .header("authorization", format!("Bearer {PROJECT_ID}"))
+                .header("x-descope-sdk-name", "rust")
+                .header("x-descope-sdk-version", "0.1.0")
+                .header("x-descope-project-id", PROJECT_ID)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let bytes = response.bytes().await.unwrap();
+            let decoded: descope::wire::JwtResponse = serde_json::from_slice(&bytes).unwrap();
+            std::hint::black_box(decoded);
+        }
+    }
+}
+
+async fn run(side: Side, base_url: &str, calls: usize, concurrency: usize) -> (Duration, Duration) {
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(base_url)
+        // The default retry policy, as users run it (the responder never asks for a retry).
+        .session_config(SessionConfig::default().public_keys(
+            r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#,
+        ))
+        .build()
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = format!("{base_url}/v1/auth/password/signin");
+    let body =
+        serde_json::to_vec(&json!({"loginId": "ada@example.com", "password": "Bench-Passw0rd"}))
+            .unwrap();
+    // Warm the connection pools.
+    for _ in 0..concurrency.min(calls).max(1) {
+        one(
+            side,
+            client.clone(),
+            http.clone(),
+            url.clone(),
+            body.clone(),
+        )
+        .await;
+    }
+    let (cpu, wall) = (cpu_time(), Instant::now());
+    let per_task = calls / concurrency.max(1);
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, http, url, body) =
+                (client.clone(), http.clone(), url.clone(), body.clone());
+            tokio::spawn(async move {
+                for _ in 0..per_task {
+                    one(
+                        side,
+                        client.clone(),
+                        http.clone(),
+                        url.clone(),
+                        body.clone(),
+                    )
+                    .await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let done = (per_task * concurrency).max(1) as u32;
+    (wall.elapsed() / done, (cpu_time() - cpu) / done)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--serve") {
+        let body = if args.get(at + 1).map(String::as_str) == Some("large") {
+            large()
+        } else {
+            small()
+        };
+        serve(body);
+        return;
+    }
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let calls: usize = args
+        .iter()
+        .position(|a| a == "--calls")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    println!("| answer | concurrency | façade wall/call | baseline wall/call | façade CPU/call | baseline CPU/call | CPU ratio |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for kind in ["small", "large"] {
+        let (mut child, base_url) = responder(kind);
+        for concurrency in [1, 32] {
+            let name = |side: &str| format!("{side}-{kind}-{concurrency}");
+            if let Some(only) = &only {
+                for (side, label) in [(Side::Facade, "facade"), (Side::Baseline, "baseline")] {
+                    if *only == name(label) {
+                        runtime.block_on(run(side, &base_url, calls, concurrency));
+                    }
+                }
+                continue;
+            }
+            // Alternate, best of 3 rounds each.
+            let (mut facade, mut baseline) = (
+                (Duration::MAX, Duration::MAX),
+                (Duration::MAX, Duration::MAX),
+            );
+            for _ in 0..3 {
+                let f = runtime.block_on(run(Side::Facade, &base_url, calls, concurrency));
+                let b = runtime.block_on(run(Side::Baseline, &base_url, calls, concurrency));
+                facade = (facade.0.min(f.0), facade.1.min(f.1));
+                baseline = (baseline.0.min(b.0), baseline.1.min(b.1));
+            }
+            println!(
+                "| {kind} | {concurrency} | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {:.2}× |",
+                facade.0.as_secs_f64() * 1e6,
+                baseline.0.as_secs_f64() * 1e6,
+                facade.1.as_secs_f64() * 1e6,
+                baseline.1.as_secs_f64() * 1e6,
+                facade.1.as_secs_f64() / baseline.1.as_secs_f64().max(1e-9),
+            );
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
