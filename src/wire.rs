@@ -12,10 +12,15 @@
 //! breaking change: build values with `Default::default()` and assign fields, or deserialize.
 
 pub use crate::generated::types::{
-    EmptyResponse, ErrorResponse, IdpResponse, Jwk, JwtResponse, KeysResponse, LoginOptions,
-    LogoutRequest, PasswordPolicyResponse, PasswordReplaceRequest, PasswordResetRequest,
-    PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
-    RefreshSessionRequest, ResponseUser, SignUpOptions, SignUpUser, UserTenant,
+    AccessKeyLoginOptions, AssociatedTenant, AuthHistoryEntry, CreateUserRequest,
+    DeleteUserRequest, EmptyResponse, ErrorResponse, ExchangeAccessKeyRequest,
+    ExchangeAccessKeyResponse, ExpirePasswordRequest, IdpResponse, Jwk, JwtResponse, KeysResponse,
+    LoginOptions, LogoutRequest, MeHistoryResponse, PasswordPolicyResponse, PasswordReplaceRequest,
+    PasswordResetRequest, PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest,
+    PasswordUpdateRequest, RefreshSessionRequest, ResponseUser, SelectTenantRequest,
+    SetUserPasswordRequest, SetUserPasswordResponse, SignUpOptions, SignUpUser,
+    UpdateUserRolesRequest, UpdateUserStatusRequest, UpdateUserTenantRequest, UserLogoutRequest,
+    UserResponse, UserTenant,
 };
 
 /// The JSON Schema of every public request and response type, by type name, in a stable order.
@@ -28,14 +33,23 @@ pub fn json_schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
         };
     }
     schemas![
+        AccessKeyLoginOptions,
+        AssociatedTenant,
+        AuthHistoryEntry,
+        CreateUserRequest,
+        DeleteUserRequest,
         EmptyResponse,
         ErrorResponse,
+        ExchangeAccessKeyRequest,
+        ExchangeAccessKeyResponse,
+        ExpirePasswordRequest,
         IdpResponse,
         Jwk,
         JwtResponse,
         KeysResponse,
         LoginOptions,
         LogoutRequest,
+        MeHistoryResponse,
         PasswordPolicyResponse,
         PasswordReplaceRequest,
         PasswordResetRequest,
@@ -45,8 +59,16 @@ pub fn json_schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
         PasswordUpdateRequest,
         RefreshSessionRequest,
         ResponseUser,
+        SelectTenantRequest,
+        SetUserPasswordRequest,
+        SetUserPasswordResponse,
         SignUpOptions,
         SignUpUser,
+        UpdateUserRolesRequest,
+        UpdateUserStatusRequest,
+        UpdateUserTenantRequest,
+        UserLogoutRequest,
+        UserResponse,
         UserTenant,
     ]
 }

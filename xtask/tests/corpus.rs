@@ -664,13 +664,14 @@ fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
             "passwordSignIn",
             "passwordSignUp",
             "refreshSession",
+            "selectTenant",
             "tryRefreshSession"
         ]
     );
     let json = report.to_json();
     assert_eq!(
         json["breaking"][0]["operations"].as_array().unwrap().len(),
-        7
+        8
     );
     assert!(report
         .to_text()
