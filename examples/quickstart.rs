@@ -1,4 +1,4 @@
-//! The quickstart: every password operation, end to end.
+//! The quickstart: every password operation end to end, and an admin giving the user a role.
 //!
 //! ```sh
 //! cargo run --example quickstart
@@ -27,6 +27,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let emulator = Emulator::builder()
             .project_id("P2quickstart")
             .hash_cost(HashCost::Fast)
+            // Management calls need a management key; the emulator's client carries it.
+            .management_key("K2quickstart-management-key")
             .start()
             .await?;
         println!(
@@ -82,6 +84,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         session.roles(),
         left.as_secs()
     );
+
+    // An admin gives the user a role (with the management key); it is in the next session.
+    if client.has_management_key() {
+        let user = client
+            .management()
+            .users()
+            .add_roles(&login_id, ["admin"])
+            .await?;
+        println!("add role   {} now has roles {:?}", user.user_id, user.roles);
+        let auth = password_client.sign_in(&login_id, password).await?;
+        let session = client.sessions().validate(&auth.session_jwt).await?;
+        println!(
+            "validate   the new session has role admin: {}",
+            session.has_role("admin")
+        );
+        if !session.has_role("admin") {
+            return Err("the role is missing from the session".into());
+        }
+    } else {
+        println!("add role   skipped: no DESCOPE_MANAGEMENT_KEY");
+    }
 
     let me = client.sessions().me(&auth.refresh_jwt).await?;
     println!(

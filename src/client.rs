@@ -93,6 +93,12 @@ impl Client {
         &self.shared.base_url
     }
 
+    /// Whether a management key is configured, so [`management`](Self::management) calls can
+    /// be made.
+    pub fn has_management_key(&self) -> bool {
+        self.shared.management_key.is_some()
+    }
+
     /// The cookie settings in force: those given to
     /// [`ClientBuilder::cookie_config`], with the names the service sent (`sessionCookieName`,
     /// `cookieName`) when none were configured and the service named them.
@@ -135,6 +141,21 @@ impl Client {
         }
     }
 
+    /// User management with the management key: create, load, delete, enable/disable, roles,
+    /// tenants, passwords, logout everywhere.
+    pub fn management(&self) -> crate::management::ManagementClient {
+        crate::management::ManagementClient {
+            client: self.clone(),
+        }
+    }
+
+    /// Access keys: machine-to-machine sessions.
+    pub fn access_keys(&self) -> crate::access_key::AccessKeyClient {
+        crate::access_key::AccessKeyClient {
+            client: self.clone(),
+        }
+    }
+
     /// The session side: refresh, try-refresh, logout, logout-all, me, keys.
     pub fn sessions(&self) -> SessionClient {
         SessionClient {
@@ -162,7 +183,7 @@ impl Client {
         Ok(self.api_with(value))
     }
 
-    fn api_with(&self, authorization: HeaderValue) -> crate::generated::Client {
+    pub(crate) fn api_with(&self, authorization: HeaderValue) -> crate::generated::Client {
         crate::generated::Client::new_with_client(
             &self.shared.base_url,
             self.shared.http.clone(),

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod access_key;
 mod auth_info;
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -10,6 +11,7 @@ mod client;
 mod error;
 mod generated;
 mod limits;
+pub mod management;
 mod password;
 mod policy;
 #[cfg(test)]
@@ -24,6 +26,7 @@ mod transport;
 mod user;
 pub mod wire;
 
+pub use access_key::{AccessKeyClient, AccessKeySession, ExchangeAccessKey};
 pub use auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_AUTH_MANAGEMENT_KEY,
@@ -31,12 +34,15 @@ pub use client::{
 };
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
 pub use limits::DEFAULT_MAX_RESPONSE_BYTES;
+pub use management::{CreateUser, ManagementClient, UserManagement};
 pub use password::{PasswordClient, Replace, ResetSent, SendReset, SignIn, SignUp, Update};
 pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;
 /// The HTTP client crate, for [`ClientBuilder::http_client`] (same version as this crate uses).
 pub use reqwest;
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
-pub use secret::{ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
-pub use session::{LoggedOut, Refreshed, Session, SessionClient, SessionConfig, Validated};
+pub use secret::{AccessKey, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
+pub use session::{
+    AuthHistory, LoggedOut, Refreshed, Session, SessionClient, SessionConfig, Validated,
+};
 pub use user::{AuthMethods, Tenant, User, UserStatus};

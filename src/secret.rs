@@ -101,3 +101,8 @@ secret_type!(
     ManagementKey,
     "token"
 );
+secret_type!(
+    /// A Descope access key, exchanged for a session JWT (machine-to-machine).
+    AccessKey,
+    "token"
+);

@@ -24,7 +24,6 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: std::sync::Arc<dyn crate::retry::Sleeper>,
     /// Kept for management calls; never sent with authentication calls.
-    #[allow(dead_code)]
     pub(crate) management_key: Option<ManagementKey>,
     /// Appended to the `Authorization` header of authentication calls.
     pub(crate) auth_management_key: Option<ManagementKey>,

@@ -60,6 +60,8 @@ impl Default for EmulatorBuilder {
                 cookie_domain: None,
                 rate_limit: None,
                 hash_cost: HashCost::Production,
+                management_key: None,
+                access_keys: Vec::new(),
             },
             state: None,
             key_pkcs8: None,
@@ -151,6 +153,23 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The management key that management calls (`/v1/mgmt/...`, `/v2/mgmt/...`) must carry
+    /// (`Authorization: Bearer <projectId>:<key>`); a wrong or missing key is refused with 401,
+    /// before any effect. Defaults to none: every management call is refused with 403.
+    /// [`Emulator::client`] configures its client with it.
+    pub fn management_key(mut self, key: impl Into<descope::ManagementKey>) -> Self {
+        self.options.management_key = Some(key.into());
+        self
+    }
+
+    /// An access key that `POST /v1/auth/accesskey/exchange` accepts
+    /// (`Authorization: Bearer <projectId>:<key>`), for a session JWT whose `sub` is the key's
+    /// ID ([`Emulator::access_key_id`]). Call again for more keys. Defaults to none.
+    pub fn access_key(mut self, key: impl Into<descope::AccessKey>) -> Self {
+        self.options.access_keys.push(key.into());
+        self
+    }
+
     /// Password hashing cost. Defaults to [`HashCost::Production`]; use [`HashCost::Fast`] in tests.
     pub fn hash_cost(mut self, cost: HashCost) -> Self {
         self.options.hash_cost = cost;
@@ -215,6 +234,23 @@ impl EmulatorBuilder {
             return Err(EmulatorError::Option(
                 "the project ID must be non-empty and alphanumeric".into(),
             ));
+        }
+        let keys = options
+            .management_key
+            .iter()
+            .map(|k| ("management key", k.secret()))
+            .chain(
+                options
+                    .access_keys
+                    .iter()
+                    .map(|k| ("access key", k.secret())),
+            );
+        for (what, key) in keys {
+            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) || key.contains(':') {
+                return Err(EmulatorError::Option(format!(
+                    "a {what} must be non-empty visible ASCII without `:`"
+                )));
+            }
         }
         if self.header_read_timeout.is_zero() {
             return Err(EmulatorError::Option(
@@ -285,18 +321,13 @@ impl EmulatorBuilder {
                 user_id: format!("U{}", random_id(27)),
                 login_ids: vec![seed.login_id.clone()],
                 name: seed.name,
-                given_name: None,
-                middle_name: None,
-                family_name: None,
                 email: seed.login_id.contains('@').then(|| seed.login_id.clone()),
-                phone: None,
-                recovery_email: None,
                 password_hash: hash,
-                password_version: 0,
                 roles: seed.roles,
                 permissions: seed.permissions,
                 tenants: seed.tenants,
                 created_time: unix_seconds(self.clock.now()),
+                ..StoredUser::default()
             });
         }
 

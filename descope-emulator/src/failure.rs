@@ -11,6 +11,11 @@
 //! | `Authorization` missing, malformed or for another project; unknown route | 401 / 404 / 405 | `E011003` | documented code, chosen statuses |
 //! | sign-up of an existing login ID | 409 | `E062107` | documented code, chosen status |
 //! | unknown login ID | 401 | `E062108` | documented code, chosen status |
+//! | management call for an unknown user | 400 | `E062108` | documented code, chosen status |
+//! | management key wrong or missing; access key unknown | 401 | `E011003` | documented code, chosen status |
+//! | management call with no management key configured on the emulator | 403 | `E011003` | chosen |
+//! | sign-in or refresh of a disabled user | 403 | `E062110` | chosen |
+//! | sign-in with an expired or temporary password | 403 | `E062909` | documented code, chosen status |
 //! | wrong password | 401 | `E062901` | chosen |
 //! | password does not satisfy the policy | 400 | `E062902` | chosen |
 //! | refresh JWT invalid, expired, of another user or not a refresh JWT | 401 | `E061005` | chosen |
@@ -34,6 +39,10 @@ pub(crate) enum Failure {
     MethodNotAllowed,
     UserExists,
     UserNotFound,
+    ManagedUserNotFound,
+    Forbidden(&'static str),
+    UserDisabled,
+    PasswordExpired,
     WrongPassword,
     PolicyViolation(descope::PolicyViolation),
     InvalidRefresh(&'static str),
@@ -79,6 +88,22 @@ impl Failure {
                 "User already exists".into(),
             ),
             UserNotFound => (StatusCode::UNAUTHORIZED, "E062108", "User not found".into()),
+            ManagedUserNotFound => (StatusCode::BAD_REQUEST, "E062108", "User not found".into()),
+            Forbidden(why) => (
+                StatusCode::FORBIDDEN,
+                "E011003",
+                format!("Forbidden: {why}"),
+            ),
+            UserDisabled => (
+                StatusCode::FORBIDDEN,
+                "E062110",
+                "The user is disabled".into(),
+            ),
+            PasswordExpired => (
+                StatusCode::FORBIDDEN,
+                "E062909",
+                "The password has expired and must be replaced".into(),
+            ),
             WrongPassword => (
                 StatusCode::UNAUTHORIZED,
                 "E062901",

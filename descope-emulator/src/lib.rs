@@ -90,11 +90,27 @@ impl Emulator {
     /// A [`ClientBuilder`](descope::ClientBuilder) set up as [`client`](Self::client) is, for
     /// more settings.
     pub fn client_builder(&self) -> descope::ClientBuilder {
-        descope::Client::builder()
+        let builder = descope::Client::builder()
             .project_id(self.project_id())
             .base_url(self.base_url())
             .retry_policy(descope::RetryPolicy::none())
-            .session_config(descope::SessionConfig::default().clock(self.app.clock.clone()))
+            .session_config(descope::SessionConfig::default().clock(self.app.clock.clone()));
+        match &self.app.options.management_key {
+            Some(key) => builder.management_key(key.clone()),
+            None => builder,
+        }
+    }
+
+    /// The ID of an access key the emulator accepts: the `sub` of the session JWTs it
+    /// exchanges for (`K` and 27 characters derived from the key, the same on every start).
+    /// `None` for a key it was not given.
+    pub fn access_key_id(&self, key: &str) -> Option<String> {
+        self.app
+            .options
+            .access_keys
+            .iter()
+            .any(|k| k.secret() == key)
+            .then(|| access_key_id(key))
     }
 
     /// Password resets "sent" so far, oldest first (the last 1000).
@@ -156,6 +172,19 @@ impl Drop for Emulator {
             let _ = stop.send(());
         }
     }
+}
+
+/// The ID of an access key: `K` and 27 characters of its SHA-256, stable across starts.
+pub(crate) fn access_key_id(key: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, key.as_bytes());
+    let id: String = digest
+        .as_ref()
+        .iter()
+        .take(27)
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    format!("K{id}")
 }
 
 /// `len` random alphanumeric characters.

@@ -67,6 +67,13 @@ struct Args {
     /// Sign with this RSA private key (PKCS#8, PEM or DER) instead of a new one per start.
     #[arg(long)]
     signing_key: Option<PathBuf>,
+    /// The management key management calls must carry (`Bearer <projectId>:<key>`). Without
+    /// one, every management call is refused.
+    #[arg(long)]
+    management_key: Option<String>,
+    /// An access key that exchanges for a session JWT (repeatable).
+    #[arg(long = "access-key")]
+    access_keys: Vec<String>,
 }
 
 #[tokio::main]
@@ -94,6 +101,12 @@ async fn main() -> ExitCode {
     }
     if let Some(requests) = args.rate_limit {
         builder = builder.rate_limit(requests, Duration::from_secs(args.rate_limit_window));
+    }
+    if let Some(key) = args.management_key {
+        builder = builder.management_key(key);
+    }
+    for key in args.access_keys {
+        builder = builder.access_key(key);
     }
     if let Some(state) = &args.state {
         builder = builder.state_file(state);

@@ -206,4 +206,8 @@ pub(crate) struct Options {
     pub(crate) cookie_domain: Option<String>,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) hash_cost: HashCost,
+    /// The key management calls must carry; none refuses every management call.
+    pub(crate) management_key: Option<descope::ManagementKey>,
+    /// Access keys that exchange for session JWTs.
+    pub(crate) access_keys: Vec<descope::AccessKey>,
 }

@@ -16,6 +16,10 @@ pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a stop waits for requests in flight before closing their connections.
 pub(crate) const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(5);
 
+/// The address a request came from (for `me/history`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Peer(pub(crate) std::net::SocketAddr);
+
 /// Serves `router` on `listener` until `stop` resolves, then shuts down within the deadline.
 pub(crate) async fn serve(
     listener: TcpListener,
@@ -34,12 +38,14 @@ pub(crate) async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else {
+                let Ok((stream, peer)) = accepted else {
                     // Out of file descriptors and the like: back off briefly, keep serving.
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
-                let service = TowerToHyperService::new(router.clone());
+                let service = TowerToHyperService::new(
+                    router.clone().layer(axum::Extension(Peer(peer))),
+                );
                 let connection = builder.serve_connection(TokioIo::new(stream), service);
                 let connection = graceful.watch(connection);
                 // Forget finished connections, so the set stays as large as the open ones.

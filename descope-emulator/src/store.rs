@@ -9,7 +9,7 @@ use super::EmulatorError;
 use descope::wire::{ResponseUser, UserTenant};
 
 /// A stored user.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct StoredUser {
     pub(crate) user_id: String,
@@ -28,8 +28,31 @@ pub(crate) struct StoredUser {
     pub(crate) phone: Option<String>,
     #[serde(default)]
     pub(crate) recovery_email: Option<String>,
-    /// An argon2 PHC string.
+    #[serde(default)]
+    pub(crate) recovery_phone: Option<String>,
+    #[serde(default)]
+    pub(crate) picture: Option<String>,
+    #[serde(default)]
+    pub(crate) verified_email: bool,
+    #[serde(default)]
+    pub(crate) verified_phone: bool,
+    /// An argon2 PHC string; empty for a user created by management without a password.
+    #[serde(default)]
     pub(crate) password_hash: String,
+    /// Set by management (expire, temporary password): sign-in refused until a replace.
+    #[serde(default)]
+    pub(crate) password_expired: bool,
+    /// `enabled`, `disabled` or `invited` (empty: enabled).
+    #[serde(default)]
+    pub(crate) status: String,
+    /// Created as a test user.
+    #[serde(default)]
+    pub(crate) test: bool,
+    #[serde(default)]
+    pub(crate) custom_attributes: serde_json::Map<String, serde_json::Value>,
+    /// The latest sign-ins, oldest first (at most [`HISTORY_LEN`]).
+    #[serde(default)]
+    pub(crate) history: Vec<LoginEvent>,
     /// Bumped on every password change, so concurrent changes cannot both win.
     #[serde(default)]
     pub(crate) password_version: u64,
@@ -40,6 +63,20 @@ pub(crate) struct StoredUser {
     #[serde(default)]
     pub(crate) tenants: Vec<StoredTenant>,
     pub(crate) created_time: i64,
+}
+
+/// How many sign-ins a user's history keeps.
+pub(crate) const HISTORY_LEN: usize = 100;
+
+/// One sign-in, for `me/history`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LoginEvent {
+    pub(crate) login_time: i64,
+    #[serde(default)]
+    pub(crate) tenant: Option<String>,
+    #[serde(default)]
+    pub(crate) ip: Option<String>,
 }
 
 /// A user's roles and permissions in one tenant.
@@ -56,6 +93,36 @@ pub(crate) struct StoredTenant {
 }
 
 impl StoredUser {
+    /// Whether the user is disabled (sign-in and refresh refused).
+    pub(crate) fn is_disabled(&self) -> bool {
+        self.status == "disabled"
+    }
+
+    /// Records a sign-in, keeping the latest [`HISTORY_LEN`].
+    pub(crate) fn record_login(&mut self, event: LoginEvent) {
+        if self.history.len() >= HISTORY_LEN {
+            self.history.remove(0);
+        }
+        self.history.push(event);
+    }
+
+    /// The tenant entry of `tenant_id`, added when missing.
+    pub(crate) fn tenant_mut(&mut self, tenant_id: &str) -> &mut StoredTenant {
+        let at = match self.tenants.iter().position(|t| t.tenant_id == tenant_id) {
+            Some(at) => at,
+            None => {
+                self.tenants.push(StoredTenant {
+                    tenant_id: tenant_id.to_owned(),
+                    tenant_name: None,
+                    roles: Vec::new(),
+                    permissions: Vec::new(),
+                });
+                self.tenants.len() - 1
+            }
+        };
+        &mut self.tenants[at]
+    }
+
     pub(crate) fn response(&self) -> ResponseUser {
         let tenants = self
             .tenants
@@ -78,20 +145,27 @@ impl StoredUser {
         user.family_name = self.family_name.clone();
         user.email = self.email.clone();
         user.phone = self.phone.clone();
-        user.verified_email = Some(false);
-        user.verified_phone = Some(false);
-        user.status = Some("enabled".into());
-        user.test = Some(false);
+        user.verified_email = Some(self.verified_email);
+        user.verified_phone = Some(self.verified_phone);
+        user.recovery_email = self.recovery_email.clone();
+        user.recovery_phone = self.recovery_phone.clone();
+        user.picture = self.picture.clone();
+        user.status = Some(if self.status.is_empty() {
+            "enabled".into()
+        } else {
+            self.status.clone()
+        });
+        user.test = Some(self.test);
         user.created_time = Some(self.created_time);
         user.external_ids = Some(Vec::new());
         user.editable = Some(true);
         user.role_names = Some(self.roles.clone());
         user.user_tenants = Some(tenants);
         user.permissions = Some(self.permissions.clone());
-        user.custom_attributes = Some(serde_json::Map::new());
+        user.custom_attributes = Some(self.custom_attributes.clone());
         user.sso_app_ids = Some(Vec::new());
         user.webauthn = Some(false);
-        user.password = Some(true);
+        user.password = Some(!self.password_hash.is_empty());
         user.push = Some(false);
         user.totp = Some(false);
         user.saml = Some(false);
@@ -110,6 +184,9 @@ pub(crate) struct StoredSession {
     pub(crate) expires_at: i64,
     #[serde(default)]
     pub(crate) revoked: bool,
+    /// The tenant selected for this session (`dct`), kept across refreshes.
+    #[serde(default)]
+    pub(crate) tenant: Option<String>,
 }
 
 /// Everything the emulator remembers.
@@ -136,6 +213,32 @@ impl Store {
     pub(crate) fn user_by_login_mut(&mut self, login_id: &str) -> Option<&mut StoredUser> {
         let id = self.logins.get(&login_key(login_id))?;
         self.users.get_mut(id)
+    }
+
+    /// The user a management call names: by login ID, else by user ID (as real Descope
+    /// resolves the Node SDK's `loginIdOrUserId`).
+    pub(crate) fn find(&self, login_or_user_id: &str) -> Option<&StoredUser> {
+        self.user_by_login(login_or_user_id)
+            .or_else(|| self.users.get(login_or_user_id.trim()))
+    }
+
+    /// [`find`](Self::find), mutable.
+    pub(crate) fn find_mut(&mut self, login_or_user_id: &str) -> Option<&mut StoredUser> {
+        let id = match self.logins.get(&login_key(login_or_user_id)) {
+            Some(id) => id.clone(),
+            None => login_or_user_id.trim().to_owned(),
+        };
+        self.users.get_mut(&id)
+    }
+
+    /// Removes a user, their login IDs and sessions.
+    pub(crate) fn remove_user(&mut self, user_id: &str) -> Option<StoredUser> {
+        let user = self.users.remove(user_id)?;
+        for login in &user.login_ids {
+            self.logins.remove(&login_key(login));
+        }
+        self.sessions.retain(|_, s| s.user_id != user_id);
+        Some(user)
     }
 
     pub(crate) fn has_login(&self, login_id: &str) -> bool {

@@ -22,7 +22,7 @@ pub(crate) mod web;
 
 pub use claims::{Session, TenantClaims, TokenKind};
 pub use clock::{Clock, OffsetClock, SystemClock};
-pub use results::{LoggedOut, Logout, Refreshed, Validated};
+pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, Validated};
 pub(crate) use validate::Validator;
 pub use validate::{
     issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_REFETCH_INTERVAL,
@@ -37,7 +37,7 @@ use crate::request::check_token;
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::transport::convert;
 use crate::user::User;
-use crate::wire::{Jwk, LogoutRequest, RefreshSessionRequest};
+use crate::wire::{Jwk, LogoutRequest, RefreshSessionRequest, SelectTenantRequest};
 
 /// A JWT given to a validation: a `&str` (from a header or cookie), a [`SessionJwt`] or a
 /// [`RefreshJwt`] alike.
@@ -259,6 +259,49 @@ impl SessionClient {
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         User::from_wire(OP, convert(OP, api.me().await)?.into_inner())
+    }
+
+    /// Selects the tenant of the session: a new session JWT whose `dct` claim is `tenant_id`
+    /// ([`Session::current_tenant`]), validated, and a new refresh JWT that keeps the selection
+    /// across refreshes ([`Refreshed::refresh_jwt`]: store it). The user must belong to the
+    /// tenant. The refresh JWT is validated locally first.
+    pub async fn select_tenant(
+        &self,
+        tenant_id: impl Into<String>,
+        refresh_jwt: &RefreshJwt,
+    ) -> Result<Refreshed> {
+        const OP: &str = "select_tenant";
+        let tenant = tenant_id.into();
+        if tenant.trim().is_empty() {
+            return Err(Error::invalid("tenant ID", "is empty"));
+        }
+        let api = self.api(refresh_jwt)?;
+        self.validate_refresh(refresh_jwt).await?;
+        let response = convert(OP, api.select_tenant(&SelectTenantRequest { tenant }).await)?;
+        let headers = crate::auth_info::set_cookie_headers(response.headers());
+        let (session_jwt, issued) =
+            Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
+                operation: OP,
+                reason: "the response has no session JWT, in the body or a cookie".into(),
+            })?;
+        let session = self.validate(&session_jwt).await?;
+        self.client.learn_cookies(&issued.cookies);
+        Refreshed::new(OP, session_jwt, session, issued)
+    }
+
+    /// The sign-ins of the user who owns the refresh JWT (validated locally first), oldest
+    /// first, as the service keeps them.
+    pub async fn history(&self, refresh_jwt: &RefreshJwt) -> Result<Vec<AuthHistory>> {
+        const OP: &str = "me_history";
+        let api = self.api(refresh_jwt)?;
+        self.validate_refresh(refresh_jwt).await?;
+        let entries = convert(OP, api.me_history().await)?.into_inner();
+        Ok(entries
+            .0
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(AuthHistory::from_wire)
+            .collect())
     }
 
     /// How many times the project's keys were fetched (for monitoring the key cache).

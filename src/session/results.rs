@@ -98,3 +98,36 @@ pub struct Logout {
     /// A failure other than an invalid token (the service unreachable...), for the app to log.
     pub failure: Option<Error>,
 }
+
+/// One sign-in of a user, from [`SessionClient::history`](super::SessionClient::history).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuthHistory {
+    /// The user ID.
+    pub user_id: String,
+    /// When, in Unix seconds.
+    pub login_time: i64,
+    /// The city the sign-in came from, when known.
+    pub city: Option<String>,
+    /// The country the sign-in came from, when known.
+    pub country: Option<String>,
+    /// The IP address the sign-in came from, when known.
+    pub ip: Option<String>,
+    /// The tenant selected, when there was one.
+    pub selected_tenant: Option<String>,
+}
+
+impl AuthHistory {
+    /// `None` for an entry without a user ID or time (nothing to show).
+    pub(crate) fn from_wire(entry: crate::wire::AuthHistoryEntry) -> Option<Self> {
+        let text = |v: Option<String>| v.filter(|v| !v.is_empty());
+        Some(Self {
+            user_id: text(entry.user_id)?,
+            login_time: entry.login_time?,
+            city: text(entry.city),
+            country: text(entry.country),
+            ip: text(entry.ip),
+            selected_tenant: text(entry.selected_tenant),
+        })
+    }
+}

@@ -13,6 +13,8 @@ const NEW_PASSWORD: &str = "Audit-N3w-Passw0rd-0xSECRET";
 const THIRD_PASSWORD: &str = "Audit-Th1rd-Passw0rd-0xSECRET";
 const AUTH_KEY: &str = "K2-audit-auth-management-key-0xSECRET";
 const MANAGEMENT_KEY: &str = "K2-audit-management-key-0xSECRET";
+const ACCESS_KEY: &str = "A2-audit-access-key-0xSECRET";
+const MANAGED_PASSWORD: &str = "Audit-Manag3d-Passw0rd-0xSECRET";
 
 /// Collects everything the subscriber writes.
 #[derive(Clone, Default)]
@@ -56,6 +58,8 @@ async fn no_secret_in_any_log_line_result_or_error() {
     let emulator = Emulator::builder()
         .hash_cost(HashCost::Fast)
         .rotate_refresh_tokens(true)
+        .management_key(MANAGEMENT_KEY)
+        .access_key(ACCESS_KEY)
         .start()
         .await
         .unwrap();
@@ -117,6 +121,50 @@ async fn no_secret_in_any_log_line_result_or_error() {
     let logged_out = client.sessions().logout(&latest).await.unwrap();
     seen.push_str(&format!("{logged_out:?}\n"));
 
+    // Management, tenant selection, history and access keys.
+    let users = client.management().users();
+    let created = users
+        .create("bo@example.com")
+        .tenant("T2audit", ["member"])
+        .await
+        .unwrap();
+    seen.push_str(&format!("{created:?}\n{users:?}\n"));
+    users
+        .set_active_password("bo@example.com", MANAGED_PASSWORD)
+        .await
+        .unwrap();
+    users
+        .set_temporary_password("bo@example.com", MANAGED_PASSWORD)
+        .await
+        .unwrap();
+    let bo = password
+        .replace("bo@example.com", MANAGED_PASSWORD, PASSWORD)
+        .await
+        .unwrap();
+    let selected = client
+        .sessions()
+        .select_tenant("T2audit", &bo.refresh_jwt)
+        .await
+        .unwrap();
+    seen.push_str(&format!("{selected:?}\n"));
+    let history = client.sessions().history(&bo.refresh_jwt).await.unwrap();
+    seen.push_str(&format!("{history:?}\n"));
+    let access = client.access_keys().exchange(ACCESS_KEY).await.unwrap();
+    seen.push_str(&format!("{access:?}\n{access:#?}\n"));
+    users.logout("bo@example.com").await.unwrap();
+    tokens.extend(
+        [
+            bo.session_jwt.secret(),
+            bo.refresh_jwt.secret(),
+            selected.session_jwt.secret(),
+            access.session_jwt.secret(),
+        ]
+        .map(str::to_owned),
+    );
+    if let Some(rotated) = &selected.refresh_jwt {
+        tokens.push(rotated.secret().to_owned());
+    }
+
     // Errors of every kind, each with tokens or passwords in play.
     let errors = vec![
         password
@@ -148,6 +196,30 @@ async fn no_secret_in_any_log_line_result_or_error() {
             .await
             .unwrap_err(),
         client.sessions().logout(&current).await.unwrap_err(),
+        client
+            .access_keys()
+            .exchange("A2-wrong-0xSECRET")
+            .await
+            .unwrap_err(),
+        users
+            .set_active_password("nobody@example.com", MANAGED_PASSWORD)
+            .await
+            .unwrap_err(),
+        emulator
+            .client_builder()
+            .management_key("K2-wrong-0xSECRET")
+            .build()
+            .unwrap()
+            .management()
+            .users()
+            .load("bo@example.com")
+            .await
+            .unwrap_err(),
+        client
+            .sessions()
+            .select_tenant("T2other", &selected.refresh_jwt.clone().unwrap())
+            .await
+            .unwrap_err(),
     ];
     for error in &errors {
         seen.push_str(&shown(error));
@@ -186,6 +258,10 @@ async fn no_secret_in_any_log_line_result_or_error() {
         THIRD_PASSWORD,
         AUTH_KEY,
         MANAGEMENT_KEY,
+        ACCESS_KEY,
+        MANAGED_PASSWORD,
+        "A2-wrong-0xSECRET",
+        "K2-wrong-0xSECRET",
     ]
     .iter()
     .map(|s| s.to_string())

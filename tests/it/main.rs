@@ -13,6 +13,7 @@ mod config;
 mod cookies;
 mod errors;
 mod hostile;
+mod management;
 mod properties;
 mod schemas;
 mod secrets;

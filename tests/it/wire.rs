@@ -7,7 +7,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::common::*;
 
-async fn respond(server: &MockServer, verb: &str, route: &str, body: Value) {
+pub(crate) async fn respond(server: &MockServer, verb: &str, route: &str, body: Value) {
     Mock::given(method(verb))
         .and(path(route))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
@@ -15,7 +15,7 @@ async fn respond(server: &MockServer, verb: &str, route: &str, body: Value) {
         .await;
 }
 
-async fn only_request(server: &MockServer) -> Request {
+pub(crate) async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1, "expected exactly one request");
     requests.remove(0)
@@ -26,7 +26,12 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 }
 
 /// Checks what every request carries, and returns its JSON body (`None` when it has none).
-fn check_request(request: &Request, verb: &str, route: &str, authorization: &str) -> Option<Value> {
+pub(crate) fn check_request(
+    request: &Request,
+    verb: &str,
+    route: &str,
+    authorization: &str,
+) -> Option<Value> {
     assert_eq!(request.method.as_str(), verb);
     assert_eq!(request.url.path(), route);
     assert_eq!(request.url.query(), None);
@@ -57,11 +62,11 @@ fn check_request(request: &Request, verb: &str, route: &str, authorization: &str
     Some(value)
 }
 
-fn project_auth() -> String {
+pub(crate) fn project_auth() -> String {
     format!("Bearer {PROJECT_ID}")
 }
 
-fn refresh_auth() -> String {
+pub(crate) fn refresh_auth() -> String {
     format!("Bearer {PROJECT_ID}:{}", refresh_jwt())
 }
 

@@ -14,16 +14,19 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod management;
 mod password;
 mod session;
 mod tokens;
 
 use password::{policy, replace, send_reset, sign_in, sign_up, update};
-use session::{keys, logout, logout_all, me, refresh, try_refresh};
+use session::{
+    exchange_access_key, history, keys, logout, logout_all, me, refresh, select_tenant, try_refresh,
+};
 
 use super::failure::Failure;
 use super::keys::KeyRing;
-use super::store::{Persister, Store, StoredSession, StoredUser};
+use super::store::{login_key, Persister, Store, StoredSession, StoredUser};
 use super::{random_id, HashCost, Options, SentReset};
 use descope::wire::{
     EmptyResponse, JwtResponse, PasswordReplaceRequest, PasswordResetRequest,
@@ -128,10 +131,45 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v1/auth/logoutall", post(logout_all))
         .route("/v1/auth/me", get(me))
         .route("/v2/keys/{project_id}", get(keys))
+        .route("/v1/auth/tenant/select", post(select_tenant))
+        .route("/v1/auth/me/history", get(history))
+        .route("/v1/auth/accesskey/exchange", post(exchange_access_key))
+        .merge(management_routes())
         .fallback(|| async { Failure::NotFound })
         .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(app.clone(), durable))
         .with_state(app)
+}
+
+/// The management routes (`/v2` role add is what the SDKs call; `/v1` is served too).
+fn management_routes() -> Router<Arc<App>> {
+    use management::*;
+    Router::new()
+        .route("/v1/mgmt/user", get(load))
+        .route("/v1/mgmt/user/create", post(create))
+        .route("/v1/mgmt/user/create/test", post(create_test))
+        .route("/v1/mgmt/user/delete", post(delete))
+        .route(
+            "/v1/mgmt/user/test/delete/all",
+            axum::routing::delete(delete_all_test),
+        )
+        .route("/v1/mgmt/user/update/status", post(update_status))
+        .route("/v2/mgmt/user/update/role/add", post(add_roles))
+        .route("/v1/mgmt/user/update/role/add", post(add_roles))
+        .route("/v1/mgmt/user/update/role/remove", post(remove_roles))
+        .route("/v1/mgmt/user/update/tenant/add", post(add_tenant))
+        .route("/v1/mgmt/user/update/tenant/remove", post(remove_tenant))
+        .route(
+            "/v1/mgmt/user/password/set/active",
+            post(set_active_password),
+        )
+        .route(
+            "/v1/mgmt/user/password/set/temporary",
+            post(set_temporary_password),
+        )
+        .route("/v1/mgmt/user/password/expire", post(expire_password))
+        .route("/v1/mgmt/user/logout", post(logout_user))
+        .route("/v1/mgmt/license", get(license))
 }
 
 /// With a state file, a request that changed the store is answered only once the change is

@@ -1,6 +1,6 @@
 //! The password operations: sign-up, sign-in, replace, update, reset, policy.
 
-use super::tokens::{check_refresh, grant, Grant};
+use super::tokens::{check_refresh, grant, peer_ip, Grant};
 use super::*;
 
 pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Response {
@@ -10,6 +10,7 @@ pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Response 
 pub(crate) async fn sign_up_inner(app: &App, request: Request) -> Reply {
     app.check_rate()?;
     authorize(app, request.headers())?;
+    let ip = peer_ip(&request);
     let body: PasswordSignUpRequest = parse(request.into_body()).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
@@ -41,12 +42,10 @@ pub(crate) async fn sign_up_inner(app: &App, request: Request) -> Reply {
         email,
         phone: profile.phone,
         recovery_email: profile.recovery_email,
+        recovery_phone: profile.recovery_phone,
         password_hash: hash,
-        password_version: 0,
-        roles: Vec::new(),
-        permissions: Vec::new(),
-        tenants: Vec::new(),
         created_time: app.now(),
+        ..StoredUser::default()
     };
     if !app.store().insert_user(user.clone()) {
         return Err(Failure::UserExists);
@@ -56,7 +55,7 @@ pub(crate) async fn sign_up_inner(app: &App, request: Request) -> Reply {
         .login_options
         .and_then(|o| o.custom_claims)
         .unwrap_or_default();
-    grant(app, Grant::sign_in(&user, true, custom_claims))
+    grant(app, Grant::sign_in(&user, true, custom_claims).ip(ip))
 }
 
 pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Response {
@@ -66,6 +65,7 @@ pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Response 
 pub(crate) async fn sign_in_inner(app: &App, request: Request) -> Reply {
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
+    let ip = peer_ip(&request);
     let body: PasswordSignInRequest = parse(request.into_body()).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
@@ -74,12 +74,19 @@ pub(crate) async fn sign_in_inner(app: &App, request: Request) -> Reply {
         .user_by_login(&body.login_id)
         .cloned()
         .ok_or(Failure::UserNotFound)?;
+    if user.is_disabled() {
+        return Err(Failure::UserDisabled);
+    }
     if !verify_password(app, user.password_hash.clone(), body.password).await? {
         return Err(Failure::WrongPassword);
     }
+    // Checked after the password, so it tells nothing to someone who does not know it.
+    if user.password_expired {
+        return Err(Failure::PasswordExpired);
+    }
     let options = body.login_options.unwrap_or_default();
     if options.stepup == Some(true) || options.mfa == Some(true) {
-        let (owner, _) = check_refresh(app, auth.token.as_deref())?;
+        let owner = check_refresh(app, auth.token.as_deref())?.user;
         if owner.user_id != user.user_id {
             return Err(Failure::InvalidRefresh("session of another user"));
         }
@@ -89,7 +96,7 @@ pub(crate) async fn sign_in_inner(app: &App, request: Request) -> Reply {
         app.changed();
     }
     let custom_claims = options.custom_claims.unwrap_or_default();
-    grant(app, Grant::sign_in(&user, false, custom_claims))
+    grant(app, Grant::sign_in(&user, false, custom_claims).ip(ip))
 }
 
 pub(crate) async fn replace(State(app): AppState, request: Request) -> Response {
@@ -99,6 +106,7 @@ pub(crate) async fn replace(State(app): AppState, request: Request) -> Response 
 pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
     app.check_rate()?;
     authorize(app, request.headers())?;
+    let ip = peer_ip(&request);
     let body: PasswordReplaceRequest = parse(request.into_body()).await?;
     required(&body.login_id, "loginId")?;
     required(body.old_password.secret(), "oldPassword")?;
@@ -108,6 +116,10 @@ pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
         .user_by_login(&body.login_id)
         .cloned()
         .ok_or(Failure::UserNotFound)?;
+    if user.is_disabled() {
+        return Err(Failure::UserDisabled);
+    }
+    // An expired or temporary password is what replace is for: it is accepted here.
     if !verify_password(app, user.password_hash.clone(), body.old_password).await? {
         return Err(Failure::WrongPassword);
     }
@@ -126,6 +138,7 @@ pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
         }
         stored.password_hash = hash;
         stored.password_version += 1;
+        stored.password_expired = false;
         let updated = stored.clone();
         if body.revoke_other_sessions == Some(true) {
             store.revoke_user_sessions(&updated.user_id, None);
@@ -133,7 +146,7 @@ pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
         updated
     };
     app.changed();
-    grant(app, Grant::sign_in(&updated, false, Map::new()))
+    grant(app, Grant::sign_in(&updated, false, Map::new()).ip(ip))
 }
 
 pub(crate) async fn update(State(app): AppState, request: Request) -> Response {
@@ -144,7 +157,7 @@ pub(crate) async fn update_inner(app: &App, request: Request) -> Reply {
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let body: PasswordUpdateRequest = parse(request.into_body()).await?;
-    let (owner, _) = check_refresh(app, auth.token.as_deref())?;
+    let owner = check_refresh(app, auth.token.as_deref())?.user;
     required(&body.login_id, "loginId")?;
     required(body.new_password.secret(), "newPassword")?;
     let user = app
@@ -167,6 +180,7 @@ pub(crate) async fn update_inner(app: &App, request: Request) -> Reply {
             .ok_or(Failure::UserNotFound)?;
         stored.password_hash = hash;
         stored.password_version += 1;
+        stored.password_expired = false;
     }
     app.changed();
     Ok(json(StatusCode::OK, &EmptyResponse(Map::new())))

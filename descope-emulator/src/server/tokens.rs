@@ -18,15 +18,23 @@ pub(crate) struct Claims {
     permissions: Vec<String>,
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     tenants: Map<String, Value>,
+    /// The selected tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dct: Option<String>,
     #[serde(flatten)]
     custom: Map<String, Value>,
 }
 
-/// The user and session of a valid, unrevoked refresh JWT.
-pub(crate) fn check_refresh(
-    app: &App,
-    token: Option<&str>,
-) -> Result<(StoredUser, String), Failure> {
+/// The session of a valid, unrevoked refresh JWT.
+pub(crate) struct RefreshSession {
+    pub(crate) user: StoredUser,
+    pub(crate) jti: String,
+    /// The tenant selected for the session.
+    pub(crate) tenant: Option<String>,
+}
+
+/// The user and session of a valid, unrevoked refresh JWT of an enabled user.
+pub(crate) fn check_refresh(app: &App, token: Option<&str>) -> Result<RefreshSession, Failure> {
     let token = token.ok_or(Failure::InvalidRefresh("no refresh token in Authorization"))?;
     let claims: Claims = app
         .keys
@@ -59,7 +67,22 @@ pub(crate) fn check_refresh(
         .users
         .get(&claims.sub)
         .ok_or(Failure::InvalidRefresh("the user no longer exists"))?;
-    Ok((user.clone(), jti))
+    if user.is_disabled() {
+        return Err(Failure::UserDisabled);
+    }
+    Ok(RefreshSession {
+        user: user.clone(),
+        tenant: session.tenant.clone(),
+        jti,
+    })
+}
+
+/// The address a request came from, when the accept loop recorded it.
+pub(crate) fn peer_ip(request: &Request) -> Option<String> {
+    request
+        .extensions()
+        .get::<crate::serve::Peer>()
+        .map(|peer| peer.0.ip().to_string())
 }
 
 /// What a successful sign-in (or refresh) should put in the response.
@@ -70,6 +93,12 @@ pub(crate) struct Grant<'a> {
     /// Whether the response carries a new refresh JWT (with a new session); not on a refresh
     /// without rotation.
     with_refresh: bool,
+    /// The selected tenant (`dct`), kept by the session.
+    tenant: Option<String>,
+    /// Whether this is a sign-in, recorded in the user's history.
+    login: bool,
+    /// Where the sign-in came from.
+    ip: Option<String>,
 }
 
 impl<'a> Grant<'a> {
@@ -84,16 +113,41 @@ impl<'a> Grant<'a> {
             first_seen,
             custom_claims,
             with_refresh: true,
+            tenant: None,
+            login: true,
+            ip: None,
         }
     }
 
+    /// Where the sign-in came from ([`peer_ip`]), for the user's history.
+    pub(crate) fn ip(mut self, ip: Option<String>) -> Self {
+        self.ip = ip;
+        self
+    }
+
     /// A refresh: a new session JWT, and a new refresh JWT only when rotating.
-    pub(crate) fn refresh(user: &'a StoredUser, rotate: bool) -> Self {
+    pub(crate) fn refresh(user: &'a StoredUser, rotate: bool, tenant: Option<String>) -> Self {
         Self {
             user,
             first_seen: false,
             custom_claims: Map::new(),
             with_refresh: rotate,
+            tenant,
+            login: false,
+            ip: None,
+        }
+    }
+
+    /// A tenant selection: a new session in `tenant`, with a new refresh JWT.
+    pub(crate) fn select_tenant(user: &'a StoredUser, tenant: String) -> Self {
+        Self {
+            user,
+            first_seen: false,
+            custom_claims: Map::new(),
+            with_refresh: true,
+            tenant: Some(tenant),
+            login: false,
+            ip: None,
         }
     }
 }
@@ -103,6 +157,7 @@ pub(crate) fn session_claims(
     user: &StoredUser,
     now: i64,
     custom: Map<String, Value>,
+    tenant: Option<String>,
 ) -> Claims {
     let tenants = user
         .tenants
@@ -123,6 +178,7 @@ pub(crate) fn session_claims(
         "roles",
         "permissions",
         "tenants",
+        "dct",
     ];
     let custom = custom
         .into_iter()
@@ -139,14 +195,69 @@ pub(crate) fn session_claims(
         roles: user.roles.clone(),
         permissions: user.permissions.clone(),
         tenants,
+        dct: tenant,
         custom,
     }
+}
+
+/// A session JWT for an access key: `sub` is the key ID; no refresh JWT, no user.
+pub(crate) fn access_key_session(
+    app: &App,
+    key_id: &str,
+    custom: Map<String, Value>,
+    tenant: Option<String>,
+) -> Result<(String, i64), Failure> {
+    let now = app.now();
+    let reserved = ["iss", "sub", "iat", "exp", "drn", "jti", "amr", "dct"];
+    let claims = Claims {
+        iss: app.issuer.clone(),
+        sub: key_id.to_owned(),
+        iat: now,
+        exp: now + app.options.session_ttl.as_secs() as i64,
+        drn: "DS".into(),
+        jti: None,
+        amr: vec!["accesskey".into()],
+        roles: Vec::new(),
+        permissions: Vec::new(),
+        tenants: Map::new(),
+        dct: tenant,
+        custom: custom
+            .into_iter()
+            .filter(|(k, _)| !reserved.contains(&k.as_str()))
+            .collect(),
+    };
+    let exp = claims.exp;
+    let jwt = app
+        .keys
+        .sign(&claims)
+        .map_err(|_| Failure::Internal("signing failed"))?;
+    Ok((jwt, exp))
 }
 
 pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
     let now = app.now();
     let refresh_exp = now + app.options.refresh_ttl.as_secs() as i64;
-    let session_claims = session_claims(app, grant.user, now, grant.custom_claims);
+    let session_claims = session_claims(
+        app,
+        grant.user,
+        now,
+        grant.custom_claims,
+        grant.tenant.clone(),
+    );
+    if grant.login {
+        if let Some(user) = app.store().users.get_mut(&grant.user.user_id) {
+            user.record_login(crate::store::LoginEvent {
+                login_time: now,
+                tenant: grant.tenant.clone(),
+                ip: grant.ip.clone(),
+            });
+            // An invited user who signs in is active from then on.
+            if user.status == "invited" {
+                user.status = "enabled".into();
+            }
+        }
+        app.changed();
+    }
     let session_exp = session_claims.exp;
     let session_jwt = app
         .keys
@@ -158,6 +269,7 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
             user_id: grant.user.user_id.clone(),
             expires_at: refresh_exp,
             revoked: false,
+            tenant: grant.tenant.clone(),
         };
         app.store().add_session(jti.clone(), session, now);
         app.changed();
@@ -172,6 +284,7 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
             roles: Vec::new(),
             permissions: Vec::new(),
             tenants: Map::new(),
+            dct: None,
             custom: Map::new(),
         };
         Some(

@@ -105,9 +105,89 @@ fn help_documents_the_flags() {
         "--rate-limit",
         "--hash-cost",
         "--state",
+        "--management-key",
+        "--access-key",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
+}
+
+#[tokio::test]
+async fn management_and_access_key_flags_and_management_state_survive_a_restart() {
+    let (_dir, path) = state_path();
+    let state = path.to_str().unwrap();
+    let args = [
+        "--project-id",
+        "P2mgmt",
+        "--state",
+        state,
+        "--management-key",
+        "K2flag-key",
+        "--access-key",
+        "A2first",
+        "--access-key",
+        "A2second",
+    ];
+    let mut running = spawn(&args);
+    let managed = Client::builder()
+        .project_id("P2mgmt")
+        .base_url(&running.base_url)
+        .management_key("K2flag-key")
+        .build()
+        .unwrap();
+    let users = managed.management().users();
+    users.create("ops@example.com").role("ops").await.unwrap();
+    users
+        .set_temporary_password("ops@example.com", PASSWORD)
+        .await
+        .unwrap();
+    users.disable("ops@example.com").await.unwrap();
+    let first = managed.access_keys().exchange("A2first").await.unwrap();
+    let second = managed.access_keys().exchange("A2second").await.unwrap();
+    assert_ne!(first.key_id, second.key_id);
+    let wrong = client(&running, "P2mgmt");
+    assert!(matches!(
+        wrong.management().users().load("ops@example.com").await,
+        Err(descope::Error::Config(_))
+    ));
+    signal(&running, "TERM");
+    assert!(wait_exit(&mut running).success());
+    drop(running);
+
+    // Status, roles and the expired password survive; access-key IDs are stable.
+    let running = spawn(&args);
+    let managed = Client::builder()
+        .project_id("P2mgmt")
+        .base_url(&running.base_url)
+        .management_key("K2flag-key")
+        .build()
+        .unwrap();
+    let user = managed
+        .management()
+        .users()
+        .load("ops@example.com")
+        .await
+        .unwrap();
+    assert_eq!(user.status, descope::UserStatus::Disabled);
+    assert!(user.has_role("ops"));
+    managed
+        .management()
+        .users()
+        .enable("ops@example.com")
+        .await
+        .unwrap();
+    let refused = managed
+        .password()
+        .sign_in("ops@example.com", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.status(),
+        Some(403),
+        "the temporary password must be replaced"
+    );
+    let again = managed.access_keys().exchange("A2first").await.unwrap();
+    assert_eq!(again.key_id, first.key_id);
 }
 
 #[tokio::test]

@@ -4,3 +4,5 @@
 mod binary;
 mod faults;
 mod flows;
+mod management;
+mod sdk_shapes;

@@ -1,0 +1,59 @@
+//! User management with a management key: `client.management()`.
+//!
+//! ```no_run
+//! # async fn run(client: descope::Client) -> Result<(), descope::Error> {
+//! let users = client.management().users();
+//! let user = users.create("ada@example.com").display_name("Ada").role("admin").await?;
+//! users.set_active_password("ada@example.com", "Correct-Horse-1").await?;
+//! users.disable(&user.user_id).await?;
+//! # Ok(()) }
+//! ```
+
+mod create;
+mod users;
+
+pub use create::CreateUser;
+pub use users::UserManagement;
+
+use crate::client::{Client, ENV_MANAGEMENT_KEY};
+use crate::error::{Error, Result};
+use crate::transport::bearer;
+
+/// Management operations of a [`Client`]. Get one with [`Client::management`]; it holds a
+/// cheap clone of the client.
+///
+/// Every call needs the management key ([`ClientBuilder::management_key`](crate::ClientBuilder::management_key)
+/// or `DESCOPE_MANAGEMENT_KEY`); without one, calls fail with [`Error::Config`] before any
+/// request is sent.
+#[derive(Clone, Debug)]
+pub struct ManagementClient {
+    pub(crate) client: Client,
+}
+
+impl ManagementClient {
+    /// User management: create, load, delete, status, roles, tenants, passwords, logout.
+    pub fn users(&self) -> UserManagement {
+        UserManagement {
+            client: self.client.clone(),
+        }
+    }
+}
+
+/// The generated client with `Authorization: Bearer <projectId>:<managementKey>`, or
+/// [`Error::Config`] naming the missing setting.
+pub(crate) fn api(client: &Client) -> Result<crate::generated::Client> {
+    let key = client.shared.management_key.as_ref().ok_or_else(|| {
+        Error::Config(format!(
+            "no management key: management calls need one (ClientBuilder::management_key or \
+             {ENV_MANAGEMENT_KEY})"
+        ))
+    })?;
+    // The key was checked for header characters when the client was built.
+    let authorization = bearer(client.project_id(), Some(key.secret()), None).ok_or_else(|| {
+        Error::invalid(
+            "management key",
+            "contains characters that cannot go in a header",
+        )
+    })?;
+    Ok(client.api_with(authorization))
+}

@@ -1,0 +1,445 @@
+//! `client.management().users()`: every user operation but create (see [`CreateUser`]).
+
+use std::future::Future;
+
+use super::{api, CreateUser};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::request::{check_login_id, check_password};
+use crate::secret::Password;
+use crate::transport::convert;
+use crate::user::User;
+use crate::wire::{
+    CreateUserRequest, DeleteUserRequest, ExpirePasswordRequest, SetUserPasswordRequest,
+    UpdateUserRolesRequest, UpdateUserStatusRequest, UpdateUserTenantRequest, UserLogoutRequest,
+    UserResponse,
+};
+
+/// User management. Get one with [`ManagementClient::users`](super::ManagementClient::users).
+///
+/// Methods that name a user take its login ID; the service also resolves a user ID there
+/// (as the official SDKs use it), and the `*_by_user_id` methods say so explicitly. Every
+/// future owns a clone of the client: it is `'static + Send`, ready for `tokio::spawn`.
+#[derive(Clone, Debug)]
+pub struct UserManagement {
+    pub(crate) client: Client,
+}
+
+/// The typed user of a management answer.
+fn user_of(operation: &'static str, response: UserResponse) -> Result<User> {
+    let user = response.user.ok_or_else(|| Error::Decode {
+        operation,
+        reason: "the response has no user".into(),
+    })?;
+    User::from_wire(operation, user)
+}
+
+fn role_names<I, S>(roles: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    roles.into_iter().map(Into::into).collect()
+}
+
+impl UserManagement {
+    /// Creates a user (without a password: set one with
+    /// [`set_active_password`](Self::set_active_password)). Add profile fields, roles and
+    /// tenants with the builder, then `.await` it for the new [`User`].
+    pub fn create(&self, login_id: impl Into<String>) -> CreateUser {
+        CreateUser::new(self.client.clone(), login_id.into(), false)
+    }
+
+    /// Creates a test user (`test: true`), removable with all others by
+    /// [`delete_all_test_users`](Self::delete_all_test_users).
+    pub fn create_test_user(&self, login_id: impl Into<String>) -> CreateUser {
+        CreateUser::new(self.client.clone(), login_id.into(), true)
+    }
+
+    /// The user with this login ID.
+    pub fn load(&self, login_id: impl Into<String>) -> impl Future<Output = Result<User>> + Send {
+        let (client, login_id) = (self.client.clone(), login_id.into());
+        async move {
+            const OP: &str = "load_user";
+            check_login_id(&login_id)?;
+            let api = api(&client)?;
+            let response = convert(OP, api.load_user(Some(&login_id), None).await)?;
+            user_of(OP, response.into_inner())
+        }
+    }
+
+    /// The user with this user ID (`U2...`).
+    pub fn load_by_user_id(
+        &self,
+        user_id: impl Into<String>,
+    ) -> impl Future<Output = Result<User>> + Send {
+        let (client, user_id) = (self.client.clone(), user_id.into());
+        async move {
+            const OP: &str = "load_user";
+            check_user_id(&user_id)?;
+            let api = api(&client)?;
+            let response = convert(OP, api.load_user(None, Some(&user_id)).await)?;
+            user_of(OP, response.into_inner())
+        }
+    }
+
+    /// Deletes the user with this login ID, and ends their sessions.
+    pub fn delete(&self, login_id: impl Into<String>) -> impl Future<Output = Result<()>> + Send {
+        let (client, login_id) = (self.client.clone(), login_id.into());
+        async move {
+            check_login_id(&login_id)?;
+            let body = DeleteUserRequest {
+                login_id: Some(login_id),
+                ..Default::default()
+            };
+            delete(&client, body).await
+        }
+    }
+
+    /// Deletes the user with this user ID, and ends their sessions.
+    pub fn delete_by_user_id(
+        &self,
+        user_id: impl Into<String>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let (client, user_id) = (self.client.clone(), user_id.into());
+        async move {
+            check_user_id(&user_id)?;
+            let body = DeleteUserRequest {
+                user_id: Some(user_id),
+                ..Default::default()
+            };
+            delete(&client, body).await
+        }
+    }
+
+    /// Deletes every test user, and only those.
+    pub fn delete_all_test_users(&self) -> impl Future<Output = Result<()>> + Send {
+        let client = self.client.clone();
+        async move {
+            const OP: &str = "delete_all_test_users";
+            let api = api(&client)?;
+            convert(OP, api.delete_all_test_users().await)?;
+            Ok(())
+        }
+    }
+
+    /// Enables a user: they may sign in again.
+    pub fn enable(&self, login_id: impl Into<String>) -> impl Future<Output = Result<User>> + Send {
+        self.set_status(login_id.into(), "enabled")
+    }
+
+    /// Disables a user: sign-in and refresh are refused until [`enable`](Self::enable).
+    pub fn disable(
+        &self,
+        login_id: impl Into<String>,
+    ) -> impl Future<Output = Result<User>> + Send {
+        self.set_status(login_id.into(), "disabled")
+    }
+
+    fn set_status(
+        &self,
+        login_id: String,
+        status: &'static str,
+    ) -> impl Future<Output = Result<User>> + Send {
+        let client = self.client.clone();
+        async move {
+            const OP: &str = "update_user_status";
+            check_login_id(&login_id)?;
+            let api = api(&client)?;
+            let body = UpdateUserStatusRequest {
+                login_id,
+                status: status.to_owned(),
+            };
+            let response = convert(OP, api.update_user_status(&body).await)?;
+            user_of(OP, response.into_inner())
+        }
+    }
+
+    /// Adds project-level roles; they are in the user's next session JWT.
+    pub fn add_roles<I, S>(
+        &self,
+        login_id: impl Into<String>,
+        roles: I,
+    ) -> impl Future<Output = Result<User>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.roles(login_id.into(), None, role_names(roles), true)
+    }
+
+    /// Removes project-level roles.
+    pub fn remove_roles<I, S>(
+        &self,
+        login_id: impl Into<String>,
+        roles: I,
+    ) -> impl Future<Output = Result<User>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.roles(login_id.into(), None, role_names(roles), false)
+    }
+
+    /// Adds roles in a tenant (making the user a member when needed); they are in the next
+    /// session JWT's `tenants` claim.
+    pub fn add_tenant_roles<I, S>(
+        &self,
+        login_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+        roles: I,
+    ) -> impl Future<Output = Result<User>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.roles(
+            login_id.into(),
+            Some(tenant_id.into()),
+            role_names(roles),
+            true,
+        )
+    }
+
+    /// Removes roles in a tenant the user belongs to.
+    pub fn remove_tenant_roles<I, S>(
+        &self,
+        login_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+        roles: I,
+    ) -> impl Future<Output = Result<User>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.roles(
+            login_id.into(),
+            Some(tenant_id.into()),
+            role_names(roles),
+            false,
+        )
+    }
+
+    fn roles(
+        &self,
+        login_id: String,
+        tenant_id: Option<String>,
+        role_names: Vec<String>,
+        add: bool,
+    ) -> impl Future<Output = Result<User>> + Send {
+        let client = self.client.clone();
+        async move {
+            let op = if add {
+                "add_user_roles"
+            } else {
+                "remove_user_roles"
+            };
+            check_login_id(&login_id)?;
+            if let Some(tenant) = &tenant_id {
+                check_tenant_id(tenant)?;
+            }
+            if role_names.is_empty() || role_names.iter().any(|r| r.trim().is_empty()) {
+                return Err(Error::invalid(
+                    "roles",
+                    "are empty or contain an empty name",
+                ));
+            }
+            let api = api(&client)?;
+            let body = UpdateUserRolesRequest {
+                login_id,
+                tenant_id,
+                role_names,
+            };
+            let response = if add {
+                convert(op, api.add_user_roles(&body).await)?
+            } else {
+                convert(op, api.remove_user_roles(&body).await)?
+            };
+            user_of(op, response.into_inner())
+        }
+    }
+
+    /// Makes the user a member of a tenant (roles there: [`add_tenant_roles`](Self::add_tenant_roles)).
+    pub fn add_tenant(
+        &self,
+        login_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+    ) -> impl Future<Output = Result<User>> + Send {
+        self.tenant(login_id.into(), tenant_id.into(), true)
+    }
+
+    /// Ends the user's membership of a tenant, with their roles there.
+    pub fn remove_tenant(
+        &self,
+        login_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+    ) -> impl Future<Output = Result<User>> + Send {
+        self.tenant(login_id.into(), tenant_id.into(), false)
+    }
+
+    fn tenant(
+        &self,
+        login_id: String,
+        tenant_id: String,
+        add: bool,
+    ) -> impl Future<Output = Result<User>> + Send {
+        let client = self.client.clone();
+        async move {
+            let op = if add {
+                "add_user_tenant"
+            } else {
+                "remove_user_tenant"
+            };
+            check_login_id(&login_id)?;
+            check_tenant_id(&tenant_id)?;
+            let api = api(&client)?;
+            let body = UpdateUserTenantRequest {
+                login_id,
+                tenant_id,
+            };
+            let response = if add {
+                convert(op, api.add_user_tenant(&body).await)?
+            } else {
+                convert(op, api.remove_user_tenant(&body).await)?
+            };
+            user_of(op, response.into_inner())
+        }
+    }
+
+    /// Sets a password the user signs in with as is.
+    pub fn set_active_password(
+        &self,
+        login_id: impl Into<String>,
+        password: impl Into<Password>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        self.set_password(login_id.into(), password.into(), true)
+    }
+
+    /// Sets a temporary password: sign-in with it is refused until the user replaces it
+    /// ([`PasswordClient::replace`](crate::PasswordClient::replace)).
+    pub fn set_temporary_password(
+        &self,
+        login_id: impl Into<String>,
+        password: impl Into<Password>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        self.set_password(login_id.into(), password.into(), false)
+    }
+
+    fn set_password(
+        &self,
+        login_id: String,
+        password: Password,
+        active: bool,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let client = self.client.clone();
+        async move {
+            check_login_id(&login_id)?;
+            check_password(&password, "password")?;
+            let api = api(&client)?;
+            let body = SetUserPasswordRequest { login_id, password };
+            if active {
+                convert("set_active_password", api.set_active_password(&body).await)?;
+            } else {
+                convert(
+                    "set_temporary_password",
+                    api.set_temporary_password(&body).await,
+                )?;
+            }
+            Ok(())
+        }
+    }
+
+    /// Expires the user's password: sign-in with it is refused until it is replaced or reset.
+    pub fn expire_password(
+        &self,
+        login_id: impl Into<String>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let (client, login_id) = (self.client.clone(), login_id.into());
+        async move {
+            const OP: &str = "expire_password";
+            check_login_id(&login_id)?;
+            let api = api(&client)?;
+            convert(
+                OP,
+                api.expire_password(&ExpirePasswordRequest { login_id })
+                    .await,
+            )?;
+            Ok(())
+        }
+    }
+
+    /// Signs the user out everywhere: every refresh JWT of theirs is revoked (session JWTs
+    /// already issued stay valid until they expire).
+    pub fn logout(&self, login_id: impl Into<String>) -> impl Future<Output = Result<()>> + Send {
+        let (client, login_id) = (self.client.clone(), login_id.into());
+        async move {
+            check_login_id(&login_id)?;
+            let body = UserLogoutRequest {
+                login_id: Some(login_id),
+                ..Default::default()
+            };
+            logout(&client, body).await
+        }
+    }
+
+    /// [`logout`](Self::logout) by user ID.
+    pub fn logout_by_user_id(
+        &self,
+        user_id: impl Into<String>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let (client, user_id) = (self.client.clone(), user_id.into());
+        async move {
+            check_user_id(&user_id)?;
+            let body = UserLogoutRequest {
+                user_id: Some(user_id),
+                ..Default::default()
+            };
+            logout(&client, body).await
+        }
+    }
+}
+
+async fn delete(client: &Client, body: DeleteUserRequest) -> Result<()> {
+    const OP: &str = "delete_user";
+    let api = api(client)?;
+    convert(OP, api.delete_user(&body).await)?;
+    Ok(())
+}
+
+async fn logout(client: &Client, body: UserLogoutRequest) -> Result<()> {
+    const OP: &str = "logout_user";
+    let api = api(client)?;
+    convert(OP, api.logout_user(&body).await)?;
+    Ok(())
+}
+
+fn check_user_id(user_id: &str) -> Result<()> {
+    if user_id.trim().is_empty() {
+        return Err(Error::invalid("user ID", "is empty"));
+    }
+    Ok(())
+}
+
+fn check_tenant_id(tenant_id: &str) -> Result<()> {
+    if tenant_id.trim().is_empty() {
+        return Err(Error::invalid("tenant ID", "is empty"));
+    }
+    Ok(())
+}
+
+/// Sends a create; shared with [`CreateUser`].
+pub(super) async fn create(client: &Client, body: &CreateUserRequest, test: bool) -> Result<User> {
+    let op = if test {
+        "create_test_user"
+    } else {
+        "create_user"
+    };
+    check_login_id(&body.login_id)?;
+    let api = api(client)?;
+    let response = if test {
+        convert(op, api.create_test_user(body).await)?
+    } else {
+        convert(op, api.create_user(body).await)?
+    };
+    user_of(op, response.into_inner())
+}
