@@ -16,6 +16,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use descope::{Client, SessionConfig};
+use support::cpu_time;
+
+mod support;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -121,24 +124,6 @@ fn responder(kind: &str) -> (std::process::Child, String) {
     (child, format!("http://{}", line.trim()))
 }
 
-/// User plus system CPU time of this process, from /proc (clock ticks of 10 ms).
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
-
 #[derive(Clone, Copy)]
 enum Side {
     Facade,
@@ -177,6 +162,8 @@ async fn one(side: Side, client: Client, http: reqwest::Client, url: String, exp
                 .header("x-descope-sdk-version", "0.1.0")
                 .header("x-descope-project-id", PROJECT_ID)
                 .header("content-type", "application/json")
+                // progenitor asks for JSON: the same request bytes on both sides.
+                .header("accept", "application/json")
                 .body(body)
                 .send()
                 .await

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::request::{awaitable, check_token};
 use crate::secret::{AccessKey, SessionJwt};
 use crate::session::Session;
-use crate::transport::convert;
+use crate::transport::send;
 use crate::wire::{AccessKeyLoginOptions, ExchangeAccessKeyRequest};
 
 /// Access-key operations of a [`Client`]. Get one with [`Client::access_keys`].
@@ -72,7 +72,11 @@ impl ExchangeAccessKey {
         let api = self
             .client
             .api_with_token(self.access_key.secret(), "access key")?;
-        let body = convert(OP, api.exchange_access_key(&self.body).await)?.into_inner();
+        let body = send(&self.client.shared, OP, || {
+            api.exchange_access_key(&self.body)
+        })
+        .await?
+        .into_inner();
         let session_jwt =
             body.session_jwt
                 .filter(|t| !t.is_empty())

@@ -90,46 +90,38 @@ impl Default for CookieSettings {
 }
 
 impl CookieSettings {
-    pub(crate) fn from_response(body: &JwtResponse) -> Self {
-        let name = |n: &Option<String>, default: &str| {
-            n.as_deref()
-                .filter(|n| !n.is_empty())
-                .unwrap_or(default)
-                .to_owned()
+    /// The cookie settings of a response, moved out of it.
+    pub(crate) fn take(body: &mut JwtResponse) -> Self {
+        let name = |n: Option<String>, default: &str| match n {
+            Some(n) if !n.is_empty() => n,
+            _ => default.to_owned(),
         };
-        let text = |s: &Option<String>| s.clone().filter(|s| !s.is_empty());
+        let text = |s: Option<String>| s.filter(|s| !s.is_empty());
         Self {
-            session_name: name(&body.session_cookie_name, SESSION_COOKIE_NAME),
-            refresh_name: name(&body.cookie_name, REFRESH_COOKIE_NAME),
-            domain: text(&body.cookie_domain),
-            session_domain: text(&body.session_cookie_domain),
-            path: text(&body.cookie_path),
+            session_name: name(body.session_cookie_name.take(), SESSION_COOKIE_NAME),
+            refresh_name: name(body.cookie_name.take(), REFRESH_COOKIE_NAME),
+            domain: text(body.cookie_domain.take()),
+            session_domain: text(body.session_cookie_domain.take()),
+            path: text(body.cookie_path.take()),
             max_age: body.cookie_max_age,
             expiration: body.cookie_expiration,
         }
     }
 }
 
-/// A JWT response taken apart: tokens from the body or the cookies, the rest as sent.
+/// A refresh-like answer taken apart: tokens from the body or the cookies, the rest as sent.
 pub(crate) struct Issued {
     pub(crate) session_jwt: Option<SessionJwt>,
     pub(crate) refresh_jwt: Option<RefreshJwt>,
     pub(crate) user: Option<ResponseUser>,
-    pub(crate) first_seen: bool,
     pub(crate) session_expiration: Option<i64>,
-    pub(crate) claims: Map<String, Value>,
     pub(crate) cookies: CookieSettings,
     pub(crate) next_refresh_seconds: Option<i64>,
-    pub(crate) idp_response: Option<IdpResponse>,
-    pub(crate) external_token: Option<OpaqueToken>,
-    pub(crate) tenant_sso_id: Option<String>,
-    pub(crate) trusted_device_jwt: Option<OpaqueToken>,
-    pub(crate) unsaved_sso: bool,
 }
 
 impl Issued {
-    pub(crate) fn from_response(body: JwtResponse, headers: &HeaderMap) -> Self {
-        let cookies = CookieSettings::from_response(&body);
+    pub(crate) fn from_response(mut body: JwtResponse, headers: &HeaderMap) -> Self {
+        let cookies = CookieSettings::take(&mut body);
         let session_jwt = body
             .session_jwt
             .filter(|t| !t.is_empty())
@@ -142,16 +134,9 @@ impl Issued {
             session_jwt,
             refresh_jwt,
             user: body.user,
-            first_seen: body.first_seen.unwrap_or(false),
             session_expiration: body.session_expiration,
-            claims: body.claims.unwrap_or_default(),
             cookies,
             next_refresh_seconds: body.next_refresh_seconds,
-            idp_response: body.idp_response,
-            external_token: body.external_token.filter(|t| !t.is_empty()),
-            tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),
-            trusted_device_jwt: body.trusted_device_jwt.filter(|t| !t.is_empty()),
-            unsaved_sso: body.unsaved_sso.unwrap_or(false),
         }
     }
 }
@@ -165,33 +150,38 @@ fn missing(operation: &'static str, what: &str) -> Error {
 
 impl AuthInfo {
     /// The result of an operation that signs the user in: both tokens and the user are required.
+    /// Built straight from the body, moving its fields (no intermediate copy).
     pub(crate) fn from_response(
         operation: &'static str,
-        body: JwtResponse,
+        mut body: JwtResponse,
         headers: &HeaderMap,
     ) -> Result<Self> {
-        let issued = Issued::from_response(body, headers);
-        let session_jwt = issued
+        let cookies = CookieSettings::take(&mut body);
+        let session_jwt = body
             .session_jwt
+            .filter(|t| !t.is_empty())
+            .or_else(|| cookie(headers, &cookies.session_name).map(SessionJwt::from))
             .ok_or_else(|| missing(operation, "session JWT, in the body or a cookie"))?;
-        let refresh_jwt = issued
+        let refresh_jwt = body
             .refresh_jwt
+            .filter(|t| !t.is_empty())
+            .or_else(|| cookie(headers, &cookies.refresh_name).map(RefreshJwt::from))
             .ok_or_else(|| missing(operation, "refresh JWT, in the body or a cookie"))?;
-        let user = issued.user.ok_or_else(|| missing(operation, "user"))?;
+        let user = body.user.ok_or_else(|| missing(operation, "user"))?;
         Ok(Self {
             session_jwt,
             refresh_jwt,
             user: User::from_wire(operation, user)?,
-            first_seen: issued.first_seen,
-            session_expiration: issued.session_expiration,
-            claims: issued.claims,
-            cookies: issued.cookies,
-            next_refresh_seconds: issued.next_refresh_seconds,
-            idp_response: issued.idp_response,
-            external_token: issued.external_token,
-            tenant_sso_id: issued.tenant_sso_id,
-            trusted_device_jwt: issued.trusted_device_jwt,
-            unsaved_sso: issued.unsaved_sso,
+            first_seen: body.first_seen.unwrap_or(false),
+            session_expiration: body.session_expiration,
+            claims: body.claims.unwrap_or_default(),
+            cookies,
+            next_refresh_seconds: body.next_refresh_seconds,
+            idp_response: body.idp_response,
+            external_token: body.external_token.filter(|t| !t.is_empty()),
+            tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),
+            trusted_device_jwt: body.trusted_device_jwt.filter(|t| !t.is_empty()),
+            unsaved_sso: body.unsaved_sso.unwrap_or(false),
         })
     }
 }

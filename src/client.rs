@@ -46,6 +46,8 @@ pub const ENV_PUBLIC_KEY: &str = "DESCOPE_PUBLIC_KEY";
 #[derive(Clone)]
 pub struct Client {
     pub(crate) shared: Arc<Shared>,
+    /// The generated client with the project's own authorization, built once.
+    project_api: Arc<crate::generated::Client>,
 }
 
 impl std::fmt::Debug for Client {
@@ -164,8 +166,8 @@ impl Client {
     }
 
     /// The generated client with `Authorization: Bearer <projectId>[:<authManagementKey>]`.
-    pub(crate) fn api(&self) -> crate::generated::Client {
-        self.api_with(self.shared.project_auth.clone())
+    pub(crate) fn api(&self) -> &crate::generated::Client {
+        &self.project_api
     }
 
     /// The generated client with the refresh JWT in the `Authorization` header.
@@ -184,14 +186,7 @@ impl Client {
     }
 
     pub(crate) fn api_with(&self, authorization: HeaderValue) -> crate::generated::Client {
-        crate::generated::Client::new_with_client(
-            &self.shared.base_url,
-            self.shared.http.clone(),
-            RequestContext {
-                shared: self.shared.clone(),
-                authorization,
-            },
-        )
+        generated_client(&self.shared, authorization)
     }
 }
 
@@ -413,28 +408,43 @@ impl ClientBuilder {
             sessions.public_keys = self.public_key_env;
         }
         let validator = crate::session::Validator::new(sessions)?;
+        let shared = Arc::new(Shared {
+            validator,
+            project_id,
+            project_header,
+            project_auth,
+            base_url,
+            timeout,
+            retry: self.retry.unwrap_or_default(),
+            sleeper: self
+                .sleeper
+                .unwrap_or_else(|| Arc::new(crate::retry::TokioSleeper)),
+            management_key: self.management_key,
+            auth_management_key: self.auth_management_key,
+            http,
+            cookies: self.cookies.unwrap_or_default(),
+            learned_cookies: std::sync::RwLock::new(None),
+            caller_http,
+            max_response_bytes,
+        });
+        let project_api = Arc::new(generated_client(&shared, shared.project_auth.clone()));
         Ok(Client {
-            shared: Arc::new(Shared {
-                validator,
-                project_id,
-                project_header,
-                project_auth,
-                base_url,
-                timeout,
-                retry: self.retry.unwrap_or_default(),
-                sleeper: self
-                    .sleeper
-                    .unwrap_or_else(|| Arc::new(crate::retry::TokioSleeper)),
-                management_key: self.management_key,
-                auth_management_key: self.auth_management_key,
-                http,
-                cookies: self.cookies.unwrap_or_default(),
-                learned_cookies: std::sync::RwLock::new(None),
-                caller_http,
-                max_response_bytes,
-            }),
+            shared,
+            project_api,
         })
     }
+}
+
+/// The generated client over `shared`, sending `authorization`.
+fn generated_client(shared: &Arc<Shared>, authorization: HeaderValue) -> crate::generated::Client {
+    crate::generated::Client::new_with_client(
+        &shared.base_url,
+        shared.http.clone(),
+        RequestContext {
+            shared: shared.clone(),
+            authorization,
+        },
+    )
 }
 
 /// Refuses an empty key, or one with anything but visible ASCII (what a header can carry).

@@ -1,11 +1,12 @@
-//! What every request shares: headers and auth (progenitor's `pre` hook), retries, timeouts and
-//! error-body normalisation (its `exec` hook), and the one conversion of progenitor's errors into
-//! [`crate::Error`].
+//! What every request shares: headers and auth (progenitor's `pre` hook), timeouts, redirects,
+//! size limits and error-body normalisation (its `exec` hook), decoding (`decode`, which the
+//! generated code calls), retries (`send`, around each generated call), and the one conversion
+//! of progenitor's errors into [`crate::Error`].
 
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER, SET_COOKIE};
 
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::generated::types::ErrorResponse;
@@ -64,7 +65,6 @@ impl Clone for RequestContext {
 const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
 const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version");
 const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// `Bearer ` + the non-empty parts joined by `:` (project ID, per-call token, auth management key),
 /// as a sensitive header value; `None` when a part cannot go in a header.
@@ -100,8 +100,7 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let ctx = &self.inner;
         let headers = request.headers_mut();
-        // progenitor adds the spec's `info.version`; Descope does not expect it.
-        headers.remove(API_VERSION);
+        // progenitor's `api-version` header is dropped at generation (codegen/generate.rs).
         headers.insert(AUTHORIZATION, ctx.authorization.clone());
         headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
         headers.insert(
@@ -121,60 +120,92 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
     ) -> reqwest::Result<reqwest::Response> {
         let shared = &self.inner.shared;
         let started = Instant::now();
-        let mut attempt = 0;
         let mut request = request;
         // A caller's own client may follow redirects: keep it from re-sending the body, and
         // notice when it went elsewhere. The client built here never follows them.
         let target = shared.caller_http.then(|| request.url().clone());
-        loop {
-            // Only a status the policy retries needs the request again.
-            let spare = if shared.retry.max_retries() > 0 {
-                request.try_clone()
-            } else {
-                None
-            };
-            if shared.caller_http {
-                make_body_unreplayable(&mut request);
+        if shared.caller_http {
+            make_body_unreplayable(&mut request);
+        }
+        let response = match shared.http.execute(request).await {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::debug!(
+                    operation = info.operation_id,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    timeout = error.is_timeout(),
+                    "descope request failed"
+                );
+                return Err(error);
             }
-            let response = shared.http.execute(request).await;
-            let response = match response {
-                Ok(response) => response,
-                Err(error) => {
-                    tracing::debug!(
-                        operation = info.operation_id,
-                        attempt,
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        timeout = error.is_timeout(),
-                        "descope request failed"
-                    );
-                    return Err(error);
-                }
-            };
-            let status = response.status().as_u16();
-            tracing::debug!(
-                operation = info.operation_id,
-                status,
-                attempt,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "descope request"
-            );
-            if let Some(target) = &target {
-                if response.url() != target {
-                    return Ok(redirected());
-                }
+        };
+        tracing::debug!(
+            operation = info.operation_id,
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "descope request"
+        );
+        if let Some(target) = &target {
+            if response.url() != target {
+                return Ok(redirected());
             }
-            match (shared.retry.delay(status, attempt), spare) {
-                (Some(delay), Some(spare)) => {
-                    drop(response);
-                    shared.sleeper.sleep(delay).await;
-                    request = spare;
-                    attempt += 1;
-                }
-                _ => {
-                    let response = limit_body(response, shared.max_response_bytes);
-                    return normalize_error_body(response).await;
-                }
+        }
+        let response = limit_body(response, shared.max_response_bytes);
+        normalize_error_body(response).await
+    }
+}
+
+/// What progenitor's `ResponseValue::from_response` does (the generated code calls this instead,
+/// see `codegen/generate.rs`), keeping only the response headers the façade reads
+/// (`Set-Cookie`, `Retry-After`) instead of a copy of them all: usually none, and no allocation.
+pub(crate) async fn decode<T, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let status = response.status();
+    let mut headers = HeaderMap::new();
+    for name in [SET_COOKIE, RETRY_AFTER] {
+        for value in response.headers().get_all(&name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    let full = response
+        .bytes()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?;
+    let inner = serde_json::from_slice(&full)
+        .map_err(|e| progenitor_client::Error::InvalidResponsePayload(full, e))?;
+    Ok(ResponseValue::new(inner, status, headers))
+}
+
+/// Sends the request `call` makes, and makes it again after the retry policy's wait while the
+/// answer's status is one the policy retries; then converts the result, once. A request is
+/// built again only for a retry (none is copied in case one is needed).
+pub(crate) async fn send<T, F, Fut>(
+    shared: &Shared,
+    operation: &'static str,
+    mut call: F,
+) -> Result<ResponseValue<T>, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<
+        Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
+    >,
+{
+    let mut attempt = 0;
+    loop {
+        let result = call().await;
+        let status = result.as_ref().err().and_then(|e| e.status());
+        match status.and_then(|s| shared.retry.delay(s.as_u16(), attempt)) {
+            Some(delay) => {
+                drop(result);
+                tracing::debug!(operation, attempt, ?delay, "descope request retried");
+                shared.sleeper.sleep(delay).await;
+                attempt += 1;
             }
+            None => return convert(operation, result),
         }
     }
 }

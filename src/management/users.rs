@@ -7,7 +7,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::request::{check_login_id, check_password};
 use crate::secret::Password;
-use crate::transport::convert;
+use crate::transport::send;
 use crate::user::User;
 use crate::wire::{
     CreateUserRequest, DeleteUserRequest, ExpirePasswordRequest, SetUserPasswordRequest,
@@ -63,7 +63,8 @@ impl UserManagement {
             const OP: &str = "load_user";
             check_login_id(&login_id)?;
             let api = api(&client)?;
-            let response = convert(OP, api.load_user(Some(&login_id), None).await)?;
+            let response =
+                send(&client.shared, OP, || api.load_user(Some(&login_id), None)).await?;
             user_of(OP, response.into_inner())
         }
     }
@@ -78,7 +79,7 @@ impl UserManagement {
             const OP: &str = "load_user";
             check_user_id(&user_id)?;
             let api = api(&client)?;
-            let response = convert(OP, api.load_user(None, Some(&user_id)).await)?;
+            let response = send(&client.shared, OP, || api.load_user(None, Some(&user_id))).await?;
             user_of(OP, response.into_inner())
         }
     }
@@ -118,7 +119,7 @@ impl UserManagement {
         async move {
             const OP: &str = "delete_all_test_users";
             let api = api(&client)?;
-            convert(OP, api.delete_all_test_users().await)?;
+            send(&client.shared, OP, || api.delete_all_test_users()).await?;
             Ok(())
         }
     }
@@ -150,7 +151,7 @@ impl UserManagement {
                 login_id,
                 status: status.to_owned(),
             };
-            let response = convert(OP, api.update_user_status(&body).await)?;
+            let response = send(&client.shared, OP, || api.update_user_status(&body)).await?;
             user_of(OP, response.into_inner())
         }
     }
@@ -251,9 +252,9 @@ impl UserManagement {
                 role_names,
             };
             let response = if add {
-                convert(op, api.add_user_roles(&body).await)?
+                send(&client.shared, op, || api.add_user_roles(&body)).await?
             } else {
-                convert(op, api.remove_user_roles(&body).await)?
+                send(&client.shared, op, || api.remove_user_roles(&body)).await?
             };
             user_of(op, response.into_inner())
         }
@@ -298,9 +299,9 @@ impl UserManagement {
                 tenant_id,
             };
             let response = if add {
-                convert(op, api.add_user_tenant(&body).await)?
+                send(&client.shared, op, || api.add_user_tenant(&body)).await?
             } else {
-                convert(op, api.remove_user_tenant(&body).await)?
+                send(&client.shared, op, || api.remove_user_tenant(&body)).await?
             };
             user_of(op, response.into_inner())
         }
@@ -338,12 +339,15 @@ impl UserManagement {
             let api = api(&client)?;
             let body = SetUserPasswordRequest { login_id, password };
             if active {
-                convert("set_active_password", api.set_active_password(&body).await)?;
+                send(&client.shared, "set_active_password", || {
+                    api.set_active_password(&body)
+                })
+                .await?;
             } else {
-                convert(
-                    "set_temporary_password",
-                    api.set_temporary_password(&body).await,
-                )?;
+                send(&client.shared, "set_temporary_password", || {
+                    api.set_temporary_password(&body)
+                })
+                .await?;
             }
             Ok(())
         }
@@ -359,11 +363,8 @@ impl UserManagement {
             const OP: &str = "expire_password";
             check_login_id(&login_id)?;
             let api = api(&client)?;
-            convert(
-                OP,
-                api.expire_password(&ExpirePasswordRequest { login_id })
-                    .await,
-            )?;
+            let body = ExpirePasswordRequest { login_id };
+            send(&client.shared, OP, || api.expire_password(&body)).await?;
             Ok(())
         }
     }
@@ -402,14 +403,14 @@ impl UserManagement {
 async fn delete(client: &Client, body: DeleteUserRequest) -> Result<()> {
     const OP: &str = "delete_user";
     let api = api(client)?;
-    convert(OP, api.delete_user(&body).await)?;
+    send(&client.shared, OP, || api.delete_user(&body)).await?;
     Ok(())
 }
 
 async fn logout(client: &Client, body: UserLogoutRequest) -> Result<()> {
     const OP: &str = "logout_user";
     let api = api(client)?;
-    convert(OP, api.logout_user(&body).await)?;
+    send(&client.shared, OP, || api.logout_user(&body)).await?;
     Ok(())
 }
 
@@ -437,9 +438,9 @@ pub(super) async fn create(client: &Client, body: &CreateUserRequest, test: bool
     check_login_id(&body.login_id)?;
     let api = api(client)?;
     let response = if test {
-        convert(op, api.create_test_user(body).await)?
+        send(&client.shared, op, || api.create_test_user(body)).await?
     } else {
-        convert(op, api.create_user(body).await)?
+        send(&client.shared, op, || api.create_user(body)).await?
     };
     user_of(op, response.into_inner())
 }

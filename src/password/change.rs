@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::policy::PasswordPolicy;
 use crate::request::{awaitable, check_login_id, check_password, check_token};
 use crate::secret::RefreshJwt;
-use crate::transport::convert;
+use crate::transport::send;
 use crate::wire::{PasswordReplaceRequest, PasswordUpdateRequest};
 
 /// A password replace being prepared; `.await` it (or call [`send`](Self::send)).
@@ -51,7 +51,8 @@ impl Replace {
         if let Some(policy) = &self.policy {
             policy.check(self.body.new_password.secret())?;
         }
-        let response = convert(OP, self.client.api().password_replace(&self.body).await)?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || api.password_replace(&self.body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.learn_cookies(&auth.cookies);
@@ -90,7 +91,7 @@ impl Update {
         let api = self
             .client
             .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        convert(OP, api.password_update(&self.body).await)?;
+        send(&self.client.shared, OP, || api.password_update(&self.body)).await?;
         Ok(())
     }
 }

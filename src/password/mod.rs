@@ -14,7 +14,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::policy::PasswordPolicy;
 use crate::secret::{Password, RefreshJwt};
-use crate::transport::convert;
+use crate::transport::send;
 use crate::wire::{
     PasswordReplaceRequest, PasswordResetRequest, PasswordSignInRequest, PasswordSignUpRequest,
     PasswordUpdateRequest,
@@ -171,7 +171,7 @@ impl PasswordClient {
     pub async fn policy(&self) -> Result<PasswordPolicy> {
         const OP: &str = "password_policy";
         let api = self.client.api();
-        let response = convert(OP, api.password_policy().await)?;
+        let response = send(&self.client.shared, OP, || api.password_policy()).await?;
         Ok(PasswordPolicy::from_wire(response.into_inner()))
     }
 }

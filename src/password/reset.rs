@@ -3,7 +3,7 @@
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::request::{awaitable, check_login_id};
-use crate::transport::convert;
+use crate::transport::send;
 use crate::wire::{PasswordResetRequest, PasswordResetResponse};
 
 /// A password reset being prepared; `.await` it (or call [`send`](Self::send)).
@@ -58,7 +58,11 @@ impl SendReset {
     pub async fn send(self) -> Result<ResetSent> {
         const OP: &str = "password_send_reset";
         check_login_id(&self.body.login_id)?;
-        let response = convert(OP, self.client.api().password_send_reset(&self.body).await)?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || {
+            api.password_send_reset(&self.body)
+        })
+        .await?;
         ResetSent::from_wire(OP, response.into_inner())
     }
 }

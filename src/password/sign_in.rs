@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::request::{awaitable, check_login_id, check_password, check_token};
 use crate::secret::RefreshJwt;
-use crate::transport::convert;
+use crate::transport::send;
 use crate::wire::{LoginOptions, PasswordSignInRequest};
 
 /// A sign-in being prepared; `.await` it (or call [`send`](Self::send)).
@@ -81,14 +81,16 @@ impl SignIn {
         const OP: &str = "password_sign_in";
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.password, "password")?;
+        let with_token;
         let api = match &self.refresh_jwt {
             Some(token) => {
                 check_token(token.secret(), "refresh JWT")?;
-                self.client.api_with_token(token.secret(), "refresh JWT")?
+                with_token = self.client.api_with_token(token.secret(), "refresh JWT")?;
+                &with_token
             }
             None => self.client.api(),
         };
-        let response = convert(OP, api.password_sign_in(&self.body).await)?;
+        let response = send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.learn_cookies(&auth.cookies);

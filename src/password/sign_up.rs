@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::policy::PasswordPolicy;
 use crate::request::{awaitable, check_login_id, check_password};
-use crate::transport::convert;
+use crate::transport::send;
 use crate::wire::{PasswordSignUpRequest, SignUpOptions, SignUpUser};
 
 /// A sign-up being prepared; `.await` it (or call [`send`](Self::send)).
@@ -107,7 +107,8 @@ impl SignUp {
         if let Some(policy) = &self.policy {
             policy.check(self.body.password.secret())?;
         }
-        let response = convert(OP, self.client.api().password_sign_up(&self.body).await)?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || api.password_sign_up(&self.body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.learn_cookies(&auth.cookies);

@@ -35,7 +35,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::request::check_token;
 use crate::secret::{RefreshJwt, SessionJwt};
-use crate::transport::convert;
+use crate::transport::send;
 use crate::user::User;
 use crate::wire::{Jwk, LogoutRequest, RefreshSessionRequest, SelectTenantRequest};
 
@@ -160,10 +160,8 @@ impl SessionClient {
         const OP: &str = "refresh_session";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let response = convert(
-            OP,
-            api.refresh_session(&RefreshSessionRequest::default()).await,
-        )?;
+        let body = RefreshSessionRequest::default();
+        let response = send(&self.client.shared, OP, || api.refresh_session(&body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let (session_jwt, issued) =
             Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
@@ -187,11 +185,8 @@ impl SessionClient {
             Err(error @ Error::KeyFetch { .. }) => return Err(error),
             Err(_) => return Ok(None),
         }
-        let response = convert(
-            OP,
-            api.try_refresh_session(&RefreshSessionRequest::default())
-                .await,
-        )?;
+        let body = RefreshSessionRequest::default();
+        let response = send(&self.client.shared, OP, || api.try_refresh_session(&body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         match Refreshed::parse(response.into_inner(), &headers) {
             Some((session_jwt, issued)) => {
@@ -208,9 +203,10 @@ impl SessionClient {
         const OP: &str = "logout";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let response = convert(OP, api.logout(&LogoutRequest::default()).await)?;
+        let body = LogoutRequest::default();
+        let response = send(&self.client.shared, OP, || api.logout(&body)).await?;
         Ok(LoggedOut {
-            cookies: CookieSettings::from_response(&response.into_inner()),
+            cookies: CookieSettings::take(&mut response.into_inner()),
         })
     }
 
@@ -219,9 +215,10 @@ impl SessionClient {
         const OP: &str = "logout_all";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let response = convert(OP, api.logout_all(&LogoutRequest::default()).await)?;
+        let body = LogoutRequest::default();
+        let response = send(&self.client.shared, OP, || api.logout_all(&body)).await?;
         Ok(LoggedOut {
-            cookies: CookieSettings::from_response(&response.into_inner()),
+            cookies: CookieSettings::take(&mut response.into_inner()),
         })
     }
 
@@ -258,7 +255,12 @@ impl SessionClient {
         const OP: &str = "me";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        User::from_wire(OP, convert(OP, api.me().await)?.into_inner())
+        User::from_wire(
+            OP,
+            send(&self.client.shared, OP, || api.me())
+                .await?
+                .into_inner(),
+        )
     }
 
     /// Selects the tenant of the session: a new session JWT whose `dct` claim is `tenant_id`
@@ -277,7 +279,8 @@ impl SessionClient {
         }
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let response = convert(OP, api.select_tenant(&SelectTenantRequest { tenant }).await)?;
+        let body = SelectTenantRequest { tenant };
+        let response = send(&self.client.shared, OP, || api.select_tenant(&body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let (session_jwt, issued) =
             Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
@@ -295,7 +298,9 @@ impl SessionClient {
         const OP: &str = "me_history";
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
-        let entries = convert(OP, api.me_history().await)?.into_inner();
+        let entries = send(&self.client.shared, OP, || api.me_history())
+            .await?
+            .into_inner();
         Ok(entries
             .0
             .unwrap_or_default()
@@ -313,7 +318,10 @@ impl SessionClient {
     pub async fn keys(&self) -> Result<Vec<Jwk>> {
         const OP: &str = "get_keys";
         let api = self.client.api();
-        let response = convert(OP, api.get_keys(self.client.project_id(), None).await)?;
+        let response = send(&self.client.shared, OP, || {
+            api.get_keys(self.client.project_id(), None)
+        })
+        .await?;
         Ok(response.into_inner().keys.unwrap_or_default())
     }
 }

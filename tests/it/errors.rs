@@ -200,6 +200,10 @@ async fn a_503_is_retried_then_succeeds() {
         requests.iter().all(|r| r.body == requests[0].body),
         "retries resend the same body"
     );
+    assert!(
+        requests.iter().all(|r| r.headers == requests[0].headers),
+        "and the same headers"
+    );
 }
 
 #[tokio::test]
