@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The official SDKs against the emulator binary, each in a scratch environment that is removed
+# afterwards: Python `descope` 2.16.0 (PyPI) and `@descope/node-sdk` 2.13.0 (npm). Needs
+# python3 (with venv), node and npm; the emulator binary is built when missing.
+#   bash descope-emulator/tests/sdk/run.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$here/../../.."
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/descope-emulator"
+(cd "$root" && cargo build --quiet --locked --package descope-emulator)
+
+work="$(mktemp -d)"
+emulator=""
+cleanup() {
+  [ -n "$emulator" ] && kill "$emulator" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+python3 -m venv "$work/py"
+"$work/py/bin/pip" install --quiet --disable-pip-version-check descope==2.16.0
+(cd "$work" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund @descope/node-sdk@2.13.0 >/dev/null)
+
+export MANAGEMENT_KEY="K2sdk-management-key" ACCESS_KEY="A2sdk-access-key"
+# One emulator per SDK: each starts from an empty store.
+start() {
+  "$bin" --addr 127.0.0.1:0 --hash-cost fast --project-id "$1" \
+    --management-key "$MANAGEMENT_KEY" --access-key "$ACCESS_KEY" >"$work/$1.out" 2>"$work/$1.err" &
+  emulator=$!
+  for _ in $(seq 1 100); do
+    if [ -s "$work/$1.out" ]; then break; fi
+    sleep 0.05
+  done
+  export DESCOPE_BASE_URL="$(head -1 "$work/$1.out" | cut -d= -f2)" DESCOPE_PROJECT_ID="$1"
+  case "$DESCOPE_BASE_URL" in http://127.0.0.1:*) ;; *) echo "the emulator did not start" >&2; exit 1 ;; esac
+}
+stop() { kill "$emulator"; wait "$emulator" 2>/dev/null || true; emulator=""; }
+
+echo "-- Python SDK (descope 2.16.0)"
+start P2python
+timeout 120 "$work/py/bin/python" "$here/python-sdk.py"
+stop
+echo "-- Node SDK (@descope/node-sdk 2.13.0)"
+start P2node
+NODE_PATH="$work/node_modules" timeout 120 node "$here/node-sdk.mjs"
+stop
