@@ -8,6 +8,7 @@ mod auth_info;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod client;
+mod client_builder;
 mod error;
 mod generated;
 mod limits;

@@ -10,6 +10,7 @@
 //! ```
 
 mod create;
+mod membership;
 mod users;
 
 pub use create::CreateUser;

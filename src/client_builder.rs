@@ -1,0 +1,323 @@
+//! The client's builder and the checks of its settings.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::client::{
+    generated_client, Client, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_AUTH_MANAGEMENT_KEY,
+    ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
+};
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+use crate::secret::ManagementKey;
+use crate::session::cookies::CookieConfig;
+use crate::session::SessionConfig;
+use crate::transport::{bearer, Shared};
+
+/// Builds a [`Client`]. Every setting has a default; only the project ID is required.
+#[derive(Default)]
+pub struct ClientBuilder {
+    project_id: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    management_key: Option<ManagementKey>,
+    auth_management_key: Option<ManagementKey>,
+    sessions: Option<SessionConfig>,
+    public_key_env: Option<String>,
+    max_response_bytes: Option<usize>,
+    sleeper: Option<Arc<dyn crate::retry::Sleeper>>,
+    cookies: Option<CookieConfig>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("project_id", &self.project_id)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("management_key", &self.management_key)
+            .field("auth_management_key", &self.auth_management_key)
+            .field("sessions", &self.sessions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The project ID (`P2...`). Required.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Where requests go. Defaults to [`DEFAULT_BASE_URL`], or the regional host
+    /// `https://api.<projectId[1..5]>.descope.com` for project IDs of 32 or more characters.
+    /// A trailing `/` makes no difference.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The most one attempt of a request may take, connection and body included (a retried
+    /// request gets it for each attempt). Defaults to [`DEFAULT_TIMEOUT`] (60 s); it applies to
+    /// clients given with [`http_client`](Self::http_client) too.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The HTTP client to send requests with (to share a pool, set proxies...). Defaults to a
+    /// new rustls-based client that does not follow redirects. A given client may follow them:
+    /// request bodies are sent in a form it cannot replay to a 307/308 target, and an answer
+    /// from anywhere but the request's URL is refused with [`Error::Redirected`].
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The largest response body read, in bytes, enforced while it streams (a larger one is
+    /// [`Error::ResponseTooLarge`]). Defaults to
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES) (1 MiB); error bodies
+    /// are read up to 64 KiB whatever this says.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Which answers are retried and when. Defaults to [`RetryPolicy::default`] (the official
+    /// SDKs' policy); [`RetryPolicy::none`] disables retries.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// How session cookies are named and written, for the cookie helpers, the axum extractor
+    /// and middleware and the tower layer ([`Client::cookie_config`]). Defaults to
+    /// [`CookieConfig::default`]: `DS`/`DSR` or the names the service sends, `HttpOnly`,
+    /// `Secure`, `SameSite=Strict`.
+    pub fn cookie_config(mut self, cookies: CookieConfig) -> Self {
+        self.cookies = Some(cookies);
+        self
+    }
+
+    /// What waits between retries. Defaults to [`TokioSleeper`](crate::TokioSleeper); a test can
+    /// observe the waits of the real policy without waiting.
+    pub fn retry_sleeper(mut self, sleeper: impl crate::retry::Sleeper) -> Self {
+        self.sleeper = Some(Arc::new(sleeper));
+        self
+    }
+
+    /// A management key, for management calls only (never sent with authentication calls).
+    /// Defaults to none, or `DESCOPE_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
+    pub fn management_key(mut self, key: impl Into<ManagementKey>) -> Self {
+        self.management_key = Some(key.into());
+        self
+    }
+
+    /// An auth management key, appended to the `Authorization` header of authentication calls
+    /// (`Bearer <projectId>[:<token>]:<key>`), for projects that require one. Defaults to none,
+    /// or `DESCOPE_AUTH_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
+    pub fn auth_management_key(mut self, key: impl Into<ManagementKey>) -> Self {
+        self.auth_management_key = Some(key.into());
+        self
+    }
+
+    /// How session JWTs are validated locally. Defaults to [`SessionConfig::default`].
+    pub fn session_config(mut self, config: SessionConfig) -> Self {
+        self.sessions = Some(config);
+        self
+    }
+
+    /// Fills every setting not already given from the environment: `DESCOPE_PROJECT_ID`,
+    /// `DESCOPE_BASE_URL` (else `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY`,
+    /// `DESCOPE_AUTH_MANAGEMENT_KEY` and `DESCOPE_PUBLIC_KEY`. Empty variables count as unset.
+    pub fn from_env(self) -> Self {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `lookup` instead of the
+    /// process environment: for tests, or configuration kept elsewhere.
+    ///
+    /// ```
+    /// let client = descope::Client::builder()
+    ///     .from_lookup(|name| (name == "DESCOPE_PROJECT_ID").then(|| "P2fromLookup".to_owned()))
+    ///     .build()?;
+    /// assert_eq!(client.project_id(), "P2fromLookup");
+    /// # Ok::<(), descope::Error>(())
+    /// ```
+    pub fn from_lookup<F>(mut self, lookup: F) -> Self
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if self.project_id.is_none() {
+            self.project_id = var(ENV_PROJECT_ID);
+        }
+        if self.base_url.is_none() {
+            self.base_url = var(ENV_BASE_URL).or_else(|| var(ENV_BASE_URI));
+        }
+        if self.management_key.is_none() {
+            self.management_key = var(ENV_MANAGEMENT_KEY).map(ManagementKey::from);
+        }
+        if self.auth_management_key.is_none() {
+            self.auth_management_key = var(ENV_AUTH_MANAGEMENT_KEY).map(ManagementKey::from);
+        }
+        if self.public_key_env.is_none() {
+            self.public_key_env = var(ENV_PUBLIC_KEY);
+        }
+        self
+    }
+
+    /// Checks the settings and builds the client. Sends nothing.
+    pub fn build(self) -> Result<Client> {
+        let project_id = self.project_id.ok_or_else(|| {
+            Error::Config(format!(
+                "no project ID (set it on the builder or in {ENV_PROJECT_ID})"
+            ))
+        })?;
+        if project_id.trim().is_empty() {
+            return Err(Error::invalid("project ID", "is empty"));
+        }
+        if !project_id.bytes().all(|b| b.is_ascii_graphic()) || project_id.contains(':') {
+            return Err(Error::invalid(
+                "project ID",
+                "contains characters that cannot go in a header",
+            ));
+        }
+        check_key(self.management_key.as_ref(), "management key")?;
+        check_key(self.auth_management_key.as_ref(), "auth management key")?;
+        let base_url = match self.base_url {
+            Some(url) => normalize_base_url(&url)?,
+            None => region_base_url(&project_id)?,
+        };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::Config("the timeout must be more than zero".into()));
+        }
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(crate::limits::DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(Error::Config(
+                "the response size limit must be more than zero".into(),
+            ));
+        }
+        let caller_http = self.http.is_some();
+        let http = match self.http {
+            Some(http) => http,
+            // No redirects: a password body must never be re-sent to wherever a 3xx points.
+            None => reqwest::Client::builder()
+                .timeout(timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let project_auth = bearer(&project_id, None, self.auth_management_key.as_ref())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "auth management key",
+                    "contains characters that cannot go in a header",
+                )
+            })?;
+        let project_header = HeaderValue::from_str(&project_id).map_err(|_| {
+            Error::invalid(
+                "project ID",
+                "contains characters that cannot go in a header",
+            )
+        })?;
+        let mut sessions = self.sessions.unwrap_or_default();
+        if sessions.public_keys.is_none() {
+            sessions.public_keys = self.public_key_env;
+        }
+        let validator = crate::session::Validator::new(sessions)?;
+        let shared = Arc::new(Shared {
+            validator,
+            project_id,
+            project_header,
+            project_auth,
+            base_url,
+            timeout,
+            retry: self.retry.unwrap_or_default(),
+            sleeper: self
+                .sleeper
+                .unwrap_or_else(|| Arc::new(crate::retry::TokioSleeper)),
+            management_key: self.management_key,
+            auth_management_key: self.auth_management_key,
+            http,
+            cookies: self.cookies.unwrap_or_default(),
+            learned_cookies: std::sync::RwLock::new(None),
+            caller_http,
+            max_response_bytes,
+        });
+        let project_api = Arc::new(generated_client(&shared, shared.project_auth.clone()));
+        Ok(Client {
+            shared,
+            project_api,
+        })
+    }
+}
+
+/// Refuses an empty key, or one with anything but visible ASCII (what a header can carry).
+fn check_key(key: Option<&ManagementKey>, field: &'static str) -> Result<()> {
+    let Some(key) = key else {
+        return Ok(());
+    };
+    if key.secret().trim().is_empty() {
+        return Err(Error::invalid(field, "is empty"));
+    }
+    if !key.secret().bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            field,
+            "contains characters that cannot go in a header",
+        ));
+    }
+    Ok(())
+}
+
+/// The base URL for a project: regional for IDs of 32 or more characters, whose characters 1
+/// to 4 name the region (and must be letters or digits: they become part of a host name).
+pub(crate) fn region_base_url(project_id: &str) -> Result<String> {
+    if project_id.len() < 32 {
+        return Ok(DEFAULT_BASE_URL.to_owned());
+    }
+    match project_id.get(1..5) {
+        Some(region) if region.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            Ok(format!("https://api.{region}.descope.com"))
+        }
+        _ => Err(Error::invalid(
+            "project ID",
+            "has a region part (characters 2 to 5) that is not letters and digits",
+        )),
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<String> {
+    let trimmed = url.trim();
+    let parsed = reqwest::Url::parse(trimmed)
+        .map_err(|e| Error::Config(format!("the base URL does not parse: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::Config(format!(
+            "the base URL must be http or https, not {}",
+            parsed.scheme()
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config("the base URL has no host".into()));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Never echoed: the error would carry the credentials.
+        return Err(Error::Config(
+            "the base URL must not contain credentials (user:password@)".into(),
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(
+            "the base URL must not have a query or fragment".into(),
+        ));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
