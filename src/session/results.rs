@@ -118,6 +118,12 @@ pub struct AuthHistory {
 }
 
 impl AuthHistory {
+    /// [`login_time`](Self::login_time) as a time (the epoch for a negative value).
+    pub fn time(&self) -> std::time::SystemTime {
+        let seconds = u64::try_from(self.login_time).unwrap_or(0);
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)
+    }
+
     /// `None` for an entry without a user ID or time (nothing to show).
     pub(crate) fn from_wire(entry: crate::wire::AuthHistoryEntry) -> Option<Self> {
         let text = |v: Option<String>| v.filter(|v| !v.is_empty());

@@ -403,6 +403,10 @@ async fn history_reads_the_bare_array() {
         .unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].city.as_deref(), Some("Paris"));
+    assert_eq!(
+        history[0].time(),
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000)
+    );
     assert_eq!(history[0].ip.as_deref(), Some("192.0.2.1"));
     assert_eq!(history[1].city, None);
     assert_eq!(history[1].selected_tenant.as_deref(), Some("T1"));

@@ -6,9 +6,8 @@ use axum::extract::Query;
 
 use super::*;
 use descope::wire::{
-    CreateUserRequest, DeleteUserRequest, ExpirePasswordRequest, SetUserPasswordRequest,
-    SetUserPasswordResponse, UpdateUserRolesRequest, UpdateUserStatusRequest,
-    UpdateUserTenantRequest, UserLogoutRequest, UserResponse,
+    CreateUserRequest, DeleteUserRequest, UpdateUserRolesRequest, UpdateUserStatusRequest,
+    UpdateUserTenantRequest, UserResponse,
 };
 
 /// Checks `Authorization: Bearer <projectId>:<managementKey>` against the configured key.
@@ -41,13 +40,13 @@ fn user_reply(user: &StoredUser, created: Option<bool>) -> Reply {
     Ok(json(StatusCode::OK, &body))
 }
 
-fn empty_reply() -> Reply {
+pub(super) fn empty_reply() -> Reply {
     Ok(json(StatusCode::OK, &EmptyResponse(Map::new())))
 }
 
 /// Runs `change` on the user `reference` names (login ID or user ID), records the change and
 /// answers with the user.
-fn update_user(
+pub(super) fn update_user(
     app: &App,
     reference: &str,
     change: impl FnOnce(&mut StoredUser) -> Result<(), Failure>,
@@ -66,7 +65,7 @@ fn update_user(
 }
 
 /// The login ID, else the user ID, of a body that names a user either way.
-fn either<'a>(
+pub(super) fn either<'a>(
     login_id: &'a Option<String>,
     user_id: &'a Option<String>,
 ) -> Result<&'a str, Failure> {
@@ -313,90 +312,4 @@ async fn tenant_inner(app: &App, request: Request, add: bool) -> Reply {
         }
         Ok(())
     })
-}
-
-pub(crate) async fn set_active_password(State(app): AppState, request: Request) -> Response {
-    reply(set_password_inner(&app, request, false).await)
-}
-
-pub(crate) async fn set_temporary_password(State(app): AppState, request: Request) -> Response {
-    reply(set_password_inner(&app, request, true).await)
-}
-
-/// The path decides whether the password is temporary, not Python's `setActive`.
-async fn set_password_inner(app: &App, request: Request, temporary: bool) -> Reply {
-    app.check_rate()?;
-    authorize_management(app, request.headers())?;
-    let body: SetUserPasswordRequest = parse(request.into_body()).await?;
-    required(&body.login_id, "loginId")?;
-    required(body.password.secret(), "password")?;
-    if app.store().find(&body.login_id).is_none() {
-        return Err(Failure::ManagedUserNotFound);
-    }
-    if let Err(why) = app.options.policy.check(body.password.secret()) {
-        return Err(Failure::PolicyViolation(why));
-    }
-    let hash = hash_password(app, body.password).await?;
-    {
-        let mut store = app.store();
-        let user = store
-            .find_mut(&body.login_id)
-            .ok_or(Failure::ManagedUserNotFound)?;
-        user.password_hash = hash;
-        user.password_version += 1;
-        user.password_expired = temporary;
-    }
-    app.changed();
-    Ok(json(StatusCode::OK, &SetUserPasswordResponse::default()))
-}
-
-pub(crate) async fn expire_password(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize_management(&app, request.headers())?;
-            let body: ExpirePasswordRequest = parse(request.into_body()).await?;
-            update_user(&app, &body.login_id, |user| {
-                user.password_expired = true;
-                Ok(())
-            })?;
-            empty_reply()
-        }
-        .await,
-    )
-}
-
-pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize_management(&app, request.headers())?;
-            let body: UserLogoutRequest = parse(request.into_body()).await?;
-            let reference = either(&body.login_id, &body.user_id)?;
-            {
-                let mut store = app.store();
-                let user_id = store
-                    .find(reference)
-                    .map(|u| u.user_id.clone())
-                    .ok_or(Failure::ManagedUserNotFound)?;
-                store.revoke_user_sessions(&user_id, None);
-            }
-            app.changed();
-            empty_reply()
-        }
-        .await,
-    )
-}
-
-/// `GET /v1/mgmt/license`: both official SDKs call it when a management key is configured
-/// (not in Descope's published document). Its tier is then sent as `x-descope-license`.
-pub(crate) async fn license(State(app): AppState, headers: HeaderMap) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        authorize_management(&app, &headers)?;
-        Ok(json(
-            StatusCode::OK,
-            &serde_json::json!({"rateLimitTier": "emulator"}),
-        ))
-    })())
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 mod management;
+mod management_access;
 mod password;
 mod session;
 mod tokens;
@@ -144,6 +145,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
 /// The management routes (`/v2` role add is what the SDKs call; `/v1` is served too).
 fn management_routes() -> Router<Arc<App>> {
     use management::*;
+    use management_access::*;
     Router::new()
         .route("/v1/mgmt/user", get(load))
         .route("/v1/mgmt/user/create", post(create))

@@ -1,0 +1,94 @@
+//! Management of a user's password and sessions: set active or temporary passwords, expire,
+//! logout everywhere; and the license call the official SDKs make at start-up.
+
+use super::management::{authorize_management, either, empty_reply, update_user};
+use super::*;
+use descope::wire::{
+    ExpirePasswordRequest, SetUserPasswordRequest, SetUserPasswordResponse, UserLogoutRequest,
+};
+
+pub(crate) async fn set_active_password(State(app): AppState, request: Request) -> Response {
+    reply(set_password_inner(&app, request, false).await)
+}
+
+pub(crate) async fn set_temporary_password(State(app): AppState, request: Request) -> Response {
+    reply(set_password_inner(&app, request, true).await)
+}
+
+/// The path decides whether the password is temporary, not Python's `setActive`.
+async fn set_password_inner(app: &App, request: Request, temporary: bool) -> Reply {
+    app.check_rate()?;
+    authorize_management(app, request.headers())?;
+    let body: SetUserPasswordRequest = parse(request.into_body()).await?;
+    required(&body.login_id, "loginId")?;
+    required(body.password.secret(), "password")?;
+    if app.store().find(&body.login_id).is_none() {
+        return Err(Failure::ManagedUserNotFound);
+    }
+    if let Err(why) = app.options.policy.check(body.password.secret()) {
+        return Err(Failure::PolicyViolation(why));
+    }
+    let hash = hash_password(app, body.password).await?;
+    {
+        let mut store = app.store();
+        let user = store
+            .find_mut(&body.login_id)
+            .ok_or(Failure::ManagedUserNotFound)?;
+        user.password_hash = hash;
+        user.password_version += 1;
+        user.password_expired = temporary;
+    }
+    app.changed();
+    Ok(json(StatusCode::OK, &SetUserPasswordResponse::default()))
+}
+
+pub(crate) async fn expire_password(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            authorize_management(&app, request.headers())?;
+            let body: ExpirePasswordRequest = parse(request.into_body()).await?;
+            update_user(&app, &body.login_id, |user| {
+                user.password_expired = true;
+                Ok(())
+            })?;
+            empty_reply()
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            authorize_management(&app, request.headers())?;
+            let body: UserLogoutRequest = parse(request.into_body()).await?;
+            let reference = either(&body.login_id, &body.user_id)?;
+            {
+                let mut store = app.store();
+                let user_id = store
+                    .find(reference)
+                    .map(|u| u.user_id.clone())
+                    .ok_or(Failure::ManagedUserNotFound)?;
+                store.revoke_user_sessions(&user_id, None);
+            }
+            app.changed();
+            empty_reply()
+        }
+        .await,
+    )
+}
+
+/// `GET /v1/mgmt/license`: both official SDKs call it when a management key is configured
+/// (not in Descope's published document). Its tier is then sent as `x-descope-license`.
+pub(crate) async fn license(State(app): AppState, headers: HeaderMap) -> Response {
+    reply((|| {
+        app.check_rate()?;
+        authorize_management(&app, &headers)?;
+        Ok(json(
+            StatusCode::OK,
+            &serde_json::json!({"rateLimitTier": "emulator"}),
+        ))
+    })())
+}
