@@ -162,15 +162,12 @@ impl SessionClient {
         self.validate_refresh(refresh_jwt).await?;
         let body = RefreshSessionRequest::default();
         let response = send(&self.client.shared, OP, || api.refresh_session(&body)).await?;
-        let headers = crate::auth_info::set_cookie_headers(response.headers());
-        let (session_jwt, issued) =
-            Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
+        self.refreshed(OP, response)
+            .await?
+            .ok_or_else(|| Error::Decode {
                 operation: OP,
                 reason: "the response has no session JWT, in the body or a cookie".into(),
-            })?;
-        let session = self.validate(&session_jwt).await?;
-        self.client.learn_cookies(&issued.cookies);
-        Refreshed::new(OP, session_jwt, session, issued)
+            })
     }
 
     /// Like [`refresh`](Self::refresh), but `Ok(None)` instead of an error when the refresh JWT
@@ -187,15 +184,23 @@ impl SessionClient {
         }
         let body = RefreshSessionRequest::default();
         let response = send(&self.client.shared, OP, || api.try_refresh_session(&body)).await?;
+        self.refreshed(OP, response).await
+    }
+
+    /// A new session from a JWT response (refresh, try-refresh, tenant selection): its session
+    /// JWT validated, cookie names learned; `None` when it has no session JWT.
+    async fn refreshed(
+        &self,
+        operation: &'static str,
+        response: progenitor_client::ResponseValue<crate::wire::JwtResponse>,
+    ) -> Result<Option<Refreshed>> {
         let headers = crate::auth_info::set_cookie_headers(response.headers());
-        match Refreshed::parse(response.into_inner(), &headers) {
-            Some((session_jwt, issued)) => {
-                let session = self.validate(&session_jwt).await?;
-                self.client.learn_cookies(&issued.cookies);
-                Refreshed::new(OP, session_jwt, session, issued).map(Some)
-            }
-            None => Ok(None),
-        }
+        let Some((session_jwt, issued)) = Refreshed::parse(response.into_inner(), &headers) else {
+            return Ok(None);
+        };
+        let session = self.validate(&session_jwt).await?;
+        self.client.learn_cookies(&issued.cookies);
+        Refreshed::new(operation, session_jwt, session, issued).map(Some)
     }
 
     /// Revokes the refresh JWT (validated locally first).
@@ -281,15 +286,12 @@ impl SessionClient {
         self.validate_refresh(refresh_jwt).await?;
         let body = SelectTenantRequest { tenant };
         let response = send(&self.client.shared, OP, || api.select_tenant(&body)).await?;
-        let headers = crate::auth_info::set_cookie_headers(response.headers());
-        let (session_jwt, issued) =
-            Refreshed::parse(response.into_inner(), &headers).ok_or_else(|| Error::Decode {
+        self.refreshed(OP, response)
+            .await?
+            .ok_or_else(|| Error::Decode {
                 operation: OP,
                 reason: "the response has no session JWT, in the body or a cookie".into(),
-            })?;
-        let session = self.validate(&session_jwt).await?;
-        self.client.learn_cookies(&issued.cookies);
-        Refreshed::new(OP, session_jwt, session, issued)
+            })
     }
 
     /// The sign-ins of the user who owns the refresh JWT (validated locally first), oldest

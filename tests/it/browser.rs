@@ -198,6 +198,24 @@ impl Driver {
             .to_owned()
     }
 
+    /// Waits (bounded) until the page source contains `needle`: a navigation may still be
+    /// finishing when the previous command returns on a loaded machine.
+    async fn wait_for_source(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let source = self.source().await;
+            if source.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page at {} never showed {needle:?}; it shows: {source}",
+                self.url().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits (bounded) until the current URL ends with `suffix`.
     async fn wait_for_url(&self, suffix: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -267,9 +285,9 @@ async fn a_browser_signs_up_changes_its_password_and_logs_out() {
 
     browser.click("#logout button").await;
     browser.wait_for_url("/").await;
-    assert!(browser.source().await.contains("id=\"login\""));
+    browser.wait_for_source("id=\"login\"").await;
     browser.go(&format!("{base}/me")).await;
-    assert!(browser.source().await.contains("Your session has ended"));
+    browser.wait_for_source("Your session has ended").await;
 
     // Signing in again with the new password works in the same browser.
     browser.go(&format!("{base}/")).await;
