@@ -32,6 +32,16 @@ pub(crate) fn authorize_management(app: &App, headers: &HeaderMap) -> Result<(),
     Ok(())
 }
 
+/// The body of a management request, once the rate limit and the management key let it in.
+pub(super) async fn managed_body<T: DeserializeOwned>(
+    app: &App,
+    request: Request,
+) -> Result<T, Failure> {
+    app.check_rate()?;
+    authorize_management(app, request.headers())?;
+    parse(request.into_body()).await
+}
+
 /// `{"user": ...}`.
 fn user_reply(user: &StoredUser, created: Option<bool>) -> Reply {
     let mut body = UserResponse::default();
@@ -113,9 +123,7 @@ pub(crate) async fn create_test(State(app): AppState, request: Request) -> Respo
 }
 
 async fn create_inner(app: &App, request: Request, test: bool) -> Reply {
-    app.check_rate()?;
-    authorize_management(app, request.headers())?;
-    let body: CreateUserRequest = parse(request.into_body()).await?;
+    let body: CreateUserRequest = managed_body(app, request).await?;
     required(&body.login_id, "loginId")?;
     let login_id = body.login_id.trim().to_owned();
     let mut login_ids = vec![login_id.clone()];
@@ -192,9 +200,7 @@ fn add_all(list: &mut Vec<String>, names: Vec<String>) {
 pub(crate) async fn delete(State(app): AppState, request: Request) -> Response {
     reply(
         async {
-            app.check_rate()?;
-            authorize_management(&app, request.headers())?;
-            let body: DeleteUserRequest = parse(request.into_body()).await?;
+            let body: DeleteUserRequest = managed_body(&app, request).await?;
             let reference = either(&body.login_id, &body.user_id)?;
             {
                 let mut store = app.store();
@@ -235,9 +241,7 @@ pub(crate) async fn delete_all_test(State(app): AppState, headers: HeaderMap) ->
 pub(crate) async fn update_status(State(app): AppState, request: Request) -> Response {
     reply(
         async {
-            app.check_rate()?;
-            authorize_management(&app, request.headers())?;
-            let body: UpdateUserStatusRequest = parse(request.into_body()).await?;
+            let body: UpdateUserStatusRequest = managed_body(&app, request).await?;
             let status = match body.status.as_str() {
                 s @ ("enabled" | "disabled" | "invited") => s.to_owned(),
                 _ => {
@@ -264,9 +268,7 @@ pub(crate) async fn remove_roles(State(app): AppState, request: Request) -> Resp
 }
 
 async fn roles_inner(app: &App, request: Request, add: bool) -> Reply {
-    app.check_rate()?;
-    authorize_management(app, request.headers())?;
-    let body: UpdateUserRolesRequest = parse(request.into_body()).await?;
+    let body: UpdateUserRolesRequest = managed_body(app, request).await?;
     let tenant = body.tenant_id.filter(|t| !t.trim().is_empty());
     update_user(app, &body.login_id, |user| {
         let roles = match &tenant {
@@ -300,9 +302,7 @@ pub(crate) async fn remove_tenant(State(app): AppState, request: Request) -> Res
 }
 
 async fn tenant_inner(app: &App, request: Request, add: bool) -> Reply {
-    app.check_rate()?;
-    authorize_management(app, request.headers())?;
-    let body: UpdateUserTenantRequest = parse(request.into_body()).await?;
+    let body: UpdateUserTenantRequest = managed_body(app, request).await?;
     required(&body.tenant_id, "tenantId")?;
     update_user(app, &body.login_id, |user| {
         if add {

@@ -1,7 +1,7 @@
 //! Management of a user's password and sessions: set active or temporary passwords, expire,
 //! logout everywhere; and the license call the official SDKs make at start-up.
 
-use super::management::{authorize_management, either, empty_reply, update_user};
+use super::management::{authorize_management, either, empty_reply, managed_body, update_user};
 use super::*;
 use descope::wire::{
     ExpirePasswordRequest, SetUserPasswordRequest, SetUserPasswordResponse, UserLogoutRequest,
@@ -17,9 +17,7 @@ pub(crate) async fn set_temporary_password(State(app): AppState, request: Reques
 
 /// The path decides whether the password is temporary, not Python's `setActive`.
 async fn set_password_inner(app: &App, request: Request, temporary: bool) -> Reply {
-    app.check_rate()?;
-    authorize_management(app, request.headers())?;
-    let body: SetUserPasswordRequest = parse(request.into_body()).await?;
+    let body: SetUserPasswordRequest = managed_body(app, request).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
     if app.store().find(&body.login_id).is_none() {
@@ -45,9 +43,7 @@ async fn set_password_inner(app: &App, request: Request, temporary: bool) -> Rep
 pub(crate) async fn expire_password(State(app): AppState, request: Request) -> Response {
     reply(
         async {
-            app.check_rate()?;
-            authorize_management(&app, request.headers())?;
-            let body: ExpirePasswordRequest = parse(request.into_body()).await?;
+            let body: ExpirePasswordRequest = managed_body(&app, request).await?;
             update_user(&app, &body.login_id, |user| {
                 user.password_expired = true;
                 Ok(())
@@ -61,9 +57,7 @@ pub(crate) async fn expire_password(State(app): AppState, request: Request) -> R
 pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Response {
     reply(
         async {
-            app.check_rate()?;
-            authorize_management(&app, request.headers())?;
-            let body: UserLogoutRequest = parse(request.into_body()).await?;
+            let body: UserLogoutRequest = managed_body(&app, request).await?;
             let reference = either(&body.login_id, &body.user_id)?;
             {
                 let mut store = app.store();
