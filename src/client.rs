@@ -48,6 +48,9 @@ pub struct Client {
     pub(crate) shared: Arc<Shared>,
     /// The generated client with the project's own authorization, built once.
     pub(crate) project_api: Arc<crate::generated::Client>,
+    /// The generated client with `Bearer <projectId>:<managementKey>`, when a management key
+    /// is configured (never used for authentication calls).
+    pub(crate) management_api: Option<Arc<crate::generated::Client>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -57,7 +60,7 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.shared.base_url)
             .field("timeout", &self.shared.timeout)
             .field("retry", &self.shared.retry)
-            .field("management_key", &self.shared.management_key.is_some())
+            .field("management_key", &self.management_api.is_some())
             .field(
                 "auth_management_key",
                 &self.shared.auth_management_key.is_some(),
@@ -98,7 +101,7 @@ impl Client {
     /// Whether a management key is configured, so [`management`](Self::management) calls can
     /// be made.
     pub fn has_management_key(&self) -> bool {
-        self.shared.management_key.is_some()
+        self.management_api.is_some()
     }
 
     /// The cookie settings in force: those given to

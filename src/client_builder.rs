@@ -234,18 +234,27 @@ impl ClientBuilder {
             sessions.public_keys = self.public_key_env;
         }
         let validator = crate::session::Validator::new(sessions)?;
+        let management_auth = match &self.management_key {
+            Some(key) => Some(
+                bearer(&project_id, Some(key.secret()), None).ok_or_else(|| {
+                    Error::invalid(
+                        "management key",
+                        "contains characters that cannot go in a header",
+                    )
+                })?,
+            ),
+            None => None,
+        };
         let shared = Arc::new(Shared {
             validator,
             project_id,
             project_header,
-            project_auth,
             base_url,
             timeout,
             retry: self.retry.unwrap_or_default(),
             sleeper: self
                 .sleeper
                 .unwrap_or_else(|| Arc::new(crate::retry::TokioSleeper)),
-            management_key: self.management_key,
             auth_management_key: self.auth_management_key,
             http,
             cookies: self.cookies.unwrap_or_default(),
@@ -253,10 +262,13 @@ impl ClientBuilder {
             caller_http,
             max_response_bytes,
         });
-        let project_api = Arc::new(generated_client(&shared, shared.project_auth.clone()));
+        // Built once: every call with the project's (or the management) authorization uses them.
+        let project_api = Arc::new(generated_client(&shared, project_auth));
+        let management_api = management_auth.map(|auth| Arc::new(generated_client(&shared, auth)));
         Ok(Client {
             shared,
             project_api,
+            management_api,
         })
     }
 }

@@ -18,14 +18,10 @@ use crate::secret::ManagementKey;
 pub(crate) struct Shared {
     pub(crate) project_id: String,
     pub(crate) project_header: HeaderValue,
-    /// `Bearer <projectId>[:<managementKey>]`, marked sensitive.
-    pub(crate) project_auth: HeaderValue,
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: std::sync::Arc<dyn crate::retry::Sleeper>,
-    /// Kept for management calls; never sent with authentication calls.
-    pub(crate) management_key: Option<ManagementKey>,
     /// Appended to the `Authorization` header of authentication calls.
     pub(crate) auth_management_key: Option<ManagementKey>,
     pub(crate) http: reqwest::Client,

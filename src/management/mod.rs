@@ -18,7 +18,6 @@ pub use users::UserManagement;
 
 use crate::client::{Client, ENV_MANAGEMENT_KEY};
 use crate::error::{Error, Result};
-use crate::transport::bearer;
 
 /// Management operations of a [`Client`]. Get one with [`Client::management`]; it holds a
 /// cheap clone of the client.
@@ -42,19 +41,11 @@ impl ManagementClient {
 
 /// The generated client with `Authorization: Bearer <projectId>:<managementKey>`, or
 /// [`Error::Config`] naming the missing setting.
-pub(crate) fn api(client: &Client) -> Result<crate::generated::Client> {
-    let key = client.shared.management_key.as_ref().ok_or_else(|| {
+pub(crate) fn api(client: &Client) -> Result<&crate::generated::Client> {
+    client.management_api.as_deref().ok_or_else(|| {
         Error::Config(format!(
             "no management key: management calls need one (ClientBuilder::management_key or \
              {ENV_MANAGEMENT_KEY})"
         ))
-    })?;
-    // The key was checked for header characters when the client was built.
-    let authorization = bearer(client.project_id(), Some(key.secret()), None).ok_or_else(|| {
-        Error::invalid(
-            "management key",
-            "contains characters that cannot go in a header",
-        )
-    })?;
-    Ok(client.api_with(authorization))
+    })
 }
