@@ -447,6 +447,15 @@ impl Walker<'_> {
 
 /// Compares `ours` with Descope's published document `theirs`.
 pub fn compare(ours: &Value, theirs: &Value) -> Report {
+    compare_with_aliases(ours, theirs, ROUTE_ALIASES)
+}
+
+/// [`compare`] with another table of route aliases (`ours`, `theirs`, why).
+pub fn compare_with_aliases(
+    ours: &Value,
+    theirs: &Value,
+    aliases: &[(&str, &str, &str)],
+) -> Report {
     let mut report = Report::default();
     let their_ops: BTreeMap<String, Operation<'_>> = operations(theirs)
         .into_iter()
@@ -457,7 +466,7 @@ pub fn compare(ours: &Value, theirs: &Value) -> Report {
         .iter()
         .map(|op| route(op.method, op.path))
         .flat_map(|ours| {
-            let alias = ROUTE_ALIASES
+            let alias = aliases
                 .iter()
                 .find(|(o, _, _)| *o == ours)
                 .map(|(_, theirs, _)| (*theirs).to_owned());
@@ -467,7 +476,7 @@ pub fn compare(ours: &Value, theirs: &Value) -> Report {
     let families: BTreeSet<&str> = our_ops.iter().map(|op| family(op.path)).collect();
     for op in &our_ops {
         let ours_route = route(op.method, op.path);
-        let alias = ROUTE_ALIASES
+        let alias = aliases
             .iter()
             .find(|(ours, _, _)| *ours == ours_route)
             .map(|(_, theirs, _)| (*theirs).to_owned());
