@@ -52,7 +52,7 @@ async fn admin(Authenticated(session): Authenticated) -> Response {
     } else {
         json_response(
             StatusCode::FORBIDDEN,
-            json!({ "error": "forbidden", "reason": "requires the admin role" }),
+            json!({ "error": "forbidden", "message": "requires the admin role" }),
         )
     }
 }

@@ -21,20 +21,25 @@
 //!   and a logout form (`#logout`); 401 with a link to `/` without a valid session.
 //! - `POST /password`: replaces the password (other sessions revoked), `303` to `/me`.
 //! - `POST /logout`: revokes the refresh JWT if it can, always clears both cookies, `303` to `/`.
+//!
+//! Sessions come from the `refresh_session` middleware: a page's parallel requests with an
+//! expired session make one refresh; a refused refresh clears the cookies; when Descope cannot
+//! be reached the app answers `503` (with `Retry-After` when known) and keeps the cookies. Every
+//! form (`/login` and `/signup` included) refuses cross-site posts with `403`. The cookie names
+//! are `DS`/`DSR`, or `DESCOPE_SESSION_COOKIE_NAME` / `DESCOPE_REFRESH_COOKIE_NAME`.
 
 use std::io::Write;
 use std::net::SocketAddr;
 
-use axum::extract::{Form, Request, State};
+use axum::extract::{Form, State};
 use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use descope::axum::{refresh_session, CurrentSession};
+use descope::axum::{refresh_session, require_same_origin, CurrentSession, Rejection};
 use descope::session::cookies::CookieConfig;
-use descope::session::RequestSession;
-use descope::{Client, Error, PasswordPolicy};
+use descope::{Client, ClientBuilder, Error, PasswordPolicy};
 use serde::Deserialize;
 
 /// What every handler needs.
@@ -65,8 +70,13 @@ pub async fn app(client: Client) -> Result<Router, Error> {
         .route("/password", post(change_password))
         .route("/logout", post(logout))
         .layer(axum::middleware::from_fn_with_state(
-            client,
+            client.clone(),
             refresh_session,
+        ))
+        // Cross-site posts are refused on every form, the sign-in form included.
+        .layer(axum::middleware::from_fn_with_state(
+            client,
+            require_same_origin,
         ))
         .with_state(state))
 }
@@ -74,6 +84,19 @@ pub async fn app(client: Client) -> Result<Router, Error> {
 /// Cookies for an app served at `addr`: `Secure` unless the address is loopback.
 pub fn cookie_config(addr: SocketAddr) -> CookieConfig {
     CookieConfig::default().secure(!addr.ip().is_loopback())
+}
+
+/// The cookie names from `DESCOPE_SESSION_COOKIE_NAME` and `DESCOPE_REFRESH_COOKIE_NAME` as
+/// `lookup` reads them (the environment), when set; nothing else is read from it (the
+/// embedded emulator's settings stay).
+pub fn cookie_names_from(
+    builder: ClientBuilder,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> ClientBuilder {
+    builder.from_lookup(|name| match name {
+        descope::ENV_SESSION_COOKIE_NAME | descope::ENV_REFRESH_COOKIE_NAME => lookup(name),
+        _ => None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -207,19 +230,36 @@ fn signed_out() -> Response {
         .into_response()
 }
 
-async fn me(
-    State(app): State<App>,
-    current: Result<CurrentSession, descope::axum::Rejection>,
-) -> Response {
-    let Ok(CurrentSession(current)) = current else {
+/// A request the session layer turned away: 401 is the sign-in page's link; a cross-site
+/// post (403) or an outage (503, the session may be fine) says so.
+fn rejected(rejection: Rejection) -> Response {
+    if rejection.status() == StatusCode::UNAUTHORIZED {
         return signed_out();
+    }
+    let status = rejection.status();
+    let headers = rejection.headers();
+    let text = format!(
+        "<p id=\"error\">{}</p><p><a href=\"/\">Back</a></p>",
+        escape(&rejection.body().message)
+    );
+    let mut response = (status, Html(page("Sorry", &text))).into_response();
+    if let Some(after) = headers.get(RETRY_AFTER) {
+        response.headers_mut().insert(RETRY_AFTER, after.clone());
+    }
+    response
+}
+
+async fn me(State(app): State<App>, current: Result<CurrentSession, Rejection>) -> Response {
+    let current = match current {
+        Ok(CurrentSession(current)) => current,
+        Err(rejection) => return rejected(rejection),
     };
     let Some(refresh_jwt) = &current.refresh_jwt else {
         return signed_out();
     };
     let user = match app.client.sessions().me(refresh_jwt).await {
         Ok(user) => user,
-        Err(error) if error.status().is_some() || error.session().is_some() => return signed_out(),
+        Err(error) if error.ends_session() => return signed_out(),
         Err(error) => return failure(&error),
     };
     let login_id = user.login_ids.first().map(String::as_str).unwrap_or("");
@@ -248,18 +288,20 @@ async fn me(
 
 async fn change_password(
     State(app): State<App>,
-    current: Result<CurrentSession, descope::axum::Rejection>,
+    current: Result<CurrentSession, Rejection>,
     Form(form): Form<NewPassword>,
 ) -> Response {
-    let Ok(CurrentSession(current)) = current else {
-        return signed_out();
+    let current = match current {
+        Ok(CurrentSession(current)) => current,
+        Err(rejection) => return rejected(rejection),
     };
     let Some(refresh_jwt) = &current.refresh_jwt else {
         return signed_out();
     };
     let user = match app.client.sessions().me(refresh_jwt).await {
         Ok(user) => user,
-        Err(_) => return signed_out(),
+        Err(error) if error.ends_session() => return signed_out(),
+        Err(error) => return failure(&error),
     };
     let Some(login_id) = user.login_ids.first() else {
         return signed_out();
@@ -281,11 +323,15 @@ async fn change_password(
     }
 }
 
-async fn logout(State(app): State<App>, request: Request) -> Response {
+async fn logout(
+    State(app): State<App>,
+    current: Option<CurrentSession>,
+    request_headers: HeaderMap,
+) -> Response {
     // The current refresh JWT (rotated by the middleware when it refreshed), else the cookie's.
-    let refresh_jwt = match request.extensions().get::<RequestSession>() {
-        Some(current) => current.refresh_jwt.clone(),
-        None => app.client.cookie_config().refresh_token(request.headers()),
+    let refresh_jwt = match current {
+        Some(CurrentSession(current)) => current.refresh_jwt,
+        None => app.client.cookie_config().refresh_token(&request_headers),
     };
     let mut headers = HeaderMap::new();
     let outcome = app
@@ -312,8 +358,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut emulator = None;
     let client = if external {
         Client::builder()
-            .from_env()
             .cookie_config(cookies)
+            .from_env()
             .build()?
     } else {
         let started = descope_emulator::Emulator::builder()
@@ -323,7 +369,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .start()
             .await?;
         eprintln!("web_app: embedded emulator at {}", started.base_url());
-        let client = started.client_builder().cookie_config(cookies).build()?;
+        let builder = started.client_builder().cookie_config(cookies);
+        let client = cookie_names_from(builder, |name| std::env::var(name).ok()).build()?;
         emulator = Some(started);
         client
     };

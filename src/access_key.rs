@@ -1,5 +1,6 @@
 //! Access keys: `client.access_keys()`, machine-to-machine sessions.
 
+use crate::operation::Operation;
 use serde_json::{Map, Value};
 
 use crate::client::Client;
@@ -67,7 +68,7 @@ impl ExchangeAccessKey {
 
     /// Sends the exchange.
     pub async fn send(self) -> Result<AccessKeySession> {
-        const OP: &str = "exchange_access_key";
+        const OP: Operation = Operation::ExchangeAccessKey;
         check_token(self.access_key.secret(), "access key")?;
         let api = self
             .client

@@ -1,6 +1,7 @@
 //! What a sign-in, sign-up or replace returns, with tokens taken from the body or, in "manage
 //! tokens in cookies" mode, from the `Set-Cookie` headers.
 
+use crate::operation::Operation;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::{Map, Value};
 
@@ -141,7 +142,7 @@ impl Issued {
     }
 }
 
-fn missing(operation: &'static str, what: &str) -> Error {
+fn missing(operation: Operation, what: &str) -> Error {
     Error::Decode {
         operation,
         reason: format!("the response has no {what}"),
@@ -152,7 +153,7 @@ impl AuthInfo {
     /// The result of an operation that signs the user in: both tokens and the user are required.
     /// Built straight from the body, moving its fields (no intermediate copy).
     pub(crate) fn from_response(
-        operation: &'static str,
+        operation: Operation,
         mut body: JwtResponse,
         headers: &HeaderMap,
     ) -> Result<Self> {

@@ -21,17 +21,17 @@
 
 mod errors;
 
-pub use errors::ErrorBody;
+pub use crate::http_error::ErrorBody;
 
-use ::axum::extract::{FromRef, FromRequestParts, Request, State};
-use ::axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use ::axum::body::Body;
+use ::axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request, State};
 use ::axum::http::request::Parts;
-use ::axum::http::{HeaderValue, StatusCode};
+use ::axum::http::StatusCode;
 use ::axum::middleware::Next;
 use ::axum::response::{IntoResponse, Response};
 
-use crate::error::{Error, SessionError};
-use crate::session::{web, RequestSession, Session};
+use crate::session::web::{self, Found};
+use crate::session::{RequestSession, Session};
 use crate::Client;
 
 /// The validated session of a request: from the middleware or layer when one ran, else from
@@ -49,74 +49,30 @@ pub struct Authenticated(pub Session);
 #[derive(Clone, Debug)]
 pub struct CurrentSession(pub RequestSession);
 
-/// Why an extractor refused a request: 401 with `{"error":"unauthorized","reason":...}`, or
-/// 503 `{"error":"unavailable",...}` when the project's keys cannot be fetched (the session may
-/// be fine: do not sign the user out for that).
-#[derive(Debug)]
-pub struct Rejection {
-    status: StatusCode,
-    reason: &'static str,
-}
+pub use crate::session::Rejection;
 
-impl Rejection {
-    /// The HTTP status it answers with.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// A short reason (`missing token`, `expired`...), never containing the token.
-    pub fn reason(&self) -> &'static str {
-        self.reason
-    }
-
-    fn from_error(error: &Error) -> Self {
-        if let Error::KeyFetch { .. } = error {
-            return Rejection {
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                reason: "keys unavailable",
-            };
-        }
-        let reason = match error.session() {
-            Some(SessionError::Missing) => "missing token",
-            Some(SessionError::Expired) => "expired",
-            Some(SessionError::NotYetValid) => "not yet valid",
-            Some(SessionError::WrongTokenKind { .. }) => "not a session token",
-            _ => "invalid token",
-        };
-        Rejection {
-            status: StatusCode::UNAUTHORIZED,
-            reason,
-        }
-    }
-}
-
+/// The rejection as a response: its status, JSON body and headers.
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        let error = if self.status == StatusCode::UNAUTHORIZED {
-            "unauthorized"
-        } else {
-            "unavailable"
-        };
-        let body = serde_json::json!({ "error": error, "reason": self.reason }).to_string();
-        let mut response = (self.status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if self.status == StatusCode::UNAUTHORIZED {
-            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        response
+        Rejection::into_response::<Body>(self)
     }
 }
 
-/// The request's session: what a middleware or layer found, else a validation (no refresh).
+/// The request's session: what a middleware or layer found (or why it found none), else a
+/// validation (no refresh).
 async fn request_session(parts: &Parts, client: &Client) -> Result<RequestSession, Rejection> {
     if let Some(found) = parts.extensions.get::<RequestSession>() {
         return Ok(found.clone());
     }
-    let cookies = client.cookie_config();
-    web::authenticate(client, &cookies, &parts.headers, false)
-        .await
-        .map_err(|error| Rejection::from_error(&error))
+    if let Some(rejection) = parts.extensions.get::<Rejection>() {
+        return Err(rejection.clone());
+    }
+    match web::authenticate(client, &parts.method, &parts.headers, false).await {
+        Found::Session(found) => Ok(*found),
+        Found::Anonymous(rejection) | Found::SignedOut(rejection) | Found::Refuse(rejection) => {
+            Err(rejection)
+        }
+    }
 }
 
 impl<S> FromRequestParts<S> for Authenticated
@@ -150,24 +106,66 @@ where
     }
 }
 
-/// Middleware (use with `axum::middleware::from_fn_with_state(client, refresh_session)`): when
-/// the request's session JWT is missing or no longer valid but the refresh cookie holds a valid
-/// refresh JWT, refreshes the session and hands it, with the current tokens, to the extractors;
-/// then sets the new cookies on the response, unless the handler's response sets or clears the
-/// session cookies itself (a logout stays a logout). Otherwise the request goes on unchanged.
+/// `Option<CurrentSession>`: `None` when the request has no valid session (a page that shows
+/// something else to visitors); still a rejection for a cross-site request or an outage (503:
+/// the visitor may be signed in, do not show them as signed out).
+impl<S> OptionalFromRequestParts<S> for CurrentSession
+where
+    Client: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Rejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let client = Client::from_ref(state);
+        match request_session(parts, &client).await {
+            Ok(found) => Ok(Some(CurrentSession(found))),
+            Err(rejection) if rejection.status() == StatusCode::UNAUTHORIZED => Ok(None),
+            Err(rejection) => Err(rejection),
+        }
+    }
+}
+
+/// Middleware (use with `axum::middleware::from_fn_with_state(client, refresh_session)`): finds
+/// the request's session as the [tower layer](crate::tower) does, with refresh on, and with the
+/// same rules: one shared refresh per refresh JWT, a refused refresh clears the cookies, an
+/// outage answers 503 and keeps them, a cross-site unsafe request authenticated by cookie is
+/// refused with 403. The new cookies of a refresh go on the response unless the handler's
+/// response sets or clears the session cookies itself (a logout stays a logout).
 pub async fn refresh_session(
     State(client): State<Client>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let cookies = client.cookie_config();
-    let found = web::authenticate(&client, &cookies, request.headers(), true)
-        .await
-        .ok();
-    if let Some(found) = &found {
-        web::remember(request.extensions_mut(), found.clone());
+    let found = web::authenticate(&client, request.method(), request.headers(), true).await;
+    if let Found::Refuse(rejection) = found {
+        return rejection.into_response();
     }
+    found.remember(request.extensions_mut());
     let mut response = next.run(request).await;
-    web::finish(&cookies, found.as_ref(), response.headers_mut());
+    found.finish(&client.session.cookies, response.headers_mut());
     response
+}
+
+/// Middleware (use with `axum::middleware::from_fn_with_state(client, require_same_origin)`):
+/// refuses with 403 every unsafe request (`POST`, `PUT`, `PATCH`, `DELETE`...) that the browser
+/// marks as cross-site, cookies or not, with the client's
+/// [`origin_check`](Client::origin_check). For forms that must not be posted from elsewhere
+/// although they carry no session, such as a sign-in form (login CSRF).
+pub async fn require_same_origin(
+    State(client): State<Client>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !client
+        .origin_check()
+        .allows(request.method(), request.headers())
+    {
+        tracing::debug!(method = %request.method(), "descope: cross-site request refused");
+        return Rejection::cross_site().into_response();
+    }
+    next.run(request).await
 }

@@ -11,7 +11,8 @@ use crate::auth_info::CookieSettings;
 use crate::error::{Error, Result};
 use crate::password::PasswordClient;
 use crate::session::cookies::CookieConfig;
-use crate::session::SessionClient;
+use crate::session::state::SessionState;
+use crate::session::{OriginCheck, SessionClient};
 use crate::transport::{bearer, RequestContext, Shared};
 
 /// The service's default base URL.
@@ -31,6 +32,10 @@ pub const ENV_MANAGEMENT_KEY: &str = "DESCOPE_MANAGEMENT_KEY";
 /// Environment variable with an auth management key, appended to the `Authorization` header of
 /// authentication calls (as the official SDKs do).
 pub const ENV_AUTH_MANAGEMENT_KEY: &str = "DESCOPE_AUTH_MANAGEMENT_KEY";
+/// Environment variable with the session cookie's name (default `DS`).
+pub const ENV_SESSION_COOKIE_NAME: &str = "DESCOPE_SESSION_COOKIE_NAME";
+/// Environment variable with the refresh cookie's name (default `DSR`).
+pub const ENV_REFRESH_COOKIE_NAME: &str = "DESCOPE_REFRESH_COOKIE_NAME";
 /// Environment variable with the project's public key (a JWK, or a JWK set), replacing the fetch.
 pub const ENV_PUBLIC_KEY: &str = "DESCOPE_PUBLIC_KEY";
 
@@ -46,6 +51,8 @@ pub const ENV_PUBLIC_KEY: &str = "DESCOPE_PUBLIC_KEY";
 #[derive(Clone)]
 pub struct Client {
     pub(crate) shared: Arc<Shared>,
+    /// The session side: validator, cookie and origin settings, shared refreshes.
+    pub(crate) session: Arc<SessionState>,
     /// The generated client with the project's own authorization, built once.
     pub(crate) project_api: Arc<crate::generated::Client>,
     /// The generated client with `Bearer <projectId>:<managementKey>`, when a management key
@@ -104,39 +111,21 @@ impl Client {
         self.management_api.is_some()
     }
 
-    /// The cookie settings in force: those given to
-    /// [`ClientBuilder::cookie_config`], with the names the service sent (`sessionCookieName`,
-    /// `cookieName`) when none were configured and the service named them.
+    /// The cookie settings: those given to [`ClientBuilder::cookie_config`], with the names
+    /// from the environment when none were given ([`ClientBuilder::from_env`]).
     pub fn cookie_config(&self) -> CookieConfig {
-        let learned = self
-            .shared
-            .learned_cookies
-            .read()
-            .unwrap_or_else(|p| p.into_inner());
-        let config = self.shared.cookies.clone();
-        match &*learned {
-            Some(settings) if !config.has_names() => {
-                config.names(settings.session_name.clone(), settings.refresh_name.clone())
-            }
-            _ => config,
-        }
+        self.session.cookies.clone()
     }
 
-    /// Remembers cookie names the service sent, when they are not the defaults.
-    pub(crate) fn learn_cookies(&self, settings: &CookieSettings) {
-        let default = settings.session_name == crate::SESSION_COOKIE_NAME
-            && settings.refresh_name == crate::REFRESH_COOKIE_NAME;
-        if default || self.shared.cookies.has_names() {
-            return;
-        }
-        let mut learned = self
-            .shared
-            .learned_cookies
-            .write()
-            .unwrap_or_else(|p| p.into_inner());
-        if learned.as_ref() != Some(settings) {
-            *learned = Some(settings.clone());
-        }
+    /// The same-origin check of the web integrations, given to
+    /// [`ClientBuilder::origin_check`].
+    pub fn origin_check(&self) -> &OriginCheck {
+        &self.session.origin
+    }
+
+    /// Reports (once) cookie names the service sent that differ from the configuration.
+    pub(crate) fn check_cookie_names(&self, settings: &CookieSettings) {
+        self.session.check_cookie_names(settings);
     }
 
     /// Password authentication: sign-up, sign-in, replace, update, reset, policy.

@@ -8,12 +8,14 @@ use reqwest::header::HeaderValue;
 use crate::client::{
     generated_client, Client, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_AUTH_MANAGEMENT_KEY,
     ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
+    ENV_REFRESH_COOKIE_NAME, ENV_SESSION_COOKIE_NAME,
 };
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::secret::ManagementKey;
 use crate::session::cookies::CookieConfig;
-use crate::session::SessionConfig;
+use crate::session::state::SessionState;
+use crate::session::{OriginCheck, SessionConfig};
 use crate::transport::{bearer, Shared};
 
 /// Builds a [`Client`]. Every setting has a default; only the project ID is required.
@@ -31,6 +33,8 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     sleeper: Option<Arc<dyn crate::retry::Sleeper>>,
     cookies: Option<CookieConfig>,
+    cookie_names_env: (Option<String>, Option<String>),
+    origin: Option<OriginCheck>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -97,10 +101,19 @@ impl ClientBuilder {
 
     /// How session cookies are named and written, for the cookie helpers, the axum extractor
     /// and middleware and the tower layer ([`Client::cookie_config`]). Defaults to
-    /// [`CookieConfig::default`]: `DS`/`DSR` or the names the service sends, `HttpOnly`,
-    /// `Secure`, `SameSite=Strict`.
+    /// [`CookieConfig::default`]: `DS`/`DSR` (or `DESCOPE_SESSION_COOKIE_NAME` /
+    /// `DESCOPE_REFRESH_COOKIE_NAME` with [`from_env`](Self::from_env), when the config names
+    /// none), `HttpOnly`, `Secure`, `SameSite=Strict`.
     pub fn cookie_config(mut self, cookies: CookieConfig) -> Self {
         self.cookies = Some(cookies);
+        self
+    }
+
+    /// The same-origin check of the tower layer and the axum middleware: unsafe requests
+    /// authenticated by cookie that a browser marks as cross-site are refused with 403.
+    /// Defaults to [`OriginCheck::default`] (on, the request's own origin only).
+    pub fn origin_check(mut self, check: OriginCheck) -> Self {
+        self.origin = Some(check);
         self
     }
 
@@ -134,7 +147,9 @@ impl ClientBuilder {
 
     /// Fills every setting not already given from the environment: `DESCOPE_PROJECT_ID`,
     /// `DESCOPE_BASE_URL` (else `DESCOPE_BASE_URI`), `DESCOPE_MANAGEMENT_KEY`,
-    /// `DESCOPE_AUTH_MANAGEMENT_KEY` and `DESCOPE_PUBLIC_KEY`. Empty variables count as unset.
+    /// `DESCOPE_AUTH_MANAGEMENT_KEY`, `DESCOPE_PUBLIC_KEY`, and the cookie names
+    /// `DESCOPE_SESSION_COOKIE_NAME` and `DESCOPE_REFRESH_COOKIE_NAME`. Empty variables count
+    /// as unset.
     pub fn from_env(self) -> Self {
         self.from_lookup(|name| std::env::var(name).ok())
     }
@@ -168,6 +183,13 @@ impl ClientBuilder {
         }
         if self.public_key_env.is_none() {
             self.public_key_env = var(ENV_PUBLIC_KEY);
+        }
+        let (session, refresh) = &mut self.cookie_names_env;
+        if session.is_none() {
+            *session = var(ENV_SESSION_COOKIE_NAME);
+        }
+        if refresh.is_none() {
+            *refresh = var(ENV_REFRESH_COOKIE_NAME);
         }
         self
     }
@@ -233,7 +255,17 @@ impl ClientBuilder {
         if sessions.public_keys.is_none() {
             sessions.public_keys = self.public_key_env;
         }
-        let validator = crate::session::Validator::new(sessions)?;
+        let mut cookies = self.cookies.unwrap_or_default();
+        let (session_name, refresh_name) = self.cookie_names_env;
+        cookies.fill_names(session_name, refresh_name);
+        for name in [cookies.session_name(), cookies.refresh_name()] {
+            check_cookie_name(name)?;
+        }
+        let session = Arc::new(SessionState::new(
+            sessions,
+            cookies,
+            self.origin.unwrap_or_default(),
+        )?);
         let management_auth = match &self.management_key {
             Some(key) => Some(
                 bearer(&project_id, Some(key.secret()), None).ok_or_else(|| {
@@ -246,7 +278,6 @@ impl ClientBuilder {
             None => None,
         };
         let shared = Arc::new(Shared {
-            validator,
             project_id,
             project_header,
             base_url,
@@ -257,8 +288,6 @@ impl ClientBuilder {
                 .unwrap_or_else(|| Arc::new(crate::retry::TokioSleeper)),
             auth_management_key: self.auth_management_key,
             http,
-            cookies: self.cookies.unwrap_or_default(),
-            learned_cookies: std::sync::RwLock::new(None),
             caller_http,
             max_response_bytes,
         });
@@ -267,6 +296,7 @@ impl ClientBuilder {
         let management_api = management_auth.map(|auth| Arc::new(generated_client(&shared, auth)));
         Ok(Client {
             shared,
+            session,
             project_api,
             management_api,
         })
@@ -332,4 +362,17 @@ fn normalize_base_url(url: &str) -> Result<String> {
         ));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Refuses a cookie name that is empty or not an HTTP token (RFC 6265: no separators, no
+/// spaces, no control characters): such a cookie could never be set or read.
+fn check_cookie_name(name: &str) -> Result<()> {
+    let token = |b: u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(Error::invalid(
+            "cookie name",
+            "is empty or not a valid cookie name",
+        ));
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! Messages are terse and lowercase; none contains a response body, a header or a secret. The
 //! parsed parts of a Descope error body are available as fields of [`ApiError`].
 
+use crate::operation::{Credential, Operation};
 use std::fmt;
 use std::time::Duration;
 
@@ -16,8 +17,8 @@ pub enum Error {
     /// The request did not get an answer: connection refused, reset, DNS, TLS...
     #[error("could not reach descope during {operation}")]
     Transport {
-        /// The operation, as in the spec (`password_sign_in`).
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// The underlying failure.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -25,8 +26,8 @@ pub enum Error {
     /// No answer within the configured timeout.
     #[error("descope did not answer {operation} within the timeout")]
     Timeout {
-        /// The operation, as in the spec.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
     },
     /// The service answered with a redirect, which is never followed: a password body must
     /// not be re-sent to wherever it points. With a caller's own HTTP client that follows
@@ -36,8 +37,8 @@ pub enum Error {
         "descope answered {operation} with a redirect (status {status}), which is not followed"
     )]
     Redirected {
-        /// The operation, as in the spec.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// The redirect status (301, 302, 303, 307, 308), or 300 for a followed redirect.
         status: u16,
     },
@@ -46,14 +47,14 @@ pub enum Error {
     /// stopped there.
     #[error("the {operation} response is larger than the configured limit")]
     ResponseTooLarge {
-        /// The operation, as in the spec.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
     },
     /// A success response whose body is not what the spec describes.
     #[error("could not decode the {operation} response: {reason}")]
     Decode {
-        /// The operation, as in the spec.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// What was wrong, without any of the body's content.
         reason: String,
     },
@@ -88,7 +89,7 @@ pub enum Error {
 }
 
 /// Why a JWT was refused. No message contains any part of the token.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SessionError {
     /// `exp` is past, beyond the leeway.
@@ -195,7 +196,10 @@ impl Error {
         let Error::Api(api) = self else {
             return false;
         };
-        let checks_password = matches!(api.operation, "password_sign_in" | "password_replace");
+        let checks_password = matches!(
+            api.operation,
+            Operation::PasswordSignIn | Operation::PasswordReplace
+        );
         let refused = match &api.code {
             Some(ErrorCode::UserNotFound) => true,
             Some(ErrorCode::PasswordExpired) => false,
@@ -204,10 +208,97 @@ impl Error {
         checks_password && refused
     }
 
+    /// The operation that failed, when the error comes from one (not for configuration, bad
+    /// input or a local token check).
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Error::Api(api) => Some(api.operation),
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation }
+            | Error::Redirected { operation, .. }
+            | Error::ResponseTooLarge { operation }
+            | Error::Decode { operation, .. } => Some(*operation),
+            _ => None,
+        }
+    }
+
+    /// Whether the service refused the *server's* credentials rather than the end user's: a
+    /// 401 or 403 on a management call (the management key), or a 401 or 403 with code
+    /// `E011003` (the `Authorization` header itself: the project ID or the auth management
+    /// key). A server misconfiguration: never answer it as "not signed in".
+    pub fn is_server_credentials_refused(&self) -> bool {
+        let Error::Api(api) = self else {
+            return false;
+        };
+        matches!(api.status, 401 | 403)
+            && (api.operation.credential() == Credential::ManagementKey
+                || api.code == Some(ErrorCode::InvalidRequest))
+    }
+
+    /// Whether the user's session is over: a token refused by local validation, a token that
+    /// cannot be sent, or the service refusing it (400, 401, 403: revoked, expired, rotated
+    /// away, a disabled user). Clear the session cookies. Not for a rate limit, an outage or
+    /// [the server's own credentials refused](Self::is_server_credentials_refused).
+    pub fn ends_session(&self) -> bool {
+        match self {
+            Error::Session(_) | Error::InvalidInput { .. } => true,
+            Error::Api(api) => {
+                matches!(api.status, 400 | 401 | 403) && !self.is_server_credentials_refused()
+            }
+            _ => false,
+        }
+    }
+
+    /// A copy of this error for another waiter on the same shared outcome (one refresh for
+    /// many requests): the same variant and fields; a transport failure's cause is kept as its
+    /// text.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::Api(api) => Error::Api(api.clone()),
+            Error::Transport { operation, source } => Error::Transport {
+                operation: *operation,
+                source: Box::new(CopiedCause(source.to_string())),
+            },
+            Error::Timeout { operation } => Error::Timeout {
+                operation: *operation,
+            },
+            Error::Redirected { operation, status } => Error::Redirected {
+                operation: *operation,
+                status: *status,
+            },
+            Error::ResponseTooLarge { operation } => Error::ResponseTooLarge {
+                operation: *operation,
+            },
+            Error::Decode { operation, reason } => Error::Decode {
+                operation: *operation,
+                reason: reason.clone(),
+            },
+            Error::Config(reason) => Error::Config(reason.clone()),
+            Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
+            Error::PasswordPolicy(violation) => Error::PasswordPolicy(violation.clone()),
+            Error::Session(session) => Error::Session(session.clone()),
+            Error::KeyFetch { source } => Error::KeyFetch {
+                source: source.as_ref().map(|e| Box::new(e.duplicate())),
+            },
+        }
+    }
+
     pub(crate) fn invalid(field: &'static str, reason: &'static str) -> Self {
         Error::InvalidInput { field, reason }
     }
 }
+
+/// The text of a transport failure, for a copy of its error (see `Error::duplicate`).
+#[derive(Debug)]
+struct CopiedCause(String);
+
+impl fmt::Display for CopiedCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CopiedCause {}
 
 /// An error answer from the service: its HTTP status and the parsed Descope error body.
 ///
@@ -216,8 +307,8 @@ impl Error {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The operation, as in the spec (`password_sign_in`).
-    pub operation: &'static str,
+    /// The operation.
+    pub operation: Operation,
     /// The HTTP status.
     pub status: u16,
     /// The Descope error code (`errorCode`), when the body had one.

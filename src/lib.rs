@@ -11,8 +11,10 @@ mod client;
 mod client_builder;
 mod error;
 mod generated;
+mod http_error;
 mod limits;
 pub mod management;
+pub mod operation;
 mod password;
 mod policy;
 #[cfg(test)]
@@ -32,10 +34,13 @@ pub use auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKI
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_AUTH_MANAGEMENT_KEY,
     ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
+    ENV_REFRESH_COOKIE_NAME, ENV_SESSION_COOKIE_NAME,
 };
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
+pub use http_error::ErrorBody;
 pub use limits::DEFAULT_MAX_RESPONSE_BYTES;
 pub use management::{CreateUser, ManagementClient, UserManagement};
+pub use operation::{Credential, Operation};
 pub use password::{PasswordClient, Replace, ResetSent, SendReset, SignIn, SignUp, Update};
 pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::auth_info::{cookie, AuthInfo};
 use crate::error::{ApiError, ErrorCode};
+use crate::operation::Operation;
 use crate::password::ResetSent;
 use crate::policy::PasswordPolicy;
 use crate::session::Refreshed;
@@ -138,9 +139,9 @@ proptest! {
         }
         let _ = cookie(&headers, "DS");
         if let Ok(wire) = serde_json::from_value::<JwtResponse>(body) {
-            let _ = AuthInfo::from_response("password_sign_in", wire.clone(), &headers);
+            let _ = AuthInfo::from_response(Operation::PasswordSignIn, wire.clone(), &headers);
             if let Some((_, issued)) = Refreshed::parse(wire, &headers) {
-                let _ = issued.user.map(|u| User::from_wire("refresh_session", u));
+                let _ = issued.user.map(|u| User::from_wire(Operation::RefreshSession, u));
             }
         }
     }
@@ -148,7 +149,7 @@ proptest! {
     #[test]
     fn users_policies_and_resets_decode_or_fail_typed(user in user(), other in json()) {
         if let Ok(wire) = serde_json::from_value::<ResponseUser>(user) {
-            if let Ok(user) = User::from_wire("me", wire) {
+            if let Ok(user) = User::from_wire(Operation::Me, wire) {
                 prop_assert!(!user.user_id.is_empty());
             }
         }
@@ -157,7 +158,7 @@ proptest! {
             let _ = policy.check("Sample-Passw0rd");
         }
         if let Ok(wire) = serde_json::from_value::<PasswordResetResponse>(other) {
-            if let Ok(sent) = ResetSent::from_wire("password_send_reset", wire) {
+            if let Ok(sent) = ResetSent::from_wire(Operation::PasswordSendReset, wire) {
                 prop_assert!(!sent.method.is_empty());
             }
         }
@@ -166,7 +167,7 @@ proptest! {
     #[test]
     fn error_text_never_carries_control_characters(code in ".{0,40}", description in ".{0,300}", status in 100u16..600) {
         let error = ApiError {
-            operation: "password_sign_in",
+            operation: Operation::PasswordSignIn,
             status,
             code: Some(ErrorCode::from(code.as_str())),
             description: Some(description),

@@ -4,10 +4,30 @@
 //! For each request the layer finds the session (a valid session JWT from
 //! `Authorization: Bearer` or the session cookie; with [`refresh`](SessionLayer::refresh), a
 //! refresh from the refresh cookie when it is missing or expired) and puts it in the request's
-//! extensions: a [`Session`](crate::Session) and a [`RequestSession`] with the *current* tokens.
-//! After a refresh, the new cookies go on the response, unless the handler's response sets or
-//! clears the session cookies itself. Requests without a valid session pass through unchanged:
-//! the handler (or the axum extractor) decides.
+//! extensions: a [`Session`](crate::Session) and a [`RequestSession`](crate::session::RequestSession) with the *current* tokens.
+//! Requests without a valid session pass through with the [`Rejection`](crate::session::Rejection) that says why: the
+//! handler (or the axum extractor) decides.
+//!
+//! - **One refresh per refresh JWT**: a page's parallel requests with the same expired session
+//!   share one refresh and all set the same new cookies
+//!   ([`SessionConfig::refresh_share_window`](crate::SessionConfig::refresh_share_window)).
+//!   Sharing is per process: behind several replicas, send a user's requests to one replica
+//!   (sticky sessions), or a replica that refreshes a token another one rotated away signs
+//!   that request out.
+//! - **A refused refresh is a sign-out**: the request goes on without a session and the
+//!   response clears both cookies.
+//! - **An outage is not a sign-out**: when the service cannot be asked (no answer, timeout,
+//!   5xx, 429, keys unavailable), the layer answers 503 itself (with `Retry-After` when known),
+//!   leaves the cookies alone and traces the error at `warn`.
+//! - **Same origin**: an unsafe request (`POST`, `PUT`, `PATCH`, `DELETE`...) authenticated by
+//!   cookie that the browser marks as cross-site is answered 403
+//!   ([`OriginCheck`](crate::session::OriginCheck), set with
+//!   [`ClientBuilder::origin_check`](crate::ClientBuilder::origin_check)).
+//! - After a refresh, the new cookies go on the response, unless the handler's response sets
+//!   or clears the session cookies itself.
+//!
+//! The layer's own answers (403, 503) are JSON ([`Rejection`](crate::session::Rejection)), so the response body type must
+//! be buildable from a `String` (axum's `Body`, `Full<Bytes>`, `String`...).
 //!
 //! ```no_run
 //! # fn app(client: descope::Client) {
@@ -23,8 +43,7 @@ use std::task::{Context, Poll};
 
 use crate::client::Client;
 use crate::request::BoxFuture;
-use crate::session::web;
-use crate::session::RequestSession;
+use crate::session::web::{self, Found};
 
 /// Finds each request's session (see the [module](self) docs).
 #[derive(Clone, Debug)]
@@ -79,7 +98,7 @@ where
         + 'static,
     S::Future: Send + 'static,
     B: Send + 'static,
-    R: 'static,
+    R: From<String> + 'static,
 {
     type Response = http::Response<R>;
     type Error = S::Error;
@@ -107,16 +126,14 @@ async fn around<S, B, R>(
 ) -> Result<http::Response<R>, S::Error>
 where
     S: tower_service::Service<http::Request<B>, Response = http::Response<R>>,
+    R: From<String>,
 {
-    let cookies = client.cookie_config();
-    let found: Option<RequestSession> =
-        web::authenticate(&client, &cookies, request.headers(), refresh)
-            .await
-            .ok();
-    if let Some(found) = &found {
-        web::remember(request.extensions_mut(), found.clone());
+    let found = web::authenticate(&client, request.method(), request.headers(), refresh).await;
+    if let Found::Refuse(rejection) = found {
+        return Ok(rejection.into_response());
     }
+    found.remember(request.extensions_mut());
     let mut response = inner.call(request).await?;
-    web::finish(&cookies, found.as_ref(), response.headers_mut());
+    found.finish(&client.session.cookies, response.headers_mut());
     Ok(response)
 }

@@ -3,6 +3,7 @@
 //! generated code calls), retries (`send`, around each generated call), and the one conversion
 //! of progenitor's errors into [`crate::Error`].
 
+use crate::operation::Operation;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
@@ -25,15 +26,10 @@ pub(crate) struct Shared {
     /// Appended to the `Authorization` header of authentication calls.
     pub(crate) auth_management_key: Option<ManagementKey>,
     pub(crate) http: reqwest::Client,
-    /// How session cookies are named and written.
-    pub(crate) cookies: crate::session::cookies::CookieConfig,
-    /// Cookie names the service sent, when not the defaults.
-    pub(crate) learned_cookies: std::sync::RwLock<Option<crate::auth_info::CookieSettings>>,
     /// Whether `http` is the caller's own client (which may follow redirects).
     pub(crate) caller_http: bool,
     /// The largest response body read.
     pub(crate) max_response_bytes: usize,
-    pub(crate) validator: crate::session::Validator,
 }
 
 /// The generated client's inner value: what the hooks need for one call.
@@ -181,7 +177,7 @@ where
 /// built again only for a retry (none is copied in case one is needed).
 pub(crate) async fn send<T, F, Fut>(
     shared: &Shared,
-    operation: &'static str,
+    operation: Operation,
     mut call: F,
 ) -> Result<ResponseValue<T>, Error>
 where
@@ -197,7 +193,12 @@ where
         match status.and_then(|s| shared.retry.delay(s.as_u16(), attempt)) {
             Some(delay) => {
                 drop(result);
-                tracing::debug!(operation, attempt, ?delay, "descope request retried");
+                tracing::debug!(
+                    operation = operation.as_str(),
+                    attempt,
+                    ?delay,
+                    "descope request retried"
+                );
                 shared.sleeper.sleep(delay).await;
                 attempt += 1;
             }
@@ -230,7 +231,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// Converts progenitor's result into the crate's, once, at the façade boundary.
 pub(crate) fn convert<T>(
-    operation: &'static str,
+    operation: Operation,
     result: Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
 ) -> Result<ResponseValue<T>, Error> {
     use progenitor_client::Error as P;

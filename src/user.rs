@@ -1,5 +1,6 @@
 //! The typed user: what sign-up, sign-in, replace, refresh and `me` return about the user.
 
+use crate::operation::Operation;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -162,7 +163,7 @@ impl User {
     }
 
     /// The typed user of a response; `operation` names the call in a decode error.
-    pub(crate) fn from_wire(operation: &'static str, wire: ResponseUser) -> Result<Self> {
+    pub(crate) fn from_wire(operation: Operation, wire: ResponseUser) -> Result<Self> {
         let user_id = wire
             .user_id
             .filter(|id| !id.is_empty())

@@ -35,7 +35,7 @@ pub(crate) use options::Options;
 pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, SentReset, DEFAULT_PROJECT_ID};
 
 use keys::SigningKey;
-use persist::save;
+
 use server::App;
 
 /// A running emulator. Stops when [`stop`](Self::stop)ped or dropped.
@@ -159,8 +159,7 @@ impl Emulator {
         if let Some(serve) = self.serve.take() {
             let _ = serve.await;
         }
-        let app = self.app.clone();
-        if let Ok(Err(e)) = tokio::task::spawn_blocking(move || save(&app)).await {
+        if let Err(e) = crate::persist::persist_final(&self.app).await {
             eprintln!("descope-emulator: {e}");
         }
     }

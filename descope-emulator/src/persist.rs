@@ -61,3 +61,19 @@ pub(crate) async fn persist(app: &Arc<App>) -> Result<(), EmulatorError> {
     *saved = covered;
     Ok(())
 }
+
+/// The last write, on shutdown: under the same lock as every other write (so it cannot
+/// interleave with one still running), and always, whatever was counted.
+pub(crate) async fn persist_final(app: &Arc<App>) -> Result<(), EmulatorError> {
+    let Some(persister) = &app.persister else {
+        return Ok(());
+    };
+    let mut saved = persister.saved.lock().await;
+    let covered = persister.changes.load(Ordering::SeqCst);
+    let writer = app.clone();
+    tokio::task::spawn_blocking(move || save(&writer))
+        .await
+        .map_err(|_| EmulatorError::State("the state write task failed".into()))??;
+    *saved = covered;
+    Ok(())
+}

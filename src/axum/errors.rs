@@ -1,137 +1,13 @@
-//! `descope::Error` as an HTTP response: the status a browser or API client should see, and a
-//! JSON body that never carries a secret or the service's raw text.
+//! `descope::Error` as an axum response, with the mapping of [`Error::http_response`].
 
 use ::axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
-use ::axum::http::{HeaderValue, StatusCode};
+use ::axum::http::HeaderValue;
 use ::axum::response::{IntoResponse, Response};
 
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 
-/// The JSON body of an error response: `{"error": kind, "message": text}`, plus `unmet` (the
-/// password rules not met) for a policy violation checked locally.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct ErrorBody {
-    /// A stable, machine-readable kind: `bad_credentials`, `already_exists`, `password_policy`,
-    /// `password_expired`, `rate_limited`, `unauthorized`, `invalid_input`, `unavailable`,
-    /// `bad_gateway`, `error`.
-    pub error: &'static str,
-    /// A fixed, human-readable message (never the service's text).
-    pub message: String,
-    /// The unmet password rules, when the error is a local policy check.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unmet: Vec<String>,
-}
-
-impl Error {
-    /// The HTTP status and body this error answers with (see [`IntoResponse`] below):
-    ///
-    /// | error | status | `error` |
-    /// | --- | --- | --- |
-    /// | bad credentials (unknown user or wrong password, alike) | 401 | `bad_credentials` |
-    /// | user already exists | 409 | `already_exists` |
-    /// | password policy (local check, or the service refusing a new password) | 400 | `password_policy` |
-    /// | password expired | 403 | `password_expired` |
-    /// | rate limited (with `Retry-After`) | 429 | `rate_limited` |
-    /// | other 401/403 from the service, refused tokens | 401 | `unauthorized` |
-    /// | bad input, other 4xx | 400 | `invalid_input` |
-    /// | no answer, timeout, 5xx the service may recover from, keys unavailable | 503 | `unavailable` |
-    /// | an answer that makes no sense (decode, redirect, too large, other 5xx) | 502 | `bad_gateway` |
-    /// | configuration | 500 | `error` |
-    pub fn http_response(&self) -> (StatusCode, ErrorBody) {
-        let body = |error, message: &str| ErrorBody {
-            error,
-            message: message.to_owned(),
-            unmet: Vec::new(),
-        };
-        if self.is_bad_credentials() {
-            return (
-                StatusCode::UNAUTHORIZED,
-                body("bad_credentials", "wrong login ID or password"),
-            );
-        }
-        match self {
-            Error::PasswordPolicy(violation) => (
-                StatusCode::BAD_REQUEST,
-                ErrorBody {
-                    unmet: violation.unmet().iter().map(ToString::to_string).collect(),
-                    ..body("password_policy", &violation.to_string())
-                },
-            ),
-            Error::Api(api) if api.is_rate_limited() => (
-                StatusCode::TOO_MANY_REQUESTS,
-                body("rate_limited", "too many attempts, try again later"),
-            ),
-            Error::Api(api) if api.code == Some(ErrorCode::UserAlreadyExists) => (
-                StatusCode::CONFLICT,
-                body("already_exists", "this login ID is already taken"),
-            ),
-            Error::Api(api) if api.code == Some(ErrorCode::PasswordExpired) => (
-                StatusCode::FORBIDDEN,
-                body(
-                    "password_expired",
-                    "the password has expired and must be replaced",
-                ),
-            ),
-            Error::Api(api)
-                if api.status == 400
-                    && matches!(
-                        api.operation,
-                        "password_sign_up" | "password_replace" | "password_update"
-                    )
-                    && !matches!(
-                        api.code,
-                        Some(ErrorCode::MissingArguments | ErrorCode::BadRequest)
-                    ) =>
-            {
-                (
-                    StatusCode::BAD_REQUEST,
-                    body(
-                        "password_policy",
-                        "the password does not meet the password policy",
-                    ),
-                )
-            }
-            Error::Api(api) if matches!(api.status, 401 | 403) => (
-                StatusCode::UNAUTHORIZED,
-                body("unauthorized", "not signed in, or the session has ended"),
-            ),
-            Error::Api(api) if (400..500).contains(&api.status) => (
-                StatusCode::BAD_REQUEST,
-                body("invalid_input", "the request was refused"),
-            ),
-            Error::Api(_) if self.is_retryable() => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                body("unavailable", "the authentication service is unavailable"),
-            ),
-            Error::Timeout { .. } | Error::Transport { .. } | Error::KeyFetch { .. } => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                body("unavailable", "the authentication service is unavailable"),
-            ),
-            Error::Session(_) => (
-                StatusCode::UNAUTHORIZED,
-                body("unauthorized", "not signed in, or the session has ended"),
-            ),
-            Error::InvalidInput { field, reason } => (
-                StatusCode::BAD_REQUEST,
-                body("invalid_input", &format!("{field} {reason}")),
-            ),
-            Error::Config(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                body("error", "the server is misconfigured"),
-            ),
-            _ => (
-                StatusCode::BAD_GATEWAY,
-                body(
-                    "bad_gateway",
-                    "the authentication service answered unexpectedly",
-                ),
-            ),
-        }
-    }
-}
-
-/// The response of [`Error::http_response`], as JSON; a rate limit carries `Retry-After`.
+/// The response of [`Error::http_response`], as JSON; a rate limit carries `Retry-After`, and
+/// so does a 503 when the service said how long to wait.
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, body) = self.http_response();
@@ -139,11 +15,8 @@ impl IntoResponse for Error {
         let mut response = (status, json).into_response();
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            let seconds = self.retry_after().map_or(1, |d| d.as_secs().max(1));
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                headers.insert(RETRY_AFTER, value);
-            }
+        if let Some(seconds) = self.retry_after_seconds(status) {
+            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

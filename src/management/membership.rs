@@ -1,5 +1,6 @@
 //! `client.management().users()`: roles (in the project or a tenant) and tenant membership.
 
+use crate::operation::Operation;
 use std::future::Future;
 
 use super::api;
@@ -101,9 +102,9 @@ impl UserManagement {
         let client = self.client.clone();
         async move {
             let op = if add {
-                "add_user_roles"
+                Operation::AddUserRoles
             } else {
-                "remove_user_roles"
+                Operation::RemoveUserRoles
             };
             check_login_id(&login_id)?;
             if let Some(tenant) = &tenant_id {
@@ -157,9 +158,9 @@ impl UserManagement {
         let client = self.client.clone();
         async move {
             let op = if add {
-                "add_user_tenant"
+                Operation::AddUserTenant
             } else {
-                "remove_user_tenant"
+                Operation::RemoveUserTenant
             };
             check_login_id(&login_id)?;
             check_tenant_id(&tenant_id)?;

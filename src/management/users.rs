@@ -1,5 +1,6 @@
 //! `client.management().users()`: every user operation but create (see [`CreateUser`]).
 
+use crate::operation::Operation;
 use std::future::Future;
 
 use super::{api, CreateUser};
@@ -25,7 +26,7 @@ pub struct UserManagement {
 }
 
 /// The typed user of a management answer.
-pub(super) fn user_of(operation: &'static str, response: UserResponse) -> Result<User> {
+pub(super) fn user_of(operation: Operation, response: UserResponse) -> Result<User> {
     let user = response.user.ok_or_else(|| Error::Decode {
         operation,
         reason: "the response has no user".into(),
@@ -51,7 +52,7 @@ impl UserManagement {
     pub fn load(&self, login_id: impl Into<String>) -> impl Future<Output = Result<User>> + Send {
         let (client, login_id) = (self.client.clone(), login_id.into());
         async move {
-            const OP: &str = "load_user";
+            const OP: Operation = Operation::LoadUser;
             check_login_id(&login_id)?;
             let api = api(&client)?;
             let response =
@@ -67,7 +68,7 @@ impl UserManagement {
     ) -> impl Future<Output = Result<User>> + Send {
         let (client, user_id) = (self.client.clone(), user_id.into());
         async move {
-            const OP: &str = "load_user";
+            const OP: Operation = Operation::LoadUser;
             check_user_id(&user_id)?;
             let api = api(&client)?;
             let response = send(&client.shared, OP, || api.load_user(None, Some(&user_id))).await?;
@@ -108,7 +109,7 @@ impl UserManagement {
     pub fn delete_all_test_users(&self) -> impl Future<Output = Result<()>> + Send {
         let client = self.client.clone();
         async move {
-            const OP: &str = "delete_all_test_users";
+            const OP: Operation = Operation::DeleteAllTestUsers;
             let api = api(&client)?;
             send(&client.shared, OP, || api.delete_all_test_users()).await?;
             Ok(())
@@ -135,7 +136,7 @@ impl UserManagement {
     ) -> impl Future<Output = Result<User>> + Send {
         let client = self.client.clone();
         async move {
-            const OP: &str = "update_user_status";
+            const OP: Operation = Operation::UpdateUserStatus;
             check_login_id(&login_id)?;
             let api = api(&client)?;
             let body = UpdateUserStatusRequest {
@@ -179,12 +180,12 @@ impl UserManagement {
             let api = api(&client)?;
             let body = SetUserPasswordRequest { login_id, password };
             if active {
-                send(&client.shared, "set_active_password", || {
+                send(&client.shared, Operation::SetActivePassword, || {
                     api.set_active_password(&body)
                 })
                 .await?;
             } else {
-                send(&client.shared, "set_temporary_password", || {
+                send(&client.shared, Operation::SetTemporaryPassword, || {
                     api.set_temporary_password(&body)
                 })
                 .await?;
@@ -200,7 +201,7 @@ impl UserManagement {
     ) -> impl Future<Output = Result<()>> + Send {
         let (client, login_id) = (self.client.clone(), login_id.into());
         async move {
-            const OP: &str = "expire_password";
+            const OP: Operation = Operation::ExpirePassword;
             check_login_id(&login_id)?;
             let api = api(&client)?;
             let body = ExpirePasswordRequest { login_id };
@@ -241,14 +242,14 @@ impl UserManagement {
 }
 
 async fn delete(client: &Client, body: DeleteUserRequest) -> Result<()> {
-    const OP: &str = "delete_user";
+    const OP: Operation = Operation::DeleteUser;
     let api = api(client)?;
     send(&client.shared, OP, || api.delete_user(&body)).await?;
     Ok(())
 }
 
 async fn logout(client: &Client, body: UserLogoutRequest) -> Result<()> {
-    const OP: &str = "logout_user";
+    const OP: Operation = Operation::LogoutUser;
     let api = api(client)?;
     send(&client.shared, OP, || api.logout_user(&body)).await?;
     Ok(())
@@ -264,9 +265,9 @@ fn check_user_id(user_id: &str) -> Result<()> {
 /// Sends a create; shared with [`CreateUser`].
 pub(super) async fn create(client: &Client, body: &CreateUserRequest, test: bool) -> Result<User> {
     let op = if test {
-        "create_test_user"
+        Operation::CreateTestUser
     } else {
-        "create_user"
+        Operation::CreateUser
     };
     check_login_id(&body.login_id)?;
     let api = api(client)?;

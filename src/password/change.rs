@@ -3,6 +3,7 @@
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
+use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
 use crate::request::{awaitable, check_login_id, check_password, check_token};
 use crate::secret::RefreshJwt;
@@ -44,7 +45,7 @@ impl Replace {
 
     /// Sends the replace.
     pub async fn send(self) -> Result<AuthInfo> {
-        const OP: &str = "password_replace";
+        const OP: Operation = Operation::PasswordReplace;
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.old_password, "old password")?;
         check_password(&self.body.new_password, "new password")?;
@@ -55,7 +56,7 @@ impl Replace {
         let response = send(&self.client.shared, OP, || api.password_replace(&self.body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        self.client.learn_cookies(&auth.cookies);
+        self.client.check_cookie_names(&auth.cookies);
         Ok(auth)
     }
 }
@@ -81,7 +82,7 @@ impl Update {
     }
     /// Sends the update.
     pub async fn send(self) -> Result<()> {
-        const OP: &str = "password_update";
+        const OP: Operation = Operation::PasswordUpdate;
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.new_password, "new password")?;
         if let Some(policy) = &self.policy {

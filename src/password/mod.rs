@@ -12,6 +12,7 @@ pub use sign_up::SignUp;
 
 use crate::client::Client;
 use crate::error::Result;
+use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
 use crate::secret::{Password, RefreshJwt};
 use crate::transport::send;
@@ -169,7 +170,7 @@ impl PasswordClient {
     /// The project's password policy. [`PasswordPolicy::check`] tells a user what a password
     /// lacks before it is sent.
     pub async fn policy(&self) -> Result<PasswordPolicy> {
-        const OP: &str = "password_policy";
+        const OP: Operation = Operation::PasswordPolicy;
         let api = self.client.api();
         let response = send(&self.client.shared, OP, || api.password_policy()).await?;
         Ok(PasswordPolicy::from_wire(response.into_inner()))

@@ -2,6 +2,7 @@
 
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::operation::Operation;
 use crate::request::{awaitable, check_login_id};
 use crate::transport::send;
 use crate::wire::{PasswordResetRequest, PasswordResetResponse};
@@ -56,7 +57,7 @@ impl SendReset {
 
     /// Sends the reset request.
     pub async fn send(self) -> Result<ResetSent> {
-        const OP: &str = "password_send_reset";
+        const OP: Operation = Operation::PasswordSendReset;
         check_login_id(&self.body.login_id)?;
         let api = self.client.api();
         let response = send(&self.client.shared, OP, || {
@@ -83,7 +84,7 @@ pub struct ResetSent {
 }
 
 impl ResetSent {
-    pub(crate) fn from_wire(operation: &'static str, wire: PasswordResetResponse) -> Result<Self> {
+    pub(crate) fn from_wire(operation: Operation, wire: PasswordResetResponse) -> Result<Self> {
         let text = |v: Option<String>| v.filter(|v| !v.is_empty());
         Ok(Self {
             method: text(wire.reset_method).ok_or_else(|| Error::Decode {

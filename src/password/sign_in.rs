@@ -1,5 +1,6 @@
 //! The sign-in builder.
 
+use crate::operation::Operation;
 use serde_json::{Map, Value};
 
 use super::login_option_setters;
@@ -78,7 +79,7 @@ impl SignIn {
 
     /// Sends the sign-in.
     pub async fn send(self) -> Result<AuthInfo> {
-        const OP: &str = "password_sign_in";
+        const OP: Operation = Operation::PasswordSignIn;
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.password, "password")?;
         let with_token;
@@ -93,7 +94,7 @@ impl SignIn {
         let response = send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        self.client.learn_cookies(&auth.cookies);
+        self.client.check_cookie_names(&auth.cookies);
         Ok(auth)
     }
 }

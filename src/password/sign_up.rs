@@ -1,5 +1,6 @@
 //! The sign-up builder.
 
+use crate::operation::Operation;
 use serde_json::Value;
 
 use super::login_option_setters;
@@ -101,7 +102,7 @@ impl SignUp {
 
     /// Sends the sign-up.
     pub async fn send(self) -> Result<AuthInfo> {
-        const OP: &str = "password_sign_up";
+        const OP: Operation = Operation::PasswordSignUp;
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.password, "password")?;
         if let Some(policy) = &self.policy {
@@ -111,7 +112,7 @@ impl SignUp {
         let response = send(&self.client.shared, OP, || api.password_sign_up(&self.body)).await?;
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        self.client.learn_cookies(&auth.cookies);
+        self.client.check_cookie_names(&auth.cookies);
         Ok(auth)
     }
 }

@@ -79,7 +79,7 @@ pub struct CookieConfig {
 }
 
 impl Default for CookieConfig {
-    /// `DS` / `DSR` (or the names the service sends), `HttpOnly`, `Secure`, `SameSite=Strict`,
+    /// `DS` / `DSR`, `HttpOnly`, `Secure`, `SameSite=Strict`,
     /// `Domain` and `Path` as the service sends them (`Path=/` otherwise).
     fn default() -> Self {
         Self {
@@ -94,8 +94,13 @@ impl Default for CookieConfig {
 }
 
 impl CookieConfig {
-    /// The cookie names. Defaults to the names the service sends (`sessionCookieName`,
-    /// `cookieName`), else `DS` and `DSR`.
+    /// The cookie names. Defaults to `DS` and `DSR`, or `DESCOPE_SESSION_COOKIE_NAME` and
+    /// `DESCOPE_REFRESH_COOKIE_NAME` with [`ClientBuilder::from_env`](crate::ClientBuilder::from_env).
+    ///
+    /// Names are configuration: a request is read under these names whatever this process saw
+    /// before, so every replica and every restart reads the same cookies. When the service
+    /// names its cookies otherwise (`sessionCookieName`, `cookieName`: a project with custom
+    /// cookie names), the client traces it once at `warn` level; set the same names here.
     pub fn names(mut self, session: impl Into<String>, refresh: impl Into<String>) -> Self {
         self.session_name = Some(session.into());
         self.refresh_name = Some(refresh.into());
@@ -129,25 +134,35 @@ impl CookieConfig {
         self
     }
 
-    /// Whether names were configured (rather than left to the service or the defaults).
+    /// Whether names were configured (rather than left to the defaults).
     pub fn has_names(&self) -> bool {
         self.session_name.is_some() || self.refresh_name.is_some()
     }
 
-    /// The session cookie's name: the configured one, else `learned` (the service's), else `DS`.
-    pub fn session_name<'a>(&'a self, learned: Option<&'a CookieSettings>) -> &'a str {
-        self.session_name
-            .as_deref()
-            .or(learned.map(|s| s.session_name.as_str()))
-            .unwrap_or(SESSION_COOKIE_NAME)
+    /// Fills the names not configured (from the environment).
+    pub(crate) fn fill_names(&mut self, session: Option<String>, refresh: Option<String>) {
+        if self.session_name.is_none() {
+            self.session_name = session;
+        }
+        if self.refresh_name.is_none() {
+            self.refresh_name = refresh;
+        }
     }
 
-    /// The refresh cookie's name: the configured one, else `learned`, else `DSR`.
-    pub fn refresh_name<'a>(&'a self, learned: Option<&'a CookieSettings>) -> &'a str {
-        self.refresh_name
-            .as_deref()
-            .or(learned.map(|s| s.refresh_name.as_str()))
-            .unwrap_or(REFRESH_COOKIE_NAME)
+    /// The session cookie's name: the configured one, else `DS`.
+    pub fn session_name(&self) -> &str {
+        self.session_name.as_deref().unwrap_or(SESSION_COOKIE_NAME)
+    }
+
+    /// The refresh cookie's name: the configured one, else `DSR`.
+    pub fn refresh_name(&self) -> &str {
+        self.refresh_name.as_deref().unwrap_or(REFRESH_COOKIE_NAME)
+    }
+
+    /// Whether the service names its cookies as configured here (a custom name it sends that
+    /// differs is worth a warning: cookies it sets itself would not be read).
+    pub(crate) fn matches_service(&self, service: &CookieSettings) -> bool {
+        service.session_name == self.session_name() && service.refresh_name == self.refresh_name()
     }
 
     fn build<'c>(
@@ -203,7 +218,7 @@ impl CookieConfig {
             .as_deref()
             .or(settings.domain.as_deref());
         let mut session = self.build(
-            self.session_name(Some(settings)),
+            self.session_name(),
             tokens.session_jwt().secret(),
             session_domain,
             settings,
@@ -216,7 +231,7 @@ impl CookieConfig {
         append(headers, session.build());
         if let Some(refresh) = tokens.refresh_jwt() {
             let mut cookie = self.build(
-                self.refresh_name(Some(settings)),
+                self.refresh_name(),
                 refresh.secret(),
                 settings.domain.as_deref(),
                 settings,
@@ -228,9 +243,9 @@ impl CookieConfig {
         }
     }
 
-    /// Appends the `Set-Cookie` headers that clear both cookies (logout), with the names,
-    /// domain and path they were set with (`service`: the settings of the logout answer or of
-    /// the sign-in, when at hand).
+    /// Appends the `Set-Cookie` headers that clear both cookies (logout), with the configured
+    /// names and the domain and path they were set with (`service`: the settings of the logout
+    /// answer or of the sign-in, when at hand).
     pub fn clear(&self, headers: &mut HeaderMap, service: Option<&CookieSettings>) {
         let defaults = CookieSettings::default();
         let settings = service.unwrap_or(&defaults);
@@ -239,8 +254,8 @@ impl CookieConfig {
             .as_deref()
             .or(settings.domain.as_deref());
         for (name, domain) in [
-            (self.session_name(service), session_domain),
-            (self.refresh_name(service), settings.domain.as_deref()),
+            (self.session_name(), session_domain),
+            (self.refresh_name(), settings.domain.as_deref()),
         ] {
             let mut cookie = self.build(name, "", domain, settings).build();
             cookie.make_removal();
@@ -249,21 +264,20 @@ impl CookieConfig {
     }
 
     /// The session token of a request: `Authorization: Bearer <token>`, else the session
-    /// cookie (under the configured name, else `DS`).
+    /// cookie.
     pub fn session_token<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
-        bearer_token(headers).or_else(|| cookie_value(headers, self.session_name(None)))
+        bearer_token(headers).or_else(|| cookie_value(headers, self.session_name()))
     }
 
-    /// The refresh token of a request: the refresh cookie (under the configured name, else
-    /// `DSR`).
+    /// The refresh token of a request: the refresh cookie.
     pub fn refresh_token(&self, headers: &HeaderMap) -> Option<RefreshJwt> {
-        cookie_value(headers, self.refresh_name(None)).map(RefreshJwt::from)
+        cookie_value(headers, self.refresh_name()).map(RefreshJwt::from)
     }
 
     /// Whether a response already sets or clears one of the session cookies (then nothing must
     /// be added to it: the handler's word on its session is final).
     pub fn response_sets_session(&self, headers: &HeaderMap) -> bool {
-        let names = [self.session_name(None), self.refresh_name(None)];
+        let names = [self.session_name(), self.refresh_name()];
         headers
             .get_all(SET_COOKIE)
             .iter()

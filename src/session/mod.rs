@@ -15,24 +15,29 @@ mod clock;
 pub mod cookies;
 pub mod dangerous;
 mod keys;
+mod origin;
 mod results;
+mod shared_refresh;
+pub(crate) mod state;
 mod validate;
 mod verified;
 pub(crate) mod web;
 
 pub use claims::{Session, TenantClaims, TokenKind};
 pub use clock::{Clock, OffsetClock, SystemClock};
+pub use origin::OriginCheck;
 pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, Validated};
-pub(crate) use validate::Validator;
+pub use shared_refresh::{DEFAULT_REFRESH_SHARE_CAPACITY, DEFAULT_REFRESH_SHARE_WINDOW};
 pub use validate::{
     issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_REFETCH_INTERVAL,
     DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
-pub use web::RequestSession;
+pub use web::{Rejection, RequestSession};
 
 use crate::auth_info::CookieSettings;
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::operation::Operation;
 use crate::request::check_token;
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::transport::send;
@@ -100,7 +105,7 @@ impl SessionClient {
             .iter()
             .map(|key| {
                 serde_json::to_value(key).map_err(|_| Error::Decode {
-                    operation: "get_keys",
+                    operation: Operation::GetKeys,
                     reason: "a key does not serialize".into(),
                 })
             })
@@ -108,7 +113,7 @@ impl SessionClient {
     }
 
     async fn check(&self, token: &str, kind: TokenKind) -> Result<Session> {
-        let validator = &self.client.shared.validator;
+        let validator = &self.client.session.validator;
         validator
             .validate(token, kind, self.client.project_id(), || self.fetch_keys())
             .await
@@ -130,6 +135,11 @@ impl SessionClient {
 
     /// The session of `session_jwt` when it is valid (no request); otherwise a refresh with
     /// `refresh_jwt` and the new session. A failure to get the keys is returned as is.
+    ///
+    /// Refreshes are shared: concurrent calls with the same refresh JWT make one request and
+    /// get the same new session and rotated refresh JWT, and so do calls within
+    /// [`SessionConfig::refresh_share_window`] after it (see there). On an error,
+    /// [`Error::ends_session`] tells a refused refresh (signed out) from an outage.
     pub async fn validate_and_refresh<T: Token + ?Sized>(
         &self,
         session_jwt: &T,
@@ -143,7 +153,7 @@ impl SessionClient {
             }),
             Err(error @ Error::KeyFetch { .. }) => Err(error),
             Err(_) => {
-                let refreshed = self.refresh(refresh_jwt).await?;
+                let refreshed = self.refresh_shared(refresh_jwt).await?;
                 Ok(Validated {
                     session: refreshed.session.clone(),
                     session_jwt: refreshed.session_jwt.clone(),
@@ -157,7 +167,7 @@ impl SessionClient {
     /// and the new session JWT after. When the project rotates refresh tokens, the new one is in
     /// [`Refreshed::refresh_jwt`]: store it.
     pub async fn refresh(&self, refresh_jwt: &RefreshJwt) -> Result<Refreshed> {
-        const OP: &str = "refresh_session";
+        const OP: Operation = Operation::RefreshSession;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         let body = RefreshSessionRequest::default();
@@ -170,10 +180,20 @@ impl SessionClient {
             })
     }
 
+    /// [`refresh`](Self::refresh), shared with the other refreshes of the same token in flight
+    /// or within the share window.
+    pub(crate) async fn refresh_shared(&self, refresh_jwt: &RefreshJwt) -> Result<Refreshed> {
+        let state = self.client.session.clone();
+        state
+            .refreshes
+            .run(refresh_jwt.secret(), || self.refresh(refresh_jwt))
+            .await
+    }
+
     /// Like [`refresh`](Self::refresh), but `Ok(None)` instead of an error when the refresh JWT
     /// is not valid (locally or at the service). A failure to get the keys is an error.
     pub async fn try_refresh(&self, refresh_jwt: &RefreshJwt) -> Result<Option<Refreshed>> {
-        const OP: &str = "try_refresh_session";
+        const OP: Operation = Operation::TryRefreshSession;
         let Ok(api) = self.api(refresh_jwt) else {
             return Ok(None);
         };
@@ -188,10 +208,10 @@ impl SessionClient {
     }
 
     /// A new session from a JWT response (refresh, try-refresh, tenant selection): its session
-    /// JWT validated, cookie names learned; `None` when it has no session JWT.
+    /// JWT validated, the service's cookie names checked; `None` when it has no session JWT.
     async fn refreshed(
         &self,
-        operation: &'static str,
+        operation: Operation,
         response: progenitor_client::ResponseValue<crate::wire::JwtResponse>,
     ) -> Result<Option<Refreshed>> {
         let headers = crate::auth_info::set_cookie_headers(response.headers());
@@ -199,13 +219,13 @@ impl SessionClient {
             return Ok(None);
         };
         let session = self.validate(&session_jwt).await?;
-        self.client.learn_cookies(&issued.cookies);
+        self.client.check_cookie_names(&issued.cookies);
         Refreshed::new(operation, session_jwt, session, issued).map(Some)
     }
 
     /// Revokes the refresh JWT (validated locally first).
     pub async fn logout(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
-        const OP: &str = "logout";
+        const OP: Operation = Operation::Logout;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         let body = LogoutRequest::default();
@@ -217,7 +237,7 @@ impl SessionClient {
 
     /// Revokes every refresh JWT of the user who owns this one (validated locally first).
     pub async fn logout_all(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
-        const OP: &str = "logout_all";
+        const OP: Operation = Operation::LogoutAll;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         let body = LogoutRequest::default();
@@ -257,7 +277,7 @@ impl SessionClient {
 
     /// The user who owns the refresh JWT (validated locally first).
     pub async fn me(&self, refresh_jwt: &RefreshJwt) -> Result<User> {
-        const OP: &str = "me";
+        const OP: Operation = Operation::Me;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         User::from_wire(
@@ -277,7 +297,7 @@ impl SessionClient {
         tenant_id: impl Into<String>,
         refresh_jwt: &RefreshJwt,
     ) -> Result<Refreshed> {
-        const OP: &str = "select_tenant";
+        const OP: Operation = Operation::SelectTenant;
         let tenant = tenant_id.into();
         if tenant.trim().is_empty() {
             return Err(Error::invalid("tenant ID", "is empty"));
@@ -297,7 +317,7 @@ impl SessionClient {
     /// The sign-ins of the user who owns the refresh JWT (validated locally first), oldest
     /// first, as the service keeps them.
     pub async fn history(&self, refresh_jwt: &RefreshJwt) -> Result<Vec<AuthHistory>> {
-        const OP: &str = "me_history";
+        const OP: Operation = Operation::MeHistory;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         let entries = send(&self.client.shared, OP, || api.me_history())
@@ -313,12 +333,12 @@ impl SessionClient {
 
     /// How many times the project's keys were fetched (for monitoring the key cache).
     pub fn key_fetch_count(&self) -> u64 {
-        self.client.shared.validator.keys.fetch_count()
+        self.client.session.validator.keys.fetch_count()
     }
 
     /// The project's public keys, as the service publishes them.
     pub async fn keys(&self) -> Result<Vec<Jwk>> {
-        const OP: &str = "get_keys";
+        const OP: Operation = Operation::GetKeys;
         let api = self.client.api();
         let response = send(&self.client.shared, OP, || {
             api.get_keys(self.client.project_id(), None)

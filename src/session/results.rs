@@ -1,5 +1,6 @@
 //! What the session operations return: a refreshed session, a validated one, a logout.
 
+use crate::operation::Operation;
 use reqwest::header::HeaderMap;
 
 use super::claims::Session;
@@ -46,7 +47,7 @@ impl Refreshed {
     }
 
     pub(crate) fn new(
-        operation: &'static str,
+        operation: Operation,
         session_jwt: SessionJwt,
         session: Session,
         issued: Issued,

@@ -36,6 +36,8 @@ pub struct SessionConfig {
     pub(crate) verified_cache_capacity: usize,
     pub(crate) public_keys: Option<String>,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) refresh_share_window: Duration,
+    pub(crate) refresh_share_capacity: usize,
 }
 
 impl Default for SessionConfig {
@@ -49,6 +51,8 @@ impl Default for SessionConfig {
             verified_cache_capacity: DEFAULT_VERIFIED_CACHE_CAPACITY,
             public_keys: None,
             clock: Arc::new(SystemClock),
+            refresh_share_window: super::shared_refresh::DEFAULT_REFRESH_SHARE_WINDOW,
+            refresh_share_capacity: super::shared_refresh::DEFAULT_REFRESH_SHARE_CAPACITY,
         }
     }
 }
@@ -63,6 +67,8 @@ impl std::fmt::Debug for SessionConfig {
             .field("key_refetch_interval", &self.key_refetch_interval)
             .field("verified_cache_capacity", &self.verified_cache_capacity)
             .field("public_keys", &self.public_keys.is_some())
+            .field("refresh_share_window", &self.refresh_share_window)
+            .field("refresh_share_capacity", &self.refresh_share_capacity)
             .finish_non_exhaustive()
     }
 }
@@ -116,9 +122,33 @@ impl SessionConfig {
         self
     }
 
-    /// The clock for `exp`, `nbf` and the key cache. Defaults to [`SystemClock`].
+    /// The clock for `exp`, `nbf`, the key cache and the refresh share window. Defaults to
+    /// [`SystemClock`].
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How long the outcome of an automatic refresh (by the tower layer, the axum middleware
+    /// and [`validate_and_refresh`](crate::SessionClient::validate_and_refresh)) is handed to
+    /// other requests that carry the same refresh JWT, so a page's parallel requests make one
+    /// refresh, and all get the same new session and rotated refresh JWT. Concurrent refreshes
+    /// are always shared; zero shares nothing more. A refusal is shared too; an outage only with
+    /// the requests that waited for it. Defaults to
+    /// [`DEFAULT_REFRESH_SHARE_WINDOW`](super::DEFAULT_REFRESH_SHARE_WINDOW) (10 s).
+    ///
+    /// Within the window, the refresh JWT that was rotated away still yields the new session
+    /// in this process: keep it short.
+    pub fn refresh_share_window(mut self, window: Duration) -> Self {
+        self.refresh_share_window = window;
+        self
+    }
+
+    /// How many refresh outcomes are remembered at most (beyond it, expired ones are dropped,
+    /// then refreshes are not shared). Defaults to
+    /// [`DEFAULT_REFRESH_SHARE_CAPACITY`](super::DEFAULT_REFRESH_SHARE_CAPACITY) (4096).
+    pub fn refresh_share_capacity(mut self, capacity: usize) -> Self {
+        self.refresh_share_capacity = capacity;
         self
     }
 }

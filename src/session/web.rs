@@ -1,14 +1,26 @@
 #![cfg_attr(not(feature = "tower"), allow(dead_code))]
 //! The one implementation of "who is this request" for web frameworks: the tower layer, the
-//! axum middleware and the axum extractor all call these, over plain `http` types.
+//! axum middleware and the axum extractors all call these, over plain `http` types. Adapters
+//! only move requests and responses; every rule is here:
+//!
+//! - a valid session JWT (bearer or cookie) is the session;
+//! - otherwise, with refresh on and a refresh cookie, one shared refresh
+//!   ([`SessionConfig::refresh_share_window`](super::SessionConfig::refresh_share_window));
+//! - a refused refresh signs the user out: the response clears both cookies;
+//! - no answer, a timeout, a 5xx, a 429 or unavailable keys is an outage: 503 (with
+//!   `Retry-After` when known), cookies untouched, traced at `warn`;
+//! - an unsafe request authenticated by cookie that the browser marks cross-site is refused
+//!   with 403 ([`OriginCheck`](super::OriginCheck)).
 
-use http::{Extensions, HeaderMap};
+use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 
 use super::claims::Session;
-use super::cookies::CookieConfig;
+use super::cookies::{bearer_token, CookieConfig};
 use super::results::Refreshed;
 use crate::client::Client;
-use crate::error::{Error, Result, SessionError};
+use crate::error::{Error, SessionError};
+use crate::http_error::ErrorBody;
 use crate::secret::{RefreshJwt, SessionJwt};
 
 /// The session of a request, as the layer (or middleware) left it in the request's extensions:
@@ -27,62 +39,218 @@ pub struct RequestSession {
     pub refreshed: Option<Refreshed>,
 }
 
-/// Finds the session of a request: a valid session JWT (bearer or cookie), else, when
-/// `refresh` is on and the refresh cookie holds a valid refresh JWT, a refreshed session.
+/// Why a web integration refused a request, or found no session in it: an HTTP status and the
+/// crate's one JSON error shape, `{"error": kind, "message": text}` ([`ErrorBody`]).
+///
+/// | case | status | `error` |
+/// | --- | --- | --- |
+/// | no session, an invalid or expired one, a refused refresh | 401 | `unauthorized` |
+/// | a cross-site unsafe request authenticated by cookie | 403 | `forbidden` |
+/// | the service or its keys unavailable (with `Retry-After` when known) | 503 | `unavailable` |
+/// | the server's own credentials refused | 500 | `error` |
+#[derive(Clone, Debug)]
+pub struct Rejection {
+    status: StatusCode,
+    body: ErrorBody,
+    retry_after: Option<u64>,
+}
+
+impl Rejection {
+    /// The HTTP status it answers with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// A short reason (`missing token`, `expired`, `signed out`...), never containing a token.
+    pub fn reason(&self) -> &str {
+        &self.body.message
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> &ErrorBody {
+        &self.body
+    }
+
+    /// `Retry-After`, in seconds, when the rejection is an outage and the service said.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
+
+    /// The response headers: `Content-Type: application/json`, `WWW-Authenticate: Bearer` for
+    /// a 401, `Retry-After` when known.
+    pub fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        headers
+    }
+
+    /// A response of any body type that can be made from the JSON text.
+    pub fn into_response<B: From<String>>(self) -> http::Response<B> {
+        let headers = self.headers();
+        let mut response = http::Response::new(B::from(self.body.to_json()));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = headers;
+        response
+    }
+
+    fn new(status: StatusCode, error: &'static str, message: &str) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                error,
+                message: message.to_owned(),
+                unmet: Vec::new(),
+            },
+            retry_after: None,
+        }
+    }
+
+    fn unauthorized(reason: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", reason)
+    }
+
+    pub(crate) fn cross_site() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "cross-site request")
+    }
+
+    /// For a token refused by local validation (or none).
+    fn invalid_session(error: &Error) -> Self {
+        Self::unauthorized(match error.session() {
+            Some(SessionError::Missing) => "missing token",
+            Some(SessionError::Expired) => "expired",
+            Some(SessionError::NotYetValid) => "not yet valid",
+            Some(SessionError::WrongTokenKind { .. }) => "not a session token",
+            _ => "invalid token",
+        })
+    }
+
+    /// For a failure that is not the user's: 500 when the service refused the server's own
+    /// credentials (a misconfiguration), else 503 (an outage: no answer, a timeout, a 5xx, a
+    /// 429, the keys unavailable) with `Retry-After` when the service said.
+    fn unavailable(error: &Error) -> Self {
+        if error.is_server_credentials_refused() {
+            let (status, body) = error.http_response();
+            return Self {
+                status,
+                body,
+                retry_after: None,
+            };
+        }
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        Self {
+            retry_after: error.retry_after_seconds(status),
+            ..Self::new(
+                status,
+                "unavailable",
+                "the authentication service is unavailable",
+            )
+        }
+    }
+}
+
+/// What the web integrations found for a request.
+pub(crate) enum Found {
+    /// A valid session, refreshed when it had expired.
+    Session(Box<RequestSession>),
+    /// No valid session and nothing to undo: none sent, or an invalid one with no refresh.
+    Anonymous(Rejection),
+    /// The refresh was refused: the user is signed out, the response clears both cookies.
+    SignedOut(Rejection),
+    /// Answer with this at once, without the handler: an outage, or a cross-site request.
+    Refuse(Rejection),
+}
+
+impl Found {
+    /// What a request's extensions get: the session, or why there is none.
+    pub(crate) fn remember(&self, extensions: &mut Extensions) {
+        match self {
+            Found::Session(found) => {
+                extensions.insert(found.session.clone());
+                extensions.insert(RequestSession::clone(found));
+            }
+            Found::Anonymous(rejection) | Found::SignedOut(rejection) => {
+                extensions.insert(rejection.clone());
+            }
+            Found::Refuse(_) => {}
+        }
+    }
+
+    /// After the handler: the cookies of a refresh made for this request, or the clearing
+    /// ones of a refused refresh, unless the handler's response sets or clears the session
+    /// cookies itself (its word is final: a logout stays a logout, a sign-in stays one).
+    pub(crate) fn finish(&self, cookies: &CookieConfig, response: &mut HeaderMap) {
+        if cookies.response_sets_session(response) {
+            return;
+        }
+        match self {
+            Found::Session(found) => {
+                if let Some(refreshed) = &found.refreshed {
+                    cookies.set(response, refreshed);
+                }
+            }
+            Found::SignedOut(_) => cookies.clear(response, None),
+            _ => {}
+        }
+    }
+}
+
+/// Finds the session of a request (see the [module](self) docs); `refresh` turns on the
+/// refresh from the refresh cookie.
 pub(crate) async fn authenticate(
     client: &Client,
-    cookies: &CookieConfig,
+    method: &Method,
     headers: &HeaderMap,
     refresh: bool,
-) -> Result<RequestSession> {
+) -> Found {
+    let cookies = &client.session.cookies;
+    let by_cookie = bearer_token(headers).is_none()
+        && (cookies.session_token(headers).is_some() || cookies.refresh_token(headers).is_some());
+    if by_cookie && !client.origin_check().allows(method, headers) {
+        tracing::debug!(%method, "descope session: cross-site request refused");
+        return Found::Refuse(Rejection::cross_site());
+    }
     let refresh_cookie = cookies.refresh_token(headers);
-    let error = match cookies.session_token(headers) {
+    let invalid = match cookies.session_token(headers) {
         Some(token) => match client.sessions().validate(token).await {
             Ok(session) => {
-                return Ok(RequestSession {
+                return Found::Session(Box::new(RequestSession {
                     session,
                     session_jwt: SessionJwt::from(token),
                     refresh_jwt: refresh_cookie,
                     refreshed: None,
-                })
+                }))
             }
             // The keys are unavailable: the session may be fine, do not refresh over it.
-            Err(error @ Error::KeyFetch { .. }) => return Err(error),
+            Err(error @ Error::KeyFetch { .. }) => return outage(&error),
             Err(error) => error,
         },
         None => Error::Session(SessionError::Missing),
     };
     let (true, Some(refresh_jwt)) = (refresh, refresh_cookie) else {
-        return Err(error);
+        return Found::Anonymous(Rejection::invalid_session(&invalid));
     };
-    let refreshed = client.sessions().refresh(&refresh_jwt).await?;
-    Ok(RequestSession {
-        session: refreshed.session.clone(),
-        session_jwt: refreshed.session_jwt.clone(),
-        refresh_jwt: Some(refreshed.current_refresh_jwt(&refresh_jwt).clone()),
-        refreshed: Some(refreshed),
-    })
-}
-
-/// Puts the session where extractors find it.
-pub(crate) fn remember(extensions: &mut Extensions, found: RequestSession) {
-    extensions.insert(found.session.clone());
-    extensions.insert(found);
-}
-
-/// After the handler: the cookies of a refresh made for this request, unless the handler's
-/// response sets or clears the session cookies itself (its word is final: a logout stays a
-/// logout).
-pub(crate) fn finish(
-    cookies: &CookieConfig,
-    found: Option<&RequestSession>,
-    response: &mut HeaderMap,
-) {
-    let Some(refreshed) = found.and_then(|f| f.refreshed.as_ref()) else {
-        return;
-    };
-    if cookies.response_sets_session(response) {
-        return;
+    match client.sessions().refresh_shared(&refresh_jwt).await {
+        Ok(refreshed) => Found::Session(Box::new(RequestSession {
+            session: refreshed.session.clone(),
+            session_jwt: refreshed.session_jwt.clone(),
+            refresh_jwt: Some(refreshed.refresh_jwt.clone().unwrap_or(refresh_jwt)),
+            refreshed: Some(refreshed),
+        })),
+        Err(error) if error.ends_session() => {
+            tracing::debug!(%error, "descope session: refresh refused, signing out");
+            Found::SignedOut(Rejection::unauthorized("signed out"))
+        }
+        Err(error) => outage(&error),
     }
-    cookies.set(response, refreshed);
+}
+
+fn outage(error: &Error) -> Found {
+    tracing::warn!(%error, "descope session: cannot check the session now; cookies kept");
+    Found::Refuse(Rejection::unavailable(error))
 }

@@ -115,8 +115,8 @@ async fn the_example_server_answers_whoami_and_admin() {
     );
     let (status, body, _) = get_json(&format!("{base}/whoami"), &bearer("garbage")).await;
     assert_eq!(
-        (status, body["reason"].as_str()),
-        (401, Some("invalid token"))
+        (status, body["error"].as_str(), body["message"].as_str()),
+        (401, Some("unauthorized"), Some("invalid token"))
     );
     let refresh_as_session = admin.refresh_jwt.secret().to_owned();
     let (status, _, _) = get_json(&format!("{base}/whoami"), &bearer(&refresh_as_session)).await;
@@ -193,7 +193,7 @@ async fn the_middleware_refreshes_an_expired_session_from_the_dsr_cookie() {
         .unwrap();
     assert_eq!(expired_only.status(), 401);
     let body: Value = expired_only.json().await.unwrap();
-    assert_eq!(body["reason"], "expired");
+    assert_eq!(body["message"], "expired");
 
     let refreshed = http
         .get(format!("{base}/whoami"))
@@ -216,7 +216,8 @@ async fn the_middleware_refreshes_an_expired_session_from_the_dsr_cookie() {
         "the rotated refresh JWT is set: {cookies:?}"
     );
     assert_eq!(refreshed.text().await.unwrap(), user_id);
-    // The old refresh JWT was rotated away: it no longer refreshes.
+    // The old refresh JWT was rotated away: past the share window it no longer refreshes.
+    clock.advance(Duration::from_secs(11));
     let stale = http
         .get(format!("{base}/whoami"))
         .header("cookie", format!("DS={session}; DSR={refresh}"))
@@ -224,4 +225,9 @@ async fn the_middleware_refreshes_an_expired_session_from_the_dsr_cookie() {
         .await
         .unwrap();
     assert_eq!(stale.status(), 401);
+    assert_eq!(
+        stale.headers().get_all("set-cookie").iter().count(),
+        2,
+        "a refused refresh clears both cookies"
+    );
 }

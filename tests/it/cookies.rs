@@ -82,7 +82,7 @@ fn set_cookies(headers: &HeaderMap) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn the_service_cookie_names_are_written_read_and_remembered() {
+async fn cookie_names_are_configuration_not_learned_from_responses() {
     let (server, client) = mock().await;
     let mut body = jwt_response();
     body["sessionCookieName"] = json!("MY_DS");
@@ -92,22 +92,39 @@ async fn the_service_cookie_names_are_written_read_and_remembered() {
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
         .await;
-    assert_eq!(client.cookie_config().session_name(None), "DS");
     let auth = client.password().sign_in("ada", PASSWORD).await.unwrap();
+    // What the service names its cookies does not change how this process reads requests:
+    // another process that has seen no response must read the same cookies.
     let config = client.cookie_config();
     assert_eq!(
-        (config.session_name(None), config.refresh_name(None)),
-        ("MY_DS", "MY_DSR")
+        (config.session_name(), config.refresh_name()),
+        ("DS", "DSR")
     );
+    assert_eq!(auth.cookies.session_name, "MY_DS");
     let mut headers = HeaderMap::new();
     config.set(&mut headers, &auth);
     let cookies = set_cookies(&headers);
-    assert!(cookies[0].starts_with("MY_DS=") && cookies[1].starts_with("MY_DSR="));
+    assert!(cookies[0].starts_with("DS=") && cookies[1].starts_with("DSR="));
+
+    // Custom names come from the configuration: the builder, or the environment through a
+    // lookup, as a freshly started replica reads them.
+    let env = |name: &str| match name {
+        "DESCOPE_PROJECT_ID" => Some(PROJECT_ID.to_owned()),
+        "DESCOPE_SESSION_COOKIE_NAME" => Some("MY_DS".to_owned()),
+        "DESCOPE_REFRESH_COOKIE_NAME" => Some("MY_DSR".to_owned()),
+        _ => None,
+    };
+    let fresh = descope::Client::builder().from_lookup(env).build().unwrap();
+    let config = fresh.cookie_config();
+    assert_eq!(
+        (config.session_name(), config.refresh_name()),
+        ("MY_DS", "MY_DSR")
+    );
     let mut request = HeaderMap::new();
     request.insert(
         COOKIE,
         HeaderValue::from_str(&format!(
-            "MY_DS={}; MY_DSR={}",
+            "DS=other; MY_DS={}; MY_DSR={}",
             session_jwt(),
             refresh_jwt()
         ))
@@ -118,14 +135,39 @@ async fn the_service_cookie_names_are_written_read_and_remembered() {
         config.refresh_token(&request).unwrap().secret(),
         refresh_jwt()
     );
+    let mut headers = HeaderMap::new();
+    config.set(&mut headers, &auth);
     assert!(config.response_sets_session(&headers));
-    // Configured names win over the service's.
+    let cookies = set_cookies(&headers);
+    assert!(cookies[0].starts_with("MY_DS=") && cookies[1].starts_with("MY_DSR="));
+
+    // Names given on the builder win over the environment.
     let fixed = descope::Client::builder()
-        .project_id(PROJECT_ID)
         .cookie_config(CookieConfig::default().names("A", "B"))
+        .from_lookup(env)
         .build()
         .unwrap();
-    assert_eq!(fixed.cookie_config().session_name(Some(&auth.cookies)), "A");
+    assert_eq!(fixed.cookie_config().session_name(), "A");
+    assert_eq!(fixed.cookie_config().refresh_name(), "B");
+
+    // A name no browser could store is refused when the client is built.
+    for bad in ["", "has space", "semi;colon", "eq=uals"] {
+        let error = descope::Client::builder()
+            .project_id(PROJECT_ID)
+            .cookie_config(CookieConfig::default().names(bad, "DSR"))
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                descope::Error::InvalidInput {
+                    field: "cookie name",
+                    ..
+                }
+            ),
+            "{bad:?}: {error}"
+        );
+    }
 }
 
 #[test]

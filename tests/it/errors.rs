@@ -48,7 +48,7 @@ async fn descope_error_bodies_are_parsed() {
         assert_eq!(api.code.as_ref().unwrap().as_str(), code);
         assert_eq!(api.description.as_deref(), Some("Described"));
         assert_eq!(api.message.as_deref(), Some("Details here"));
-        assert_eq!(api.operation, "password_sign_in");
+        assert_eq!(api.operation, descope::Operation::PasswordSignIn);
         assert_eq!(api.is_unauthorized(), status == 401);
         let shown = error.to_string();
         assert!(
@@ -155,7 +155,7 @@ async fn a_redirect_is_a_redirected_error_and_an_unexpected_status_an_api_error(
         .await;
         let error = sign_in(&client).await;
         assert!(
-            matches!(error, Error::Redirected { status: s, operation: "password_sign_in" } if s == status),
+            matches!(error, Error::Redirected { status: s, operation: descope::Operation::PasswordSignIn } if s == status),
             "{error:?}"
         );
         assert!(!error.is_retryable() && error.status().is_none());
@@ -271,7 +271,7 @@ async fn a_slow_answer_times_out() {
         matches!(
             error,
             Error::Timeout {
-                operation: "password_sign_in"
+                operation: descope::Operation::PasswordSignIn
             }
         ),
         "{error:?}"
@@ -316,7 +316,7 @@ async fn connection_refused_is_a_transport_error() {
         matches!(
             error,
             Error::Transport {
-                operation: "password_sign_in",
+                operation: descope::Operation::PasswordSignIn,
                 ..
             }
         ),
@@ -337,7 +337,7 @@ async fn a_success_body_that_does_not_decode() {
         let error = sign_in(&client).await;
         match &error {
             Error::Decode { operation, reason } => {
-                assert_eq!(*operation, "password_sign_in");
+                assert_eq!(*operation, descope::Operation::PasswordSignIn);
                 assert!(
                     !reason.contains("42") && !reason.contains("abc") && !reason.contains("html"),
                     "{reason}"

@@ -72,7 +72,7 @@ async fn an_oversized_body_is_refused_while_it_streams() {
         matches!(
             error,
             Error::ResponseTooLarge {
-                operation: "password_sign_in"
+                operation: descope::Operation::PasswordSignIn
             }
         ),
         "{error:?}"
@@ -132,7 +132,7 @@ async fn an_oversized_key_set_is_not_parsed() {
             matches!(
                 *source,
                 Error::ResponseTooLarge {
-                    operation: "get_keys"
+                    operation: descope::Operation::GetKeys
                 }
             ),
             "{source:?}"

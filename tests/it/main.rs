@@ -15,6 +15,8 @@ mod errors;
 mod hostile;
 mod management;
 mod properties;
+#[cfg(feature = "axum")]
+mod proxy;
 mod schemas;
 mod secrets;
 
@@ -26,4 +28,6 @@ mod tower_layer;
 mod typed;
 #[cfg(feature = "axum")]
 mod web_app;
+#[cfg(feature = "axum")]
+mod web_seam;
 mod wire;

@@ -355,7 +355,7 @@ async fn a_user_answer_without_a_user_is_a_decode_error() {
         matches!(
             error,
             Error::Decode {
-                operation: "update_user_status",
+                operation: descope::Operation::UpdateUserStatus,
                 ..
             }
         ),

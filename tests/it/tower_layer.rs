@@ -117,9 +117,28 @@ async fn the_layer_validates_refreshes_and_sets_cookies_on_any_tower_service() {
         cookies.iter().any(|c| c.starts_with("DS=ey"))
             && cookies.iter().any(|c| c.starts_with("DSR=ey"))
     );
-    // The refresh rotated the cookie's refresh JWT away: it no longer refreshes.
+    let set = |response: &Response<String>| -> Vec<String> {
+        response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    // A request that follows closely with the old cookies (sent before the browser stored the
+    // new ones) shares that refresh: the same session and the same new cookies.
+    let again = call(&mut refreshing, &cookie).await;
+    assert_eq!(again.body(), response.body());
+    assert_eq!(set(&again), cookies);
+    // After the share window, the rotated-away refresh JWT is refused: signed out, and both
+    // cookies are cleared so the browser stops sending a dead token.
+    clock.advance(Duration::from_secs(11));
     let response = call(&mut refreshing, &cookie).await;
-    assert!(response.body().starts_with("None"));
+    assert!(response.body().starts_with("None"), "{}", response.body());
+    let cleared = set(&response);
+    assert_eq!(cleared.len(), 2, "{cleared:?}");
+    assert!(cleared[0].starts_with("DS=;") && cleared[0].contains("Max-Age=0"));
+    assert!(cleared[1].starts_with("DSR=;") && cleared[1].contains("Max-Age=0"));
     emulator.stop().await;
 }
 

@@ -155,7 +155,7 @@ async fn a_missing_essential_is_a_decode_error_naming_it() {
             .unwrap_err();
         match &error {
             Error::Decode { operation, reason } => {
-                assert_eq!(*operation, "password_sign_in");
+                assert_eq!(*operation, descope::Operation::PasswordSignIn);
                 assert!(
                     reason.contains(needle),
                     "{reason} should name {needle} ({body})"

@@ -10,7 +10,7 @@ use descope_emulator::{Emulator, EmulatorBuilder, HashCost};
 
 #[path = "../../examples/web_app.rs"]
 #[allow(dead_code)]
-mod example;
+pub mod example;
 
 pub const PASSWORD: &str = "Web-App-Passw0rd";
 const NEW_PASSWORD: &str = "Web-App-N3w-Passw0rd";
@@ -22,6 +22,11 @@ pub async fn serve(emulator: &Emulator, cookies: CookieConfig) -> String {
         .cookie_config(cookies)
         .build()
         .unwrap();
+    serve_client(client).await
+}
+
+/// The example's router on 127.0.0.1:0 over `client`.
+pub async fn serve_client(client: descope::Client) -> String {
     let router = example::app(client).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -1,7 +1,7 @@
 //! The session operations: refresh, try-refresh, logout, logout-all, me, keys, tenant
 //! selection, history, and the access-key exchange.
 
-use super::tokens::{access_key_session, check_refresh, grant, logged_out, Grant};
+use super::tokens::{access_key_session, check_refresh, grant, logged_out, take_refresh, Grant};
 use super::*;
 use descope::wire::{
     AuthHistoryEntry, ExchangeAccessKeyRequest, ExchangeAccessKeyResponse, SelectTenantRequest,
@@ -19,7 +19,14 @@ pub(crate) async fn refresh_inner(app: &App, request: Request, lenient: bool) ->
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let _: Map<String, Value> = parse(request.into_body()).await?;
-    let found = match check_refresh(app, auth.token.as_deref()) {
+    let rotate = app.options.rotate_refresh_tokens;
+    // With rotation the token is spent in the same step as it is checked.
+    let checked = if rotate {
+        take_refresh(app, auth.token.as_deref())
+    } else {
+        check_refresh(app, auth.token.as_deref())
+    };
+    let found = match checked {
         Ok(found) => found,
         Err(_) if lenient => {
             let mut empty = JwtResponse::default();
@@ -29,13 +36,6 @@ pub(crate) async fn refresh_inner(app: &App, request: Request, lenient: bool) ->
         }
         Err(failure) => return Err(failure),
     };
-    let rotate = app.options.rotate_refresh_tokens;
-    if rotate {
-        if let Some(session) = app.store().sessions.get_mut(&found.jti) {
-            session.revoked = true;
-        }
-        app.changed();
-    }
     grant(app, Grant::refresh(&found.user, rotate, found.tenant))
 }
 
@@ -51,16 +51,13 @@ pub(crate) async fn logout_inner(app: &App, request: Request, everywhere: bool) 
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let _: Map<String, Value> = parse(request.into_body()).await?;
-    let found = check_refresh(app, auth.token.as_deref())?;
-    {
-        let mut store = app.store();
-        if everywhere {
-            store.revoke_user_sessions(&found.user.user_id, None);
-        } else if let Some(session) = store.sessions.get_mut(&found.jti) {
-            session.revoked = true;
-        }
+    if everywhere {
+        let found = check_refresh(app, auth.token.as_deref())?;
+        app.store().revoke_user_sessions(&found.user.user_id, None);
+        app.changed();
+    } else {
+        take_refresh(app, auth.token.as_deref())?;
     }
-    app.changed();
     Ok(logged_out(app))
 }
 

@@ -28,13 +28,26 @@ pub(crate) struct Claims {
 /// The session of a valid, unrevoked refresh JWT.
 pub(crate) struct RefreshSession {
     pub(crate) user: StoredUser,
-    pub(crate) jti: String,
     /// The tenant selected for the session.
     pub(crate) tenant: Option<String>,
 }
 
 /// The user and session of a valid, unrevoked refresh JWT of an enabled user.
 pub(crate) fn check_refresh(app: &App, token: Option<&str>) -> Result<RefreshSession, Failure> {
+    check_refresh_with(app, token, false)
+}
+
+/// [`check_refresh`], and the session revoked in the same step (one lock section), as Descope
+/// does: of concurrent refreshes (with rotation) or logouts with one token, exactly one wins.
+pub(crate) fn take_refresh(app: &App, token: Option<&str>) -> Result<RefreshSession, Failure> {
+    check_refresh_with(app, token, true)
+}
+
+fn check_refresh_with(
+    app: &App,
+    token: Option<&str>,
+    revoke: bool,
+) -> Result<RefreshSession, Failure> {
     let token = token.ok_or(Failure::InvalidRefresh("no refresh token in Authorization"))?;
     let claims: Claims = app
         .keys
@@ -52,7 +65,7 @@ pub(crate) fn check_refresh(app: &App, token: Option<&str>) -> Result<RefreshSes
         return Err(Failure::InvalidRefresh("expired"));
     }
     let jti = claims.jti.ok_or(Failure::InvalidRefresh("no session ID"))?;
-    let store = app.store();
+    let mut store = app.store();
     let session = store
         .sessions
         .get(&jti)
@@ -63,6 +76,7 @@ pub(crate) fn check_refresh(app: &App, token: Option<&str>) -> Result<RefreshSes
     if session.user_id != claims.sub {
         return Err(Failure::InvalidRefresh("session of another user"));
     }
+    let tenant = session.tenant.clone();
     let user = store
         .users
         .get(&claims.sub)
@@ -70,11 +84,15 @@ pub(crate) fn check_refresh(app: &App, token: Option<&str>) -> Result<RefreshSes
     if user.is_disabled() {
         return Err(Failure::UserDisabled);
     }
-    Ok(RefreshSession {
-        user: user.clone(),
-        tenant: session.tenant.clone(),
-        jti,
-    })
+    let user = user.clone();
+    if revoke {
+        if let Some(session) = store.sessions.get_mut(&jti) {
+            session.revoked = true;
+        }
+        drop(store);
+        app.changed();
+    }
+    Ok(RefreshSession { user, tenant })
 }
 
 /// The address a request came from, when the accept loop recorded it.

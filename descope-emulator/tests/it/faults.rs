@@ -130,6 +130,19 @@ async fn sigterm_stops_within_the_deadline_despite_stalled_clients_and_saves() {
         text.contains("kept@example.com"),
         "the final state was saved"
     );
+    // Keys and password hashes: readable by the owner only; no temporary file left behind.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "state file mode {mode:o}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     drop((headers_only, half_body));
 }
 

@@ -718,6 +718,38 @@ async fn futures_join<T: Send + 'static>(
 }
 
 #[tokio::test]
+async fn concurrent_refreshes_of_one_rotated_token_have_one_winner() {
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .rotate_refresh_tokens(true)
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    for round in 0..5 {
+        let refresh_jwt = client
+            .password()
+            .sign_up(format!("rot{round}@example.com"), PASSWORD)
+            .await
+            .unwrap()
+            .refresh_jwt;
+        // `refresh` is the raw call: each of these reaches the emulator.
+        let tasks = (0..8)
+            .map(|_| {
+                let (client, token) = (client.clone(), refresh_jwt.clone());
+                tokio::spawn(async move { client.sessions().refresh(&token).await })
+            })
+            .collect();
+        let results = futures_join(tasks).await;
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 1, "round {round}: checking and revoking are one step");
+        for lost in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert_eq!(api(lost).1, "E064001");
+        }
+    }
+}
+
+#[tokio::test]
 async fn concurrent_replaces_with_the_same_old_password_have_one_winner() {
     let (_emulator, client) = start().await;
     for round in 0..5 {

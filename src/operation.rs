@@ -1,0 +1,128 @@
+//! The operations of the spec as a type, so errors carry them and mappings match them without
+//! comparing strings (an `operationId` rename is a compile error here, not a silent mismatch).
+
+use std::fmt;
+
+macro_rules! operations {
+    ($( $(#[$doc:meta])* $variant:ident = ($name:literal, $id:literal, $credential:ident), )*) => {
+        /// One operation of the API, as an error names it.
+        ///
+        /// `#[non_exhaustive]`: new operations are added in minor releases; match with a `_`
+        /// arm.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Operation {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Operation {
+            /// Every operation, in the spec's order.
+            pub const ALL: &'static [Operation] = &[ $( Operation::$variant, )* ];
+
+            /// The operation's name in messages and traces: the spec's `operationId` in
+            /// snake case (`password_sign_in`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Operation::$variant => $name, )*
+                }
+            }
+
+            /// The spec's `operationId` (`passwordSignIn`).
+            pub fn operation_id(self) -> &'static str {
+                match self {
+                    $( Operation::$variant => $id, )*
+                }
+            }
+
+            /// What authorizes the call besides the project ID.
+            pub fn credential(self) -> Credential {
+                match self {
+                    $( Operation::$variant => Credential::$credential, )*
+                }
+            }
+        }
+    };
+}
+
+operations! {
+    /// `POST /v1/auth/password/signup`.
+    PasswordSignUp = ("password_sign_up", "passwordSignUp", Project),
+    /// `POST /v1/auth/password/signin`.
+    PasswordSignIn = ("password_sign_in", "passwordSignIn", Project),
+    /// `POST /v1/auth/password/replace`.
+    PasswordReplace = ("password_replace", "passwordReplace", Project),
+    /// `POST /v1/auth/password/update`.
+    PasswordUpdate = ("password_update", "passwordUpdate", RefreshJwt),
+    /// `POST /v1/auth/password/reset`.
+    PasswordSendReset = ("password_send_reset", "passwordSendReset", Project),
+    /// `GET /v1/auth/password/policy`.
+    PasswordPolicy = ("password_policy", "passwordPolicy", Project),
+    /// `POST /v1/auth/refresh`.
+    RefreshSession = ("refresh_session", "refreshSession", RefreshJwt),
+    /// `POST /v1/auth/try-refresh`.
+    TryRefreshSession = ("try_refresh_session", "tryRefreshSession", RefreshJwt),
+    /// `POST /v1/auth/logout`.
+    Logout = ("logout", "logout", RefreshJwt),
+    /// `POST /v1/auth/logoutall`.
+    LogoutAll = ("logout_all", "logoutAll", RefreshJwt),
+    /// `GET /v1/auth/me`.
+    Me = ("me", "me", RefreshJwt),
+    /// `GET /v2/keys/{projectId}`.
+    GetKeys = ("get_keys", "getKeys", Project),
+    /// `POST /v1/auth/tenant/select`.
+    SelectTenant = ("select_tenant", "selectTenant", RefreshJwt),
+    /// `GET /v1/auth/me/history`.
+    MeHistory = ("me_history", "meHistory", RefreshJwt),
+    /// `POST /v1/auth/accesskey/exchange`.
+    ExchangeAccessKey = ("exchange_access_key", "exchangeAccessKey", AccessKey),
+    /// `GET /v1/mgmt/user`.
+    LoadUser = ("load_user", "loadUser", ManagementKey),
+    /// `POST /v1/mgmt/user/create`.
+    CreateUser = ("create_user", "createUser", ManagementKey),
+    /// `POST /v1/mgmt/user/create/test`.
+    CreateTestUser = ("create_test_user", "createTestUser", ManagementKey),
+    /// `POST /v1/mgmt/user/delete`.
+    DeleteUser = ("delete_user", "deleteUser", ManagementKey),
+    /// `DELETE /v1/mgmt/user/test/delete/all`.
+    DeleteAllTestUsers = ("delete_all_test_users", "deleteAllTestUsers", ManagementKey),
+    /// `POST /v1/mgmt/user/update/status`.
+    UpdateUserStatus = ("update_user_status", "updateUserStatus", ManagementKey),
+    /// `POST /v2/mgmt/user/update/role/add`.
+    AddUserRoles = ("add_user_roles", "addUserRoles", ManagementKey),
+    /// `POST /v1/mgmt/user/update/role/remove`.
+    RemoveUserRoles = ("remove_user_roles", "removeUserRoles", ManagementKey),
+    /// `POST /v1/mgmt/user/update/tenant/add`.
+    AddUserTenant = ("add_user_tenant", "addUserTenant", ManagementKey),
+    /// `POST /v1/mgmt/user/update/tenant/remove`.
+    RemoveUserTenant = ("remove_user_tenant", "removeUserTenant", ManagementKey),
+    /// `POST /v1/mgmt/user/password/set/active`.
+    SetActivePassword = ("set_active_password", "setActivePassword", ManagementKey),
+    /// `POST /v1/mgmt/user/password/set/temporary`.
+    SetTemporaryPassword = ("set_temporary_password", "setTemporaryPassword", ManagementKey),
+    /// `POST /v1/mgmt/user/password/expire`.
+    ExpirePassword = ("expire_password", "expirePassword", ManagementKey),
+    /// `POST /v1/mgmt/user/logout`.
+    LogoutUser = ("logout_user", "logoutUser", ManagementKey),
+}
+
+/// What authorizes an operation besides the project ID: whose credential a 401 or 403 refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Credential {
+    /// Nothing but the project ID (and the auth management key, when configured): the
+    /// end user's login ID and password, when the operation takes them.
+    Project,
+    /// The end user's refresh JWT.
+    RefreshJwt,
+    /// An access key (machine to machine).
+    AccessKey,
+    /// The server's management key: a refusal is a server misconfiguration, never the end
+    /// user's fault.
+    ManagementKey,
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,490 @@
+//! Sessions under real browser traffic, through `examples/web_app.rs` and the tower layer on
+//! a bare service, with a proxy between the client and the emulator that counts refreshes and
+//! injects failures: parallel requests with one expired session make one refresh, an outage is
+//! a 503 that keeps the cookies, a refused refresh clears them, cookie names are
+//! configuration, cross-site posts are refused, a wrong management key is not a 401.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::response::IntoResponse;
+use descope::session::cookies::CookieConfig;
+use descope::session::{OffsetClock, RequestSession};
+use descope::tower::SessionLayer;
+use descope::Client;
+use descope_emulator::{Emulator, HashCost};
+use http::{Method, Request, Response};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::proxy::{Proxy, Refresh, REFRESH_PATH};
+use crate::web_app::{example, serve_client, PASSWORD};
+
+struct Setup {
+    emulator: Emulator,
+    clock: OffsetClock,
+    proxy: Proxy,
+    client: Client,
+}
+
+/// The emulator (rotation on, 60 s sessions, a movable clock) behind a proxy, and a client
+/// through the proxy with no retries and a short timeout.
+async fn setup() -> Setup {
+    setup_with(CookieConfig::default().secure(false)).await
+}
+
+async fn setup_with(cookies: CookieConfig) -> Setup {
+    let clock = OffsetClock::new();
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .rotate_refresh_tokens(true)
+        .session_ttl(Duration::from_secs(60))
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let (proxy, proxy_url) = Proxy::start(emulator.base_url()).await;
+    let client = emulator
+        .client_builder()
+        .base_url(proxy_url)
+        .timeout(Duration::from_millis(400))
+        .cookie_config(cookies)
+        .build()
+        .unwrap();
+    Setup {
+        emulator,
+        clock,
+        proxy,
+        client,
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// `name=value` of every `Set-Cookie`.
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect()
+}
+
+/// Signs up through the app; the `Cookie` header its answer stores.
+async fn sign_up(base: &str, login_id: &str) -> String {
+    let response = http()
+        .post(format!("{base}/signup"))
+        .form(&[("login_id", login_id), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    set_cookies(&response).join("; ")
+}
+
+async fn get_me(base: &str, cookie: &str) -> reqwest::Response {
+    http()
+        .get(format!("{base}/me"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn parallel_requests_with_one_expired_session_make_one_refresh() {
+    let setup = setup().await;
+    let base = serve_client(setup.client.clone()).await;
+    let cookie = sign_up(&base, "par@example.com").await;
+    setup.clock.advance(Duration::from_secs(120)); // the session JWT has expired
+
+    let mut answers = Vec::new();
+    for _ in 0..8 {
+        let (base, cookie) = (base.clone(), cookie.clone());
+        answers.push(tokio::spawn(async move { get_me(&base, &cookie).await }));
+    }
+    let mut cookies = Vec::new();
+    for answer in answers {
+        let response = answer.await.unwrap();
+        assert_eq!(response.status(), 200);
+        cookies.push(set_cookies(&response));
+    }
+    assert_eq!(
+        setup.proxy.count(REFRESH_PATH),
+        1,
+        "one refresh reached the service"
+    );
+    assert!(cookies[0][0].starts_with("DS=ey") && cookies[0][1].starts_with("DSR=ey"));
+    assert!(
+        cookies.iter().all(|c| c == &cookies[0]),
+        "every request sets the same new session and rotated refresh JWT"
+    );
+    // The new cookies work without another refresh.
+    let fresh = cookies[0].join("; ");
+    assert_eq!(get_me(&base, &fresh).await.status(), 200);
+    assert_eq!(setup.proxy.count(REFRESH_PATH), 1);
+
+    // validate_and_refresh shares its refreshes the same way.
+    setup.clock.advance(Duration::from_secs(120));
+    let session = fresh_value(&fresh, "DS");
+    let refresh = descope::RefreshJwt::from(fresh_value(&fresh, "DSR"));
+    let mut calls = Vec::new();
+    for _ in 0..8 {
+        let (client, session, refresh) = (setup.client.clone(), session.clone(), refresh.clone());
+        calls.push(tokio::spawn(async move {
+            let valid = client
+                .sessions()
+                .validate_and_refresh(&session, &refresh)
+                .await
+                .unwrap();
+            valid.refreshed.unwrap().refresh_jwt.unwrap()
+        }));
+    }
+    let mut rotated = Vec::new();
+    for call in calls {
+        rotated.push(call.await.unwrap().secret().to_owned());
+    }
+    assert!(rotated.iter().all(|r| r == &rotated[0]));
+    assert_eq!(setup.proxy.count(REFRESH_PATH), 2);
+    setup.emulator.stop().await;
+}
+
+fn fresh_value(cookie: &str, name: &str) -> String {
+    cookie
+        .split("; ")
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_outage_during_a_refresh_is_a_503_that_keeps_the_cookies() {
+    let setup = setup().await;
+    let base = serve_client(setup.client.clone()).await;
+    let cookie = sign_up(&base, "outage@example.com").await;
+    setup.clock.advance(Duration::from_secs(120));
+
+    for mode in [
+        Refresh::Fail(503),
+        Refresh::Fail(500),
+        Refresh::Fail(429),
+        Refresh::Hang,
+    ] {
+        setup.proxy.refresh(mode);
+        let response = get_me(&base, &cookie).await;
+        assert_eq!(response.status(), 503, "{mode:?}");
+        assert!(set_cookies(&response).is_empty(), "{mode:?}: cookies kept");
+        let retry = response.headers().get("retry-after").cloned();
+        let text = response.text().await.unwrap();
+        assert!(!text.contains("Your session has ended"), "{mode:?}: {text}");
+        match mode {
+            Refresh::Hang => assert_eq!(retry, None),
+            _ => assert_eq!(retry.unwrap(), "7", "{mode:?}"),
+        }
+    }
+    // The service is back: the same cookies still hold the session (nobody was signed out).
+    setup.proxy.refresh(Refresh::Pass);
+    let response = get_me(&base, &cookie).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(set_cookies(&response).len(), 2);
+    setup.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_refresh_signs_out_and_clears_both_cookies() {
+    let setup = setup().await;
+    let base = serve_client(setup.client.clone()).await;
+    let cookie = sign_up(&base, "revoked@example.com").await;
+    let refresh = descope::RefreshJwt::from(fresh_value(&cookie, "DSR"));
+    setup.client.sessions().logout(&refresh).await.unwrap();
+    setup.clock.advance(Duration::from_secs(120));
+
+    let response = get_me(&base, &cookie).await;
+    assert_eq!(response.status(), 401);
+    let cleared: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(cleared.len(), 2, "{cleared:?}");
+    assert!(cleared[0].starts_with("DS=;") && cleared[0].contains("Max-Age=0"));
+    assert!(cleared[1].starts_with("DSR=;") && cleared[1].contains("Max-Age=0"));
+    // A browser that sends the dead cookie again at once costs no second round trip.
+    assert_eq!(get_me(&base, &cookie).await.status(), 401);
+    assert_eq!(setup.proxy.count(REFRESH_PATH), 1);
+    setup.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn custom_cookie_names_are_read_by_a_fresh_process() {
+    let env = |name: &str| match name {
+        "DESCOPE_SESSION_COOKIE_NAME" => Some("app_session".to_owned()),
+        "DESCOPE_REFRESH_COOKIE_NAME" => Some("app_refresh".to_owned()),
+        _ => None,
+    };
+    let setup = setup().await;
+    // One replica signs the user in...
+    let first = example::cookie_names_from(
+        setup
+            .emulator
+            .client_builder()
+            .cookie_config(CookieConfig::default().secure(false)),
+        env,
+    )
+    .build()
+    .unwrap();
+    let base = serve_client(first).await;
+    let cookie = sign_up(&base, "names@example.com").await;
+    assert!(cookie.starts_with("app_session=ey") && cookie.contains("; app_refresh=ey"));
+    // ...and another, started from the same configuration, has seen no response at all.
+    let second = example::cookie_names_from(
+        setup
+            .emulator
+            .client_builder()
+            .cookie_config(CookieConfig::default().secure(false)),
+        env,
+    )
+    .build()
+    .unwrap();
+    let other = serve_client(second).await;
+    assert_eq!(get_me(&other, &cookie).await.status(), 200);
+    setup.clock.advance(Duration::from_secs(120));
+    let refreshed = get_me(&other, &cookie).await;
+    assert_eq!(refreshed.status(), 200);
+    let set = set_cookies(&refreshed);
+    assert!(set[0].starts_with("app_session=ey") && set[1].starts_with("app_refresh=ey"));
+    setup.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_with_403() {
+    let setup = setup().await;
+    let base = serve_client(setup.client.clone()).await;
+    let cookie = sign_up(&base, "csrf@example.com").await;
+    let change = [
+        ("old_password", PASSWORD),
+        ("new_password", "Cross-Site-N3w-Passw0rd"),
+    ];
+    let post = |path: &str| http().post(format!("{base}{path}"));
+
+    let forged = post("/password")
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "http://evil.example")
+        .form(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    // Without fetch metadata, the Origin decides.
+    let forged = post("/password")
+        .header("cookie", &cookie)
+        .header("origin", "http://evil.example")
+        .form(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    // The sign-in form too, although it carries no session (login CSRF).
+    let login = [("login_id", "csrf@example.com"), ("password", PASSWORD)];
+    let forged = post("/login")
+        .header("sec-fetch-site", "cross-site")
+        .form(&login)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    // The password was not changed: the user signs in with the old one, from the app's page.
+    let own = post("/login")
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", &base)
+        .form(&login)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 303);
+    let own = post("/password")
+        .header("cookie", &cookie)
+        .header("origin", &base)
+        .form(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 303);
+    setup.emulator.stop().await;
+}
+
+/// A bare tower service that answers who the layer said the request is.
+#[derive(Clone)]
+struct WhoAmI;
+
+impl Service<Request<()>> for WhoAmI {
+    type Response = Response<String>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<()>) -> Self::Future {
+        let who = request
+            .extensions()
+            .get::<RequestSession>()
+            .map(|s| s.session.user_id().to_owned());
+        std::future::ready(Ok(Response::new(format!("{who:?}"))))
+    }
+}
+
+async fn call_layer(client: &Client, method: Method, headers: &[(&str, &str)]) -> Response<String> {
+    let mut service = SessionLayer::new(client.clone())
+        .refresh(true)
+        .layer(WhoAmI);
+    let mut request = Request::builder().method(method);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    service.call(request.body(()).unwrap()).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_tower_layer_on_a_bare_service_follows_the_same_rules() {
+    let setup = setup().await;
+    let auth = setup
+        .client
+        .password()
+        .sign_up("tower@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let cookie = format!(
+        "DS={}; DSR={}",
+        auth.session_jwt.secret(),
+        auth.refresh_jwt.secret()
+    );
+    setup.clock.advance(Duration::from_secs(120));
+
+    // Outage: 503 with Retry-After, no cookies, the handler not called.
+    setup.proxy.refresh(Refresh::Fail(503));
+    let response = call_layer(&setup.client, Method::GET, &[("cookie", &cookie)]).await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "7");
+    assert!(response.headers().get("set-cookie").is_none());
+    let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
+    assert_eq!(body["error"], "unavailable");
+    setup.proxy.refresh(Refresh::Hang);
+    let response = call_layer(&setup.client, Method::GET, &[("cookie", &cookie)]).await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().get("set-cookie").is_none());
+
+    // Cross-site unsafe request by cookie: 403 before any refresh.
+    setup.proxy.refresh(Refresh::Pass);
+    let before = setup.proxy.count(REFRESH_PATH);
+    let cross = [
+        ("cookie", cookie.as_str()),
+        ("sec-fetch-site", "cross-site"),
+    ];
+    let response = call_layer(&setup.client, Method::POST, &cross).await;
+    assert_eq!(response.status(), 403);
+    let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
+    assert_eq!(body["error"], "forbidden");
+    assert_eq!(setup.proxy.count(REFRESH_PATH), before);
+
+    // Eight requests at once with the expired session: one refresh, the same cookies.
+    let mut calls = Vec::new();
+    for _ in 0..8 {
+        let (client, cookie) = (setup.client.clone(), cookie.clone());
+        calls.push(tokio::spawn(async move {
+            call_layer(&client, Method::GET, &[("cookie", &cookie)]).await
+        }));
+    }
+    let mut set = Vec::new();
+    for call in calls {
+        let response = call.await.unwrap();
+        assert_eq!(response.body(), &format!("Some({:?})", auth.user.user_id));
+        let cookies: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        set.push(cookies);
+    }
+    assert_eq!(setup.proxy.count(REFRESH_PATH) - before, 1);
+    assert_eq!(set[0].len(), 2);
+    assert!(set.iter().all(|c| c == &set[0]));
+    // A cross-site GET is a link: it passes (and shares the refresh just made).
+    let response = call_layer(&setup.client, Method::GET, &cross).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(setup.proxy.count(REFRESH_PATH) - before, 1);
+
+    // Revoked: the refresh is refused and both cookies are cleared.
+    let fresh = setup
+        .client
+        .password()
+        .sign_in("tower@example.com", PASSWORD)
+        .await
+        .unwrap();
+    setup
+        .client
+        .sessions()
+        .logout(&fresh.refresh_jwt)
+        .await
+        .unwrap();
+    setup.clock.advance(Duration::from_secs(120));
+    let dead = format!(
+        "DS={}; DSR={}",
+        fresh.session_jwt.secret(),
+        fresh.refresh_jwt.secret()
+    );
+    let response = call_layer(&setup.client, Method::GET, &[("cookie", &dead)]).await;
+    assert_eq!(response.body(), "None");
+    assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
+    setup.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_management_key_is_a_server_error_not_a_sign_out() {
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .management_key("K2-right-key")
+        .start()
+        .await
+        .unwrap();
+    let wrong = emulator
+        .client_builder()
+        .management_key("K2-wrong-key")
+        .build()
+        .unwrap();
+    let error = wrong
+        .management()
+        .users()
+        .load("nobody@example.com")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    assert!(error.is_server_credentials_refused());
+    assert!(!error.ends_session());
+    let (status, body) = error.http_response();
+    assert_eq!((status.as_u16(), body.error), (500, "error"));
+    assert_eq!(error.into_response().status(), 500);
+    // A refused refresh JWT is still the user's: signed out.
+    let right = emulator.client().unwrap();
+    let error = right
+        .sessions()
+        .refresh(&descope::RefreshJwt::from("not.a.jwt"))
+        .await
+        .unwrap_err();
+    assert!(error.ends_session() && !error.is_server_credentials_refused());
+    assert_eq!(error.http_response().0.as_u16(), 401);
+    emulator.stop().await;
+}
