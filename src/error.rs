@@ -3,6 +3,7 @@
 //! Messages are terse and lowercase; none contains a response body, a header or a secret. The
 //! parsed parts of a Descope error body are available as fields of [`ApiError`].
 
+pub use crate::error_code::ErrorCode;
 use crate::operation::{Credential, Operation};
 use std::fmt;
 use std::time::Duration;
@@ -372,67 +373,6 @@ fn write_sanitized(f: &mut fmt::Formatter<'_>, text: &str, max: usize) -> fmt::R
         }
     }
     Ok(())
-}
-
-macro_rules! error_codes {
-    ($( $(#[$doc:meta])* $variant:ident = $code:literal, )*) => {
-        /// A Descope error code. Open: codes this crate does not know are kept in `Other`.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            $( $(#[$doc])* $variant, )*
-            /// Any other code, as sent.
-            Other(String),
-        }
-
-        impl ErrorCode {
-            /// The code as on the wire (`E062108`).
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( ErrorCode::$variant => $code, )*
-                    ErrorCode::Other(code) => code,
-                }
-            }
-        }
-
-        impl From<&str> for ErrorCode {
-            fn from(code: &str) -> Self {
-                match code {
-                    $( $code => ErrorCode::$variant, )*
-                    other => ErrorCode::Other(other.to_owned()),
-                }
-            }
-        }
-    };
-}
-
-error_codes! {
-    /// `E011001`: the request is malformed.
-    BadRequest = "E011001",
-    /// `E011002`: a required argument is missing.
-    MissingArguments = "E011002",
-    /// `E011003`: the request is invalid.
-    InvalidRequest = "E011003",
-    /// `E011004`: an argument is invalid.
-    InvalidArguments = "E011004",
-    /// `E062107`: a user with this login ID already exists.
-    UserAlreadyExists = "E062107",
-    /// `E062108`: no user has this login ID.
-    UserNotFound = "E062108",
-    /// `E062909`: the password has expired and must be reset.
-    PasswordExpired = "E062909",
-    /// `E064001`: the token was revoked by a logout.
-    TokenExpiredByLogout = "E064001",
-    /// `E130429`: rate limited.
-    RateLimited = "E130429",
-    /// `E170429`: rate limited (management and backend traffic).
-    BackendRateLimited = "E170429",
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The result type of this crate.

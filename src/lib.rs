@@ -10,6 +10,7 @@ pub mod axum;
 mod client;
 mod client_builder;
 mod error;
+mod error_code;
 mod generated;
 mod http_error;
 mod limits;
