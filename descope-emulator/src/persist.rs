@@ -52,7 +52,15 @@ pub(crate) async fn persist(app: &Arc<App>) -> Result<(), EmulatorError> {
     if *saved >= wanted {
         return Ok(());
     }
-    // Everything counted so far is in the store: the snapshot below covers it.
+    write_locked(app, &mut saved).await
+}
+
+/// Writes the state with the writers' lock held (`saved`): everything counted so far is in
+/// the store, so the snapshot covers it.
+async fn write_locked(app: &Arc<App>, saved: &mut u64) -> Result<(), EmulatorError> {
+    let Some(persister) = &app.persister else {
+        return Ok(());
+    };
     let covered = persister.changes.load(Ordering::SeqCst);
     let writer = app.clone();
     tokio::task::spawn_blocking(move || save(&writer))
@@ -69,11 +77,5 @@ pub(crate) async fn persist_final(app: &Arc<App>) -> Result<(), EmulatorError> {
         return Ok(());
     };
     let mut saved = persister.saved.lock().await;
-    let covered = persister.changes.load(Ordering::SeqCst);
-    let writer = app.clone();
-    tokio::task::spawn_blocking(move || save(&writer))
-        .await
-        .map_err(|_| EmulatorError::State("the state write task failed".into()))??;
-    *saved = covered;
-    Ok(())
+    write_locked(app, &mut saved).await
 }

@@ -230,30 +230,18 @@ async fn custom_cookie_names_are_read_by_a_fresh_process() {
         _ => None,
     };
     let setup = setup().await;
+    // A replica started from the configuration (what a fresh process has).
+    let replica = || {
+        let builder = setup.emulator.client_builder();
+        let builder = builder.cookie_config(CookieConfig::default().secure(false));
+        serve_client(example::cookie_names_from(builder, env).build().unwrap())
+    };
     // One replica signs the user in...
-    let first = example::cookie_names_from(
-        setup
-            .emulator
-            .client_builder()
-            .cookie_config(CookieConfig::default().secure(false)),
-        env,
-    )
-    .build()
-    .unwrap();
-    let base = serve_client(first).await;
+    let base = replica().await;
     let cookie = sign_up(&base, "names@example.com").await;
     assert!(cookie.starts_with("app_session=ey") && cookie.contains("; app_refresh=ey"));
     // ...and another, started from the same configuration, has seen no response at all.
-    let second = example::cookie_names_from(
-        setup
-            .emulator
-            .client_builder()
-            .cookie_config(CookieConfig::default().secure(false)),
-        env,
-    )
-    .build()
-    .unwrap();
-    let other = serve_client(second).await;
+    let other = replica().await;
     assert_eq!(get_me(&other, &cookie).await.status(), 200);
     setup.clock.advance(Duration::from_secs(120));
     let refreshed = get_me(&other, &cookie).await;
