@@ -143,6 +143,28 @@ impl Client {
         }
     }
 
+    /// One-time codes by email: sign-up, sign-in, email update and verification.
+    pub fn otp(&self) -> crate::email::OtpClient {
+        crate::email::OtpClient {
+            client: self.clone(),
+        }
+    }
+
+    /// Magic links by email: sign-up, sign-in, email update and verification.
+    pub fn magic_link(&self) -> crate::email::MagicLinkClient {
+        crate::email::MagicLinkClient {
+            client: self.clone(),
+        }
+    }
+
+    /// Enchanted links by email: sign-up, sign-in, email update, verification and waiting for
+    /// the session.
+    pub fn enchanted_link(&self) -> crate::email::EnchantedLinkClient {
+        crate::email::EnchantedLinkClient {
+            client: self.clone(),
+        }
+    }
+
     /// Access keys: machine-to-machine sessions.
     pub fn access_keys(&self) -> crate::access_key::AccessKeyClient {
         crate::access_key::AccessKeyClient {

@@ -75,6 +75,13 @@ pub enum Error {
     /// password.
     #[error(transparent)]
     PasswordPolicy(#[from] crate::policy::PolicyViolation),
+    /// An enchanted link was not verified before the deadline of
+    /// [`wait_for_session`](crate::email::EnchantedLinkClient::wait_for_session).
+    #[error("the link was not verified in time ({operation})")]
+    NotVerifiedInTime {
+        /// The operation polled.
+        operation: Operation,
+    },
     /// A session or refresh JWT was refused by local validation.
     #[error(transparent)]
     Session(#[from] SessionError),
@@ -218,9 +225,33 @@ impl Error {
             | Error::Timeout { operation }
             | Error::Redirected { operation, .. }
             | Error::ResponseTooLarge { operation }
-            | Error::Decode { operation, .. } => Some(*operation),
+            | Error::Decode { operation, .. }
+            | Error::NotVerifiedInTime { operation } => Some(*operation),
             _ => None,
         }
+    }
+
+    /// Whether a code or link token was refused as wrong (`E061102`): a typo, or a token that
+    /// was never sent. Ask for it again.
+    pub fn is_wrong_code(&self) -> bool {
+        self.code() == Some(&ErrorCode::WrongCode)
+    }
+
+    /// Whether a code or link token has expired or was already used (`E062504`): send a new
+    /// one.
+    pub fn is_code_expired(&self) -> bool {
+        self.code() == Some(&ErrorCode::CodeExpired)
+    }
+
+    /// Whether a code was refused after too many wrong attempts (`E061103`): send a new one.
+    pub fn is_too_many_attempts(&self) -> bool {
+        self.code() == Some(&ErrorCode::TooManyAttempts)
+    }
+
+    /// Whether an enchanted link's session is not ready yet (`E062503`): its link was not
+    /// clicked (verified) yet. Poll again.
+    pub fn is_pending(&self) -> bool {
+        self.code() == Some(&ErrorCode::EnchantedLinkPending)
     }
 
     /// Whether the service refused the *server's* credentials rather than the end user's: a
@@ -278,6 +309,9 @@ impl Error {
             Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
             Error::PasswordPolicy(violation) => Error::PasswordPolicy(violation.clone()),
             Error::Session(session) => Error::Session(session.clone()),
+            Error::NotVerifiedInTime { operation } => Error::NotVerifiedInTime {
+                operation: *operation,
+            },
             Error::KeyFetch { source } => Error::KeyFetch {
                 source: source.as_ref().map(|e| Box::new(e.duplicate())),
             },

@@ -43,6 +43,14 @@ error_codes! {
     InvalidRequest = "E011003",
     /// `E011004`: an argument is invalid.
     InvalidArguments = "E011004",
+    /// `E061102`: a wrong one-time code or link token.
+    WrongCode = "E061102",
+    /// `E061103`: too many wrong attempts at a one-time code.
+    TooManyAttempts = "E061103",
+    /// `E062503`: an enchanted link's session is not ready (the link is not verified yet).
+    EnchantedLinkPending = "E062503",
+    /// `E062504`: a one-time code or link token expired or was already used.
+    CodeExpired = "E062504",
     /// `E062107`: a user with this login ID already exists.
     UserAlreadyExists = "E062107",
     /// `E062108`: no user has this login ID.

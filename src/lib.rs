@@ -9,6 +9,7 @@ mod auth_info;
 pub mod axum;
 mod client;
 mod client_builder;
+pub mod email;
 mod error;
 mod error_code;
 mod generated;
@@ -37,12 +38,16 @@ pub use client::{
     ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
     ENV_REFRESH_COOKIE_NAME, ENV_SESSION_COOKIE_NAME,
 };
+pub use email::{EmailSent, EnchantedLinkClient, EnchantedLinkSent, MagicLinkClient, OtpClient};
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
 pub use http_error::ErrorBody;
 pub use limits::DEFAULT_MAX_RESPONSE_BYTES;
 pub use management::{CreateUser, ManagementClient, UserManagement};
 pub use operation::{Credential, Operation};
-pub use password::{PasswordClient, Replace, ResetSent, SendReset, SignIn, SignUp, Update};
+pub use password::{
+    CompleteReset, PasswordClient, Replace, ResetMethod, ResetSent, SendReset, SignIn, SignUp,
+    Update,
+};
 pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;
 /// The HTTP client crate, for [`ClientBuilder::http_client`] (same version as this crate uses).

@@ -103,6 +103,38 @@ operations! {
     ExpirePassword = ("expire_password", "expirePassword", ManagementKey),
     /// `POST /v1/mgmt/user/logout`.
     LogoutUser = ("logout_user", "logoutUser", ManagementKey),
+    /// `POST /v1/auth/otp/signup/email`.
+    OtpSignUpEmail = ("otp_sign_up_email", "otpSignUpEmail", Project),
+    /// `POST /v1/auth/otp/signin/email`.
+    OtpSignInEmail = ("otp_sign_in_email", "otpSignInEmail", Project),
+    /// `POST /v1/auth/otp/signup-in/email`.
+    OtpSignUpOrInEmail = ("otp_sign_up_or_in_email", "otpSignUpOrInEmail", Project),
+    /// `POST /v1/auth/otp/verify/email`.
+    OtpVerifyEmail = ("otp_verify_email", "otpVerifyEmail", Project),
+    /// `POST /v1/auth/otp/update/email`.
+    OtpUpdateEmail = ("otp_update_email", "otpUpdateEmail", RefreshJwt),
+    /// `POST /v1/auth/magiclink/signup/email`.
+    MagicLinkSignUpEmail = ("magic_link_sign_up_email", "magicLinkSignUpEmail", Project),
+    /// `POST /v1/auth/magiclink/signin/email`.
+    MagicLinkSignInEmail = ("magic_link_sign_in_email", "magicLinkSignInEmail", Project),
+    /// `POST /v1/auth/magiclink/signup-in/email`.
+    MagicLinkSignUpOrInEmail = ("magic_link_sign_up_or_in_email", "magicLinkSignUpOrInEmail", Project),
+    /// `POST /v1/auth/magiclink/verify`.
+    MagicLinkVerify = ("magic_link_verify", "magicLinkVerify", Project),
+    /// `POST /v1/auth/magiclink/update/email`.
+    MagicLinkUpdateEmail = ("magic_link_update_email", "magicLinkUpdateEmail", RefreshJwt),
+    /// `POST /v1/auth/enchantedlink/signup/email`.
+    EnchantedLinkSignUpEmail = ("enchanted_link_sign_up_email", "enchantedLinkSignUpEmail", Project),
+    /// `POST /v1/auth/enchantedlink/signin/email`.
+    EnchantedLinkSignInEmail = ("enchanted_link_sign_in_email", "enchantedLinkSignInEmail", Project),
+    /// `POST /v1/auth/enchantedlink/signup-in/email`.
+    EnchantedLinkSignUpOrInEmail = ("enchanted_link_sign_up_or_in_email", "enchantedLinkSignUpOrInEmail", Project),
+    /// `POST /v1/auth/enchantedlink/verify`.
+    EnchantedLinkVerify = ("enchanted_link_verify", "enchantedLinkVerify", Project),
+    /// `POST /v1/auth/enchantedlink/pending-session`.
+    EnchantedLinkPendingSession = ("enchanted_link_pending_session", "enchantedLinkPendingSession", Project),
+    /// `POST /v1/auth/enchantedlink/update/email`.
+    EnchantedLinkUpdateEmail = ("enchanted_link_update_email", "enchantedLinkUpdateEmail", RefreshJwt),
 }
 
 /// What authorizes an operation besides the project ID: whose credential a 401 or 403 refuses.

@@ -159,7 +159,7 @@ proptest! {
         }
         if let Ok(wire) = serde_json::from_value::<PasswordResetResponse>(other) {
             if let Ok(sent) = ResetSent::from_wire(Operation::PasswordSendReset, wire) {
-                prop_assert!(!sent.method.is_empty());
+                prop_assert!(!sent.method.as_str().is_empty());
             }
         }
     }

@@ -92,7 +92,8 @@ secret_type!(
     "jwt"
 );
 secret_type!(
-    /// Another bearer token the service may return (external or trusted-device tokens).
+    /// Another bearer secret: an external or trusted-device token, an emailed one-time code or
+    /// link token, an enchanted link's pending reference.
     OpaqueToken,
     "token"
 );

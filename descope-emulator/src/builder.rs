@@ -1,6 +1,5 @@
 //! Configuring and starting an [`Emulator`].
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -62,6 +61,10 @@ impl Default for EmulatorBuilder {
                 hash_cost: HashCost::Production,
                 management_key: None,
                 access_keys: Vec::new(),
+                reset_method: crate::outbox::Method::MagicLink,
+                redirect_url: None,
+                code_ttl: Duration::from_secs(600),
+                reset_requires_verified_email: false,
             },
             state: None,
             key_pkcs8: None,
@@ -176,6 +179,34 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How a password reset completes (`resetMethod`): a magic link, an enchanted link or an
+    /// OTP code, delivered to the outbox. Defaults to [`Method::MagicLink`](crate::Method).
+    pub fn reset_method(mut self, method: crate::outbox::Method) -> Self {
+        self.options.reset_method = method;
+        self
+    }
+
+    /// Where emailed links lead when a request names no redirect URL (the Python SDK's email
+    /// updates send none). Defaults to the emulator's own page that shows the token
+    /// (`/emulator/v1/link`).
+    pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
+        self.options.redirect_url = Some(url.into());
+        self
+    }
+
+    /// How long emailed codes and links stay valid, on the emulator's clock. Defaults to 10
+    /// minutes.
+    pub fn code_ttl(mut self, ttl: Duration) -> Self {
+        self.options.code_ttl = ttl;
+        self
+    }
+
+    /// Refuse a password reset for a user whose email is not verified. Defaults to off.
+    pub fn reset_requires_verified_email(mut self, on: bool) -> Self {
+        self.options.reset_requires_verified_email = on;
+        self
+    }
+
     /// Persist users, sessions and keys in this file (written atomically on every change) and
     /// load them from it at start. Defaults to memory only.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
@@ -279,6 +310,10 @@ impl EmulatorBuilder {
             Some(path) => store::read_state(path)?,
             None => None,
         };
+        let outbox = saved
+            .as_ref()
+            .map(|state| state.outbox.clone())
+            .unwrap_or_default();
         let (keys, mut store) = match &saved {
             Some(state) => {
                 if state.project_id != options.project_id {
@@ -357,7 +392,8 @@ impl EmulatorBuilder {
             keys,
             store: Mutex::new(store),
             persister,
-            outbox: Mutex::new(VecDeque::new()),
+            outbox: Mutex::new(crate::outbox::Outbox::from_saved(outbox)),
+            base_url: base_url.clone(),
             clock: self.clock,
             hashing: server::Hashing::new(self.hashing_permits),
         });

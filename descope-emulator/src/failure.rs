@@ -20,6 +20,10 @@
 //! | password does not satisfy the policy | 400 | `E062902` | chosen |
 //! | refresh JWT invalid, expired, of another user or not a refresh JWT | 401 | `E061005` | chosen |
 //! | refresh JWT revoked by a logout or a password change | 401 | `E064001` | documented |
+//! | wrong OTP code, unknown link token | 401 | `E061102` | SDK-known code, chosen status |
+//! | OTP code or link token expired or already used | 401 | `E062504` | .NET tests' code, chosen status |
+//! | too many wrong attempts at an OTP code | 403 | `E061103` | SDK-known code, chosen status |
+//! | enchanted link not verified yet (pending session) | 401 | `E062503` | as the Go SDK's tests |
 //! | rate limit exceeded (with `Retry-After`) | 429 | `E130429` | documented |
 //! | internal failure | 500 | `E000001` | chosen |
 
@@ -47,7 +51,17 @@ pub(crate) enum Failure {
     PolicyViolation(descope::PolicyViolation),
     InvalidRefresh(&'static str),
     RevokedRefresh,
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// A wrong one-time code or link token.
+    WrongCode,
+    /// A code or link token that expired or was used.
+    CodeExpired,
+    /// Too many wrong attempts at a code.
+    TooManyAttempts,
+    /// An enchanted link not verified yet.
+    Pending,
     Internal(&'static str),
 }
 
@@ -128,6 +142,26 @@ impl Failure {
                 StatusCode::TOO_MANY_REQUESTS,
                 "E130429",
                 "Rate limit exceeded".into(),
+            ),
+            WrongCode => (
+                StatusCode::UNAUTHORIZED,
+                "E061102",
+                "Wrong code or token".into(),
+            ),
+            CodeExpired => (
+                StatusCode::UNAUTHORIZED,
+                "E062504",
+                "Token expired or already used".into(),
+            ),
+            TooManyAttempts => (
+                StatusCode::FORBIDDEN,
+                "E061103",
+                "Too many wrong attempts: ask for a new code".into(),
+            ),
+            Pending => (
+                StatusCode::UNAUTHORIZED,
+                "E062503",
+                "The link was not verified yet".into(),
             ),
             Internal(why) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

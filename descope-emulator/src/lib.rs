@@ -22,17 +22,20 @@ mod builder;
 mod failure;
 mod keys;
 mod options;
+mod outbox;
 mod persist;
 mod serve;
 mod server;
 mod store;
+mod verification;
 
 use std::sync::Arc;
 
 pub use builder::EmulatorBuilder;
 pub use descope::PasswordPolicy;
 pub(crate) use options::Options;
-pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, SentReset, DEFAULT_PROJECT_ID};
+pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, DEFAULT_PROJECT_ID};
+pub use outbox::{Method, OutboxMessage, Purpose, OUTBOX_LEN};
 
 use keys::SigningKey;
 
@@ -113,15 +116,34 @@ impl Emulator {
             .then(|| access_key_id(key))
     }
 
-    /// Password resets "sent" so far, oldest first (the last 1000).
-    pub fn sent_resets(&self) -> Vec<SentReset> {
+    /// The messages "sent" so far (codes and links; nothing leaves the machine), oldest first
+    /// (the last [`OUTBOX_LEN`]). The same as `GET /emulator/v1/outbox`.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
         self.app
             .outbox
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .cloned()
-            .collect()
+            .all()
+    }
+
+    /// The newest message to `address` (compared without case), if any: what a test reads to
+    /// click a link or type a code.
+    pub fn last_message_to(&self, address: &str) -> Option<OutboxMessage> {
+        let address = address.trim().to_lowercase();
+        self.outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.to.to_lowercase() == address)
+    }
+
+    /// Empties the outbox (as `DELETE /emulator/v1/outbox`).
+    pub fn clear_outbox(&self) {
+        self.app
+            .outbox
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.app.changed();
     }
 
     /// The most password hashes (or checks) that ever ran at once: at most

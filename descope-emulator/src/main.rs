@@ -12,7 +12,8 @@ use std::time::Duration;
 use clap::{ArgAction, Parser};
 use descope_emulator::{Emulator, HashCost, PasswordPolicy};
 
-/// A local Descope emulator: password sign-up/sign-in, sessions and keys, on loopback.
+/// A local Descope emulator: password sign-up/sign-in, email codes and links (to an outbox),
+/// sessions and keys, on loopback.
 #[derive(Parser, Debug)]
 #[command(name = "descope-emulator", version)]
 struct Args {
@@ -74,6 +75,20 @@ struct Args {
     /// An access key that exchanges for a session JWT (repeatable).
     #[arg(long = "access-key")]
     access_keys: Vec<String>,
+    /// How a password reset completes: `magiclink`, `enchantedlink` or `otp` (delivered to the
+    /// outbox, `GET /emulator/v1/outbox`).
+    #[arg(long, default_value = "magiclink")]
+    reset_method: descope_emulator::Method,
+    /// Where emailed links lead when a request names no redirect URL. Defaults to the
+    /// emulator's own page that shows the token (`/emulator/v1/link`).
+    #[arg(long)]
+    redirect_url: Option<String>,
+    /// How long emailed codes and links stay valid, in seconds.
+    #[arg(long, default_value_t = 600)]
+    code_ttl: u64,
+    /// Refuse a password reset for a user whose email is not verified.
+    #[arg(long)]
+    reset_requires_verified_email: bool,
 }
 
 #[tokio::main]
@@ -107,6 +122,13 @@ async fn main() -> ExitCode {
     }
     for key in args.access_keys {
         builder = builder.access_key(key);
+    }
+    builder = builder
+        .reset_method(args.reset_method)
+        .code_ttl(Duration::from_secs(args.code_ttl))
+        .reset_requires_verified_email(args.reset_requires_verified_email);
+    if let Some(url) = &args.redirect_url {
+        builder = builder.redirect_url(url);
     }
     if let Some(state) = &args.state {
         builder = builder.state_file(state);

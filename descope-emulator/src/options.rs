@@ -1,7 +1,6 @@
 //! The emulator's settings and the values its API takes and gives: errors, hashing cost, rate
-//! limit, seed users, sent resets.
+//! limit, seed users.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -178,22 +177,6 @@ impl SeedUser {
     }
 }
 
-/// A password reset the emulator "sent" (no mail leaves the machine).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SentReset {
-    /// The login ID the reset was asked for.
-    pub login_id: String,
-    /// Where it would have gone.
-    pub email: String,
-    /// The redirect URL asked for.
-    pub redirect_url: Option<String>,
-    /// The link ID returned.
-    pub link_id: String,
-    /// The template options given.
-    pub template_options: BTreeMap<String, String>,
-}
-
 /// The emulator's settings.
 #[derive(Clone, Debug)]
 pub(crate) struct Options {
@@ -210,4 +193,12 @@ pub(crate) struct Options {
     pub(crate) management_key: Option<descope::ManagementKey>,
     /// Access keys that exchange for session JWTs.
     pub(crate) access_keys: Vec<descope::AccessKey>,
+    /// How a password reset completes.
+    pub(crate) reset_method: crate::outbox::Method,
+    /// Where links lead when a request names no redirect URL (none: the emulator's own page).
+    pub(crate) redirect_url: Option<String>,
+    /// How long emailed codes and links stay valid.
+    pub(crate) code_ttl: Duration,
+    /// Whether a reset is refused for a user whose email is not verified.
+    pub(crate) reset_requires_verified_email: bool,
 }

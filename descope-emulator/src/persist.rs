@@ -32,6 +32,8 @@ pub(crate) fn save(app: &App) -> Result<(), EmulatorError> {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            verifications: store.verifications.clone(),
+            outbox: app.outbox.lock().unwrap_or_else(|p| p.into_inner()).all(),
         }
     };
     let bytes =

@@ -196,6 +196,8 @@ pub(crate) struct Store {
     /// Normalised login ID → user ID.
     logins: HashMap<String, String>,
     pub(crate) sessions: HashMap<String, StoredSession>,
+    /// Emailed codes and link tokens, and enchanted-link sessions waiting.
+    pub(crate) verifications: crate::verification::Verifications,
 }
 
 /// Login IDs are matched case-insensitively, ignoring surrounding spaces.
@@ -245,6 +247,21 @@ impl Store {
         self.logins.contains_key(&login_key(login_id))
     }
 
+    /// Adds a login ID to a user, unless another user has it.
+    pub(crate) fn add_login(&mut self, user_id: &str, login_id: &str) -> bool {
+        match self.logins.get(&login_key(login_id)) {
+            Some(owner) => owner == user_id,
+            None => {
+                let Some(user) = self.users.get_mut(user_id) else {
+                    return false;
+                };
+                user.login_ids.push(login_id.trim().to_owned());
+                self.logins.insert(login_key(login_id), user_id.to_owned());
+                true
+            }
+        }
+    }
+
     /// Adds a user unless one of its login IDs is taken.
     pub(crate) fn insert_user(&mut self, user: StoredUser) -> bool {
         if user.login_ids.iter().any(|l| self.has_login(l)) {
@@ -285,6 +302,12 @@ pub(crate) struct StateFile {
     pub(crate) keys: Vec<(String, String)>,
     pub(crate) users: Vec<StoredUser>,
     pub(crate) sessions: BTreeMap<String, StoredSession>,
+    /// Codes and tokens not yet verified.
+    #[serde(default)]
+    pub(crate) verifications: crate::verification::Verifications,
+    /// The outbox, oldest first.
+    #[serde(default)]
+    pub(crate) outbox: Vec<crate::outbox::OutboxMessage>,
 }
 
 pub(crate) const STATE_FORMAT: u32 = 1;
@@ -301,6 +324,7 @@ impl Store {
             }
         }
         store.sessions = state.sessions.clone().into_iter().collect();
+        store.verifications = state.verifications.clone();
         Ok(store)
     }
 

@@ -1,12 +1,14 @@
 //! Password authentication: `client.password()`.
 
 mod change;
+mod complete;
 mod reset;
 mod sign_in;
 mod sign_up;
 
 pub use change::{Replace, Update};
-pub use reset::{ResetSent, SendReset};
+pub use complete::CompleteReset;
+pub use reset::{ResetMethod, ResetSent, SendReset};
 pub use sign_in::SignIn;
 pub use sign_up::SignUp;
 
@@ -14,7 +16,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
-use crate::secret::{Password, RefreshJwt};
+use crate::secret::{OpaqueToken, Password, RefreshJwt};
 use crate::transport::send;
 use crate::wire::{
     PasswordReplaceRequest, PasswordResetRequest, PasswordSignInRequest, PasswordSignUpRequest,
@@ -61,7 +63,7 @@ macro_rules! login_option_setters {
         }
     };
 }
-use login_option_setters;
+pub(crate) use login_option_setters;
 
 /// Password operations of a [`Client`]. Get one with [`Client::password`].
 /// It holds a cheap clone of the client; so does every request builder, whose futures are
@@ -148,6 +150,26 @@ impl PasswordClient {
                 login_id: login_id.into(),
                 new_password: new_password.into(),
             },
+        }
+    }
+
+    /// Finishes a reset sent by magic link ([`ResetMethod::MagicLink`]): `token` is the `t`
+    /// query parameter of the link the user clicked. Checks the new password against the
+    /// policy before the token is spent, verifies the token (a fresh session, returned), and
+    /// sets the password. For the other methods: verify with
+    /// [`otp().verify`](crate::Client::otp) or
+    /// [`enchanted_link().wait_for_session`](crate::Client::enchanted_link), then
+    /// [`update`](Self::update) with the refresh JWT it returns.
+    pub fn complete_reset_with_magic_link(
+        &self,
+        token: impl Into<OpaqueToken>,
+        new_password: impl Into<Password>,
+    ) -> CompleteReset {
+        CompleteReset {
+            client: self.client.clone(),
+            token: token.into(),
+            new_password: new_password.into(),
+            policy: None,
         }
     }
 

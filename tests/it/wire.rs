@@ -293,15 +293,17 @@ async fn update_sends_project_and_refresh_jwt() {
 #[tokio::test]
 async fn send_reset_minimal_and_full() {
     let (server, client) = mock().await;
-    let answer = json!({"resetMethod": "email", "maskedEmail": "a***@example.com", "linkId": "1"});
+    let answer = json!({"resetMethod": "enchantedlink", "maskedEmail": "a***@example.com", "linkId": "1", "pendingRef": "P1"});
     respond(&server, "POST", "/v1/auth/password/reset", answer).await;
     let sent = client
         .password()
         .send_reset("ada@example.com")
         .await
         .unwrap();
-    assert_eq!(sent.method, "email");
+    assert_eq!(sent.method, descope::ResetMethod::EnchantedLink);
     assert_eq!(sent.masked_email.as_deref(), Some("a***@example.com"));
+    assert_eq!(sent.pending_ref.as_ref().map(|p| p.secret()), Some("P1"));
+    assert_eq!(sent.link_id.as_deref(), Some("1"));
     client
         .password()
         .send_reset("ada@example.com")

@@ -106,6 +106,61 @@ pub const DELIBERATE: &[(&str, &str, &str)] = &[
         "password import is batch create's, out of scope",
     ),
     (
+        "LinkSignInRequest.URI",
+        "our field upstream lacks",
+        "both official SDKs send the redirect URL as `URI` (shared/wire-lifecycle.md); the published prose says `URI` too",
+    ),
+    (
+        "LinkSignInRequest.redirectUrl",
+        "upstream field we lack (string)",
+        "we send `URI`, what the SDKs send and the service reads (shared/wire-lifecycle.md)",
+    ),
+    (
+        "LinkSignUpRequest.URI",
+        "our field upstream lacks",
+        "both official SDKs send the redirect URL as `URI` (shared/wire-lifecycle.md); the published prose says `URI` too",
+    ),
+    (
+        "LinkSignUpRequest.redirectUrl",
+        "upstream field we lack (string)",
+        "we send `URI`, what the SDKs send and the service reads (shared/wire-lifecycle.md)",
+    ),
+    (
+        "LinkUpdateEmailRequest.URI",
+        "our field upstream lacks",
+        "both official SDKs send the redirect URL as `URI` (shared/wire-lifecycle.md); the published prose says `URI` too",
+    ),
+    (
+        "LinkUpdateEmailRequest.redirectUrl",
+        "upstream field we lack (string)",
+        "we send `URI`, what the SDKs send and the service reads (shared/wire-lifecycle.md)",
+    ),
+    (
+        "LinkUpdateEmailRequest.templateId",
+        "our field upstream lacks",
+        "both official SDKs send it on email updates (shared/wire-lifecycle.md)",
+    ),
+    (
+        "OtpUpdateEmailRequest.templateId",
+        "our field upstream lacks",
+        "both official SDKs send it on email updates (shared/wire-lifecycle.md)",
+    ),
+    (
+        "OtpUpdateEmailRequest.mfa",
+        "our field upstream lacks",
+        "the Python SDK sends `mfa` on OTP email updates (shared/wire-lifecycle.md)",
+    ),
+    (
+        "OtpSignUpUser.email",
+        "our field upstream lacks",
+        "the Python SDK puts the address in `user.email` (shared/wire-lifecycle.md)",
+    ),
+    (
+        "LinkVerifyRequest.pkceVerifier",
+        "upstream field we lack (string bytes)",
+        "neither official SDK sends it (shared/wire-lifecycle.md)",
+    ),
+    (
         "MeHistoryResponse",
         "type: ours array, upstream object",
         "the service answers a bare array: Python returns it as a list, Go decodes `[]`",

@@ -658,8 +658,11 @@ fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
     assert_eq!(
         ids,
         [
+            "enchantedLinkPendingSession",
             "logout",
             "logoutAll",
+            "magicLinkVerify",
+            "otpVerifyEmail",
             "passwordReplace",
             "passwordSignIn",
             "passwordSignUp",
@@ -671,11 +674,11 @@ fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
     let json = report.to_json();
     assert_eq!(
         json["breaking"][0]["operations"].as_array().unwrap().len(),
-        8
+        11
     );
     assert!(report
         .to_text()
-        .contains("    in logout (POST /v1/auth/logout), "));
+        .contains("    in enchantedLinkPendingSession (POST /v1/auth/enchantedlink/pending-session), logout (POST /v1/auth/logout), "));
 }
 
 #[test]

@@ -1,6 +1,5 @@
 //! The HTTP side: routes, auth, body parsing and the handlers of every operation.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -14,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod email;
+mod email_links;
 mod management;
 mod management_access;
 mod password;
@@ -28,7 +29,7 @@ use session::{
 use super::failure::Failure;
 use super::keys::KeyRing;
 use super::store::{login_key, Persister, Store, StoredSession, StoredUser};
-use super::{random_id, HashCost, Options, SentReset};
+use super::{random_id, HashCost, Options};
 use descope::wire::{
     EmptyResponse, JwtResponse, PasswordReplaceRequest, PasswordResetRequest,
     PasswordResetResponse, PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest,
@@ -39,8 +40,6 @@ use descope::{Password, RefreshJwt, SessionJwt};
 pub(crate) const MAX_BODY: usize = 64 * 1024;
 /// How long a request body may take to arrive.
 const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// How many sent resets the outbox keeps.
-pub(crate) const OUTBOX_LEN: usize = 1000;
 
 /// The emulator's shared state.
 pub(crate) struct App {
@@ -50,7 +49,9 @@ pub(crate) struct App {
     pub(crate) store: Mutex<Store>,
     pub(crate) limiter: Option<Mutex<Window>>,
     pub(crate) persister: Option<Persister>,
-    pub(crate) outbox: Mutex<VecDeque<SentReset>>,
+    pub(crate) outbox: Mutex<crate::outbox::Outbox>,
+    /// The emulator's own base URL (`http://127.0.0.1:<port>`).
+    pub(crate) base_url: String,
     pub(crate) clock: Arc<dyn descope::session::Clock>,
     /// Password hashing, bounded.
     pub(crate) hashing: Hashing,
@@ -135,6 +136,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v1/auth/tenant/select", post(select_tenant))
         .route("/v1/auth/me/history", get(history))
         .route("/v1/auth/accesskey/exchange", post(exchange_access_key))
+        .merge(email::routes())
         .merge(management_routes())
         .fallback(|| async { Failure::NotFound })
         .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })

@@ -202,6 +202,8 @@ pub(crate) fn mask_email(email: &str) -> String {
 }
 
 pub(crate) async fn send_reset_inner(app: &App, request: Request) -> Reply {
+    use super::email::{deliver, intent, Profile};
+    use crate::outbox::{Method, Purpose};
     app.check_rate()?;
     authorize(app, request.headers())?;
     let body: PasswordResetRequest = parse(request.into_body()).await?;
@@ -211,33 +213,32 @@ pub(crate) async fn send_reset_inner(app: &App, request: Request) -> Reply {
         .user_by_login(&body.login_id)
         .cloned()
         .ok_or(Failure::UserNotFound)?;
-    let email = if body.use_recovery == Some(true) {
-        user.recovery_email.clone()
-    } else {
-        user.email.clone()
-    };
-    let email = email.ok_or_else(|| {
-        Failure::InvalidArgument("the user has no email address to send a reset to".into())
-    })?;
-    let link_id = random_id(8);
-    let sent = SentReset {
-        login_id: body.login_id.clone(),
-        email: email.clone(),
-        redirect_url: body.redirect_url.clone(),
-        link_id: link_id.clone(),
-        template_options: body.template_options.unwrap_or_default(),
-    };
-    {
-        let mut outbox = app.outbox.lock().unwrap_or_else(|p| p.into_inner());
-        if outbox.len() >= OUTBOX_LEN {
-            outbox.pop_front();
-        }
-        outbox.push_back(sent);
+    if app.options.reset_requires_verified_email && !user.verified_email {
+        return Err(Failure::InvalidArgument(
+            "the user's email is not verified".into(),
+        ));
     }
+    let mut intent = intent(
+        app,
+        Purpose::Reset,
+        &body.login_id,
+        Profile::default(),
+        Map::new(),
+    )?;
+    if body.use_recovery == Some(true) {
+        intent.email = user.recovery_email.clone().ok_or_else(|| {
+            Failure::InvalidArgument("the user has no recovery email to send a reset to".into())
+        })?;
+    }
+    let method = app.options.reset_method;
+    let delivered = deliver(app, method, intent, body.redirect_url.as_deref());
     let mut response = PasswordResetResponse::default();
-    response.reset_method = Some("email".into());
-    response.link_id = Some(link_id);
-    response.masked_email = Some(mask_email(&email));
+    response.reset_method = Some(method.as_str().into());
+    response.masked_email = Some(delivered.masked_email);
+    if method == Method::EnchantedLink {
+        response.pending_ref = delivered.pending_ref.map(descope::OpaqueToken::from);
+        response.link_id = delivered.link_id;
+    }
     Ok(json(StatusCode::OK, &response))
 }
 

@@ -1,0 +1,373 @@
+//! Email verification: what sending a code or link and verifying it do, for OTP, magic links
+//! and enchanted links alike (the OTP routes are here, the link routes in `email_links`), and
+//! the outbox routes.
+
+use super::email_links::{
+    enchanted_pending_session, enchanted_sign_in, enchanted_sign_up, enchanted_sign_up_or_in,
+    enchanted_update_email, enchanted_verify, link_page, magic_sign_in, magic_sign_up,
+    magic_sign_up_or_in, magic_update_email, magic_verify,
+};
+use super::tokens::{check_refresh, grant, peer_ip, Grant};
+use super::*;
+use crate::outbox::{Method, OutboxMessage, Purpose};
+use crate::verification::{with_token, Intent};
+use descope::wire::{
+    EmailOperationResponse, OtpSignInRequest, OtpSignUpRequest, OtpUpdateEmailRequest,
+    OtpVerifyRequest,
+};
+
+/// The email routes and the outbox.
+pub(crate) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/auth/otp/signup/email", post(otp_sign_up))
+        .route("/v1/auth/otp/signin/email", post(otp_sign_in))
+        .route("/v1/auth/otp/signup-in/email", post(otp_sign_up_or_in))
+        .route("/v1/auth/otp/verify/email", post(otp_verify))
+        .route("/v1/auth/otp/update/email", post(otp_update_email))
+        .route("/v1/auth/magiclink/signup/email", post(magic_sign_up))
+        .route("/v1/auth/magiclink/signin/email", post(magic_sign_in))
+        .route(
+            "/v1/auth/magiclink/signup-in/email",
+            post(magic_sign_up_or_in),
+        )
+        .route("/v1/auth/magiclink/verify", post(magic_verify))
+        .route("/v1/auth/magiclink/update/email", post(magic_update_email))
+        .route(
+            "/v1/auth/enchantedlink/signup/email",
+            post(enchanted_sign_up),
+        )
+        .route(
+            "/v1/auth/enchantedlink/signin/email",
+            post(enchanted_sign_in),
+        )
+        .route(
+            "/v1/auth/enchantedlink/signup-in/email",
+            post(enchanted_sign_up_or_in),
+        )
+        .route("/v1/auth/enchantedlink/verify", post(enchanted_verify))
+        .route(
+            "/v1/auth/enchantedlink/pending-session",
+            post(enchanted_pending_session),
+        )
+        .route(
+            "/v1/auth/enchantedlink/update/email",
+            post(enchanted_update_email),
+        )
+        .route("/emulator/v1/outbox", get(outbox).delete(clear_outbox))
+        .route("/emulator/v1/link", get(link_page))
+}
+
+/// The profile a sign-up names.
+#[derive(Default)]
+pub(crate) struct Profile {
+    pub(crate) email: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) phone: Option<String>,
+}
+
+/// Who a send is for, checked now: the user of a sign-in (enabled, with an address), or a
+/// new login ID for a sign-up. A sign-up-or-in is whichever applies.
+pub(crate) fn intent(
+    app: &App,
+    purpose: Purpose,
+    login_id: &str,
+    profile: Profile,
+    custom_claims: Map<String, Value>,
+) -> Result<Intent, Failure> {
+    required(login_id, "loginId")?;
+    let store = app.store();
+    let existing = store.user_by_login(login_id);
+    let (user_id, email) = match (purpose, existing) {
+        (Purpose::SignUp, Some(_)) => return Err(Failure::UserExists),
+        (Purpose::SignIn | Purpose::Reset, None) => return Err(Failure::UserNotFound),
+        (_, Some(user)) => {
+            if user.is_disabled() {
+                return Err(Failure::UserDisabled);
+            }
+            let email = user
+                .email
+                .clone()
+                .or_else(|| login_id.contains('@').then(|| login_id.trim().to_owned()));
+            (Some(user.user_id.clone()), email)
+        }
+        (_, None) => {
+            let email = profile
+                .email
+                .clone()
+                .filter(|e| !e.trim().is_empty())
+                .unwrap_or_else(|| login_id.trim().to_owned());
+            (None, Some(email))
+        }
+    };
+    let email = email
+        .filter(|e| e.contains('@'))
+        .ok_or_else(|| Failure::InvalidArgument("no email address to send to".into()))?;
+    Ok(Intent {
+        purpose,
+        user_id,
+        login_id: login_id.trim().to_owned(),
+        email,
+        name: profile.name,
+        phone: profile.phone,
+        add_to_login_ids: false,
+        custom_claims,
+        expires_at: app.now() + app.options.code_ttl.as_secs() as i64,
+    })
+}
+
+/// The intent of an email update by the signed-in owner of the refresh JWT.
+pub(crate) fn update_intent(
+    app: &App,
+    headers: &HeaderMap,
+    login_id: &str,
+    email: &str,
+    add_to_login_ids: bool,
+) -> Result<Intent, Failure> {
+    let auth = authorize(app, headers)?;
+    let owner = check_refresh(app, auth.token.as_deref())?.user;
+    required(login_id, "loginId")?;
+    required(email, "email")?;
+    if !email.contains('@') {
+        return Err(Failure::InvalidArgument(
+            "email is not an email address".into(),
+        ));
+    }
+    if !owner
+        .login_ids
+        .iter()
+        .any(|l| login_key(l) == login_key(login_id))
+    {
+        return Err(Failure::InvalidRefresh("session of another user"));
+    }
+    Ok(Intent {
+        purpose: Purpose::UpdateEmail,
+        user_id: Some(owner.user_id),
+        login_id: login_id.trim().to_owned(),
+        email: email.trim().to_owned(),
+        name: None,
+        phone: None,
+        add_to_login_ids,
+        custom_claims: Map::new(),
+        expires_at: app.now() + app.options.code_ttl.as_secs() as i64,
+    })
+}
+
+/// What a delivery answers.
+pub(crate) struct Delivered {
+    pub(crate) masked_email: String,
+    pub(crate) pending_ref: Option<String>,
+    pub(crate) link_id: Option<String>,
+}
+
+/// Issues the code or token of `intent` and puts the message in the outbox.
+pub(crate) fn deliver(
+    app: &App,
+    method: Method,
+    intent: Intent,
+    redirect_url: Option<&str>,
+) -> Delivered {
+    let now = app.now();
+    let (to, login_id, purpose) = (
+        intent.email.clone(),
+        intent.login_id.clone(),
+        intent.purpose,
+    );
+    let mut message = OutboxMessage {
+        to: to.clone(),
+        login_id,
+        method,
+        purpose,
+        code: None,
+        link: None,
+        link_id: None,
+        time: now,
+    };
+    let mut pending_ref = None;
+    {
+        let mut store = app.store();
+        match method {
+            Method::Otp => message.code = Some(store.verifications.issue_code(intent, now)),
+            Method::MagicLink | Method::EnchantedLink => {
+                let (token, pending) = store.verifications.issue_token(method, intent, now);
+                let default = format!("{}/emulator/v1/link", app.base_url);
+                let base = redirect_url
+                    .filter(|u| !u.trim().is_empty())
+                    .or(app.options.redirect_url.as_deref())
+                    .unwrap_or(&default);
+                message.link = Some(with_token(base, &token));
+                if method == Method::EnchantedLink {
+                    // The right one of the links the user sees.
+                    message.link_id = Some(format!(
+                        "{}",
+                        token.bytes().map(u32::from).sum::<u32>() % 100
+                    ));
+                }
+                pending_ref = pending;
+            }
+        }
+    }
+    let link_id = message.link_id.clone();
+    app.outbox
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(message);
+    app.changed();
+    Delivered {
+        masked_email: super::password::mask_email(&to),
+        pending_ref,
+        link_id,
+    }
+}
+
+/// Carries out a verified intent: the user it signs in, and whether it created them.
+pub(crate) fn complete(app: &App, intent: &Intent) -> Result<(StoredUser, bool), Failure> {
+    let mut store = app.store();
+    let result = match &intent.user_id {
+        None => {
+            let user = StoredUser {
+                user_id: format!("U{}", random_id(27)),
+                login_ids: vec![intent.login_id.clone()],
+                name: intent.name.clone(),
+                email: Some(intent.email.clone()),
+                phone: intent.phone.clone(),
+                verified_email: true,
+                created_time: app.now(),
+                ..StoredUser::default()
+            };
+            if !store.insert_user(user.clone()) {
+                return Err(Failure::UserExists);
+            }
+            (user, true)
+        }
+        Some(user_id) => {
+            if intent.purpose == Purpose::UpdateEmail
+                && intent.add_to_login_ids
+                && !store.add_login(user_id, &intent.email)
+            {
+                return Err(Failure::UserExists);
+            }
+            let user = store.users.get_mut(user_id).ok_or(Failure::UserNotFound)?;
+            if user.is_disabled() {
+                return Err(Failure::UserDisabled);
+            }
+            let same = |e: &String| e.eq_ignore_ascii_case(&intent.email);
+            if intent.purpose == Purpose::UpdateEmail || user.email.as_ref().is_none_or(same) {
+                // The address was proven: it is the user's, verified.
+                user.email = Some(intent.email.clone());
+                user.verified_email = true;
+            }
+            (user.clone(), false)
+        }
+    };
+    drop(store);
+    app.changed();
+    Ok(result)
+}
+
+/// Signs in the user of a verified intent (a JWT response).
+pub(crate) fn sign_in_verified(app: &App, request_ip: Option<String>, intent: &Intent) -> Reply {
+    let (user, first_seen) = complete(app, intent)?;
+    grant(
+        app,
+        Grant::sign_in(&user, first_seen, intent.custom_claims.clone()).ip(request_ip),
+    )
+}
+
+pub(crate) fn sent(delivered: Delivered) -> Response {
+    let mut response = EmailOperationResponse::default();
+    response.masked_email = Some(delivered.masked_email);
+    json(StatusCode::OK, &response)
+}
+
+async fn otp_sign_up(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            authorize(&app, request.headers())?;
+            let body: OtpSignUpRequest = parse(request.into_body()).await?;
+            let user = body.user.unwrap_or_default();
+            let profile = Profile {
+                email: user.email.or(body.email),
+                name: user.name,
+                phone: user.phone,
+            };
+            let claims = body
+                .login_options
+                .and_then(|o| o.custom_claims)
+                .unwrap_or_default();
+            let intent = intent(&app, Purpose::SignUp, &body.login_id, profile, claims)?;
+            Ok(sent(deliver(&app, Method::Otp, intent, None)))
+        }
+        .await,
+    )
+}
+
+async fn otp_sign_in(State(app): AppState, request: Request) -> Response {
+    reply(otp_send(&app, request, Purpose::SignIn).await)
+}
+
+async fn otp_sign_up_or_in(State(app): AppState, request: Request) -> Response {
+    reply(otp_send(&app, request, Purpose::SignUpOrIn).await)
+}
+
+async fn otp_send(app: &App, request: Request, purpose: Purpose) -> Reply {
+    app.check_rate()?;
+    authorize(app, request.headers())?;
+    let body: OtpSignInRequest = parse(request.into_body()).await?;
+    let claims = body
+        .login_options
+        .and_then(|o| o.custom_claims)
+        .unwrap_or_default();
+    let intent = intent(app, purpose, &body.login_id, Profile::default(), claims)?;
+    Ok(sent(deliver(app, Method::Otp, intent, None)))
+}
+
+async fn otp_verify(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            authorize(&app, request.headers())?;
+            let ip = peer_ip(&request);
+            let body: OtpVerifyRequest = parse(request.into_body()).await?;
+            required(&body.login_id, "loginId")?;
+            required(body.code.secret(), "code")?;
+            let intent = {
+                let mut store = app.store();
+                let checked =
+                    store
+                        .verifications
+                        .check_code(&body.login_id, body.code.secret(), app.now());
+                drop(store);
+                app.changed();
+                checked?
+            };
+            sign_in_verified(&app, ip, &intent)
+        }
+        .await,
+    )
+}
+
+async fn otp_update_email(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            let headers = request.headers().clone();
+            let body: OtpUpdateEmailRequest = parse(request.into_body()).await?;
+            let add = body.add_to_login_i_ds.unwrap_or(false);
+            let intent = update_intent(&app, &headers, &body.login_id, &body.email, add)?;
+            Ok(sent(deliver(&app, Method::Otp, intent, None)))
+        }
+        .await,
+    )
+}
+
+async fn outbox(State(app): AppState) -> Response {
+    let messages = app.outbox.lock().unwrap_or_else(|p| p.into_inner()).all();
+    json(StatusCode::OK, &serde_json::json!({ "messages": messages }))
+}
+
+async fn clear_outbox(State(app): AppState) -> Response {
+    app.outbox.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    app.changed();
+    json(StatusCode::OK, &serde_json::json!({}))
+}

@@ -1,0 +1,216 @@
+//! Magic links and enchanted links: sends, verification, the pending session, and the
+//! emulator's own landing page for links sent without a redirect URL.
+
+use axum::extract::Query;
+use axum::response::Html;
+
+use super::email::{
+    complete, deliver, intent, sent, sign_in_verified, update_intent, Delivered, Profile,
+};
+use super::tokens::{grant, peer_ip, Grant};
+use super::*;
+use crate::outbox::{Method, Purpose};
+use descope::wire::{
+    EnchantedLinkResponse, LinkSignInRequest, LinkSignUpRequest, LinkUpdateEmailRequest,
+    LinkVerifyRequest, PendingSessionRequest,
+};
+use descope::OpaqueToken;
+
+/// The answer of an enchanted-link send.
+fn enchanted(delivered: Delivered) -> Response {
+    let mut response = EnchantedLinkResponse::default();
+    response.pending_ref = delivered.pending_ref.map(OpaqueToken::from);
+    response.link_id = delivered.link_id;
+    response.masked_email = Some(delivered.masked_email);
+    json(StatusCode::OK, &response)
+}
+
+fn answer(method: Method, delivered: Delivered) -> Response {
+    match method {
+        Method::EnchantedLink => enchanted(delivered),
+        _ => sent(delivered),
+    }
+}
+
+async fn link_sign_up(app: &App, request: Request, method: Method) -> Reply {
+    app.check_rate()?;
+    authorize(app, request.headers())?;
+    let body: LinkSignUpRequest = parse(request.into_body()).await?;
+    let user = body.user.unwrap_or_default();
+    let profile = Profile {
+        email: user.email.or(body.email),
+        name: user.name,
+        phone: user.phone,
+    };
+    let claims = body
+        .login_options
+        .and_then(|o| o.custom_claims)
+        .unwrap_or_default();
+    let intent = intent(app, Purpose::SignUp, &body.login_id, profile, claims)?;
+    Ok(answer(
+        method,
+        deliver(app, method, intent, body.uri.as_deref()),
+    ))
+}
+
+async fn link_sign_in(app: &App, request: Request, method: Method, purpose: Purpose) -> Reply {
+    app.check_rate()?;
+    authorize(app, request.headers())?;
+    let body: LinkSignInRequest = parse(request.into_body()).await?;
+    let claims = body
+        .login_options
+        .and_then(|o| o.custom_claims)
+        .unwrap_or_default();
+    let intent = intent(app, purpose, &body.login_id, Profile::default(), claims)?;
+    Ok(answer(
+        method,
+        deliver(app, method, intent, body.uri.as_deref()),
+    ))
+}
+
+async fn link_update_email(app: &App, request: Request, method: Method) -> Reply {
+    app.check_rate()?;
+    let headers = request.headers().clone();
+    let body: LinkUpdateEmailRequest = parse(request.into_body()).await?;
+    let add = body.add_to_login_i_ds.unwrap_or(false);
+    let intent = update_intent(app, &headers, &body.login_id, &body.email, add)?;
+    Ok(answer(
+        method,
+        deliver(app, method, intent, body.uri.as_deref()),
+    ))
+}
+
+pub(crate) async fn magic_sign_up(State(app): AppState, request: Request) -> Response {
+    reply(link_sign_up(&app, request, Method::MagicLink).await)
+}
+
+pub(crate) async fn magic_sign_in(State(app): AppState, request: Request) -> Response {
+    reply(link_sign_in(&app, request, Method::MagicLink, Purpose::SignIn).await)
+}
+
+pub(crate) async fn magic_sign_up_or_in(State(app): AppState, request: Request) -> Response {
+    reply(link_sign_in(&app, request, Method::MagicLink, Purpose::SignUpOrIn).await)
+}
+
+pub(crate) async fn magic_update_email(State(app): AppState, request: Request) -> Response {
+    reply(link_update_email(&app, request, Method::MagicLink).await)
+}
+
+pub(crate) async fn enchanted_sign_up(State(app): AppState, request: Request) -> Response {
+    reply(link_sign_up(&app, request, Method::EnchantedLink).await)
+}
+
+pub(crate) async fn enchanted_sign_in(State(app): AppState, request: Request) -> Response {
+    reply(link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignIn).await)
+}
+
+pub(crate) async fn enchanted_sign_up_or_in(State(app): AppState, request: Request) -> Response {
+    reply(link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignUpOrIn).await)
+}
+
+pub(crate) async fn enchanted_update_email(State(app): AppState, request: Request) -> Response {
+    reply(link_update_email(&app, request, Method::EnchantedLink).await)
+}
+
+/// Spends a link token of `method`.
+fn take(
+    app: &App,
+    method: Method,
+    token: &OpaqueToken,
+) -> Result<(crate::verification::Intent, Option<String>), Failure> {
+    required(token.secret(), "token")?;
+    let taken = app
+        .store()
+        .verifications
+        .take_token(method, token.secret(), app.now());
+    app.changed();
+    taken
+}
+
+pub(crate) async fn magic_verify(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            authorize(&app, request.headers())?;
+            let ip = peer_ip(&request);
+            let body: LinkVerifyRequest = parse(request.into_body()).await?;
+            let (intent, _) = take(&app, Method::MagicLink, &body.token)?;
+            sign_in_verified(&app, ip, &intent)
+        }
+        .await,
+    )
+}
+
+/// The clicked link's effect happens now; the waiting device collects the session.
+pub(crate) async fn enchanted_verify(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            authorize(&app, request.headers())?;
+            let body: LinkVerifyRequest = parse(request.into_body()).await?;
+            let (intent, pending_ref) = take(&app, Method::EnchantedLink, &body.token)?;
+            let (user, first_seen) = complete(&app, &intent)?;
+            if let Some(pending_ref) = pending_ref {
+                app.store()
+                    .verifications
+                    .mark_verified(&pending_ref, &user.user_id, first_seen);
+                app.changed();
+            }
+            Ok(json(StatusCode::OK, &serde_json::json!({})))
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn enchanted_pending_session(State(app): AppState, request: Request) -> Response {
+    reply(
+        async {
+            app.check_rate()?;
+            authorize(&app, request.headers())?;
+            let ip = peer_ip(&request);
+            let body: PendingSessionRequest = parse(request.into_body()).await?;
+            required(body.pending_ref.secret(), "pendingRef")?;
+            let collected = {
+                let mut store = app.store();
+                let collected = store
+                    .verifications
+                    .take_pending(body.pending_ref.secret(), app.now());
+                drop(store);
+                app.changed();
+                collected?
+            };
+            let user = app
+                .store()
+                .users
+                .get(&collected.user_id)
+                .cloned()
+                .ok_or(Failure::UserNotFound)?;
+            if user.is_disabled() {
+                return Err(Failure::UserDisabled);
+            }
+            grant(
+                &app,
+                Grant::sign_in(&user, collected.first_seen, collected.custom_claims).ip(ip),
+            )
+        }
+        .await,
+    )
+}
+
+/// `GET /emulator/v1/link?t=<token>`: where links lead when nobody named a page. Shows the
+/// token, for a developer to paste or a script to read.
+pub(crate) async fn link_page(
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Html<String> {
+    let token = query.get("t").map(String::as_str).unwrap_or_default();
+    let escaped: String = token
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Html(format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Descope emulator link</title>\
+         </head><body><h1>Emulator link</h1><p>The link's token (verify it with \
+         <code>magiclink/verify</code> or <code>enchantedlink/verify</code>):</p>\
+         <p><code id=\"token\">{escaped}</code></p></body></html>"
+    ))
+}

@@ -1,0 +1,519 @@
+//! Magic links and enchanted links by email: `client.magic_link()`, `client.enchanted_link()`.
+//! The two share their requests; they differ in what a send answers and in how the session
+//! arrives (the magic link's token is verified by the app; the enchanted link is verified by
+//! the click, and the waiting device polls for the session).
+
+use std::future::Future;
+
+use serde_json::Value;
+
+use super::{
+    check_email, check_secret, signed_in, update_email_setters, EmailSent, EnchantedLinkSent,
+    WaitForSession,
+};
+use crate::auth_info::AuthInfo;
+use crate::client::Client;
+use crate::error::Result;
+use crate::operation::Operation;
+use crate::password::login_option_setters;
+use crate::request::{awaitable, check_login_id, check_token};
+use crate::secret::{OpaqueToken, RefreshJwt};
+use crate::transport::send;
+use crate::wire::{
+    LinkSignInRequest, LinkSignUpRequest, LinkUpdateEmailRequest, LinkVerifyRequest, LoginOptions,
+    PendingSessionRequest, SignUpOptions, SignUpUser,
+};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A kind of emailed link: [`MagicLink`] or [`EnchantedLink`]. Sealed.
+pub trait LinkKind: sealed::Sealed + Send + Sync + 'static {
+    /// What a send answers.
+    type Sent: Send + 'static;
+    #[doc(hidden)]
+    fn sign_up(
+        client: &Client,
+        body: &LinkSignUpRequest,
+    ) -> impl Future<Output = Result<Self::Sent>> + Send;
+    #[doc(hidden)]
+    fn sign_in(
+        client: &Client,
+        body: &LinkSignInRequest,
+        or_up: bool,
+    ) -> impl Future<Output = Result<Self::Sent>> + Send;
+    #[doc(hidden)]
+    fn update_email(
+        client: &Client,
+        refresh_jwt: &RefreshJwt,
+        body: &LinkUpdateEmailRequest,
+    ) -> impl Future<Output = Result<Self::Sent>> + Send;
+}
+
+/// Magic links: the emailed link carries `?t=<token>`, which the app verifies.
+#[derive(Clone, Copy, Debug)]
+pub struct MagicLink;
+
+/// Enchanted links: the user clicks the right one of the emailed links (its `linkId` is shown),
+/// and the device that asked gets the session by polling.
+#[derive(Clone, Copy, Debug)]
+pub struct EnchantedLink;
+
+impl sealed::Sealed for MagicLink {}
+impl sealed::Sealed for EnchantedLink {}
+
+impl LinkKind for MagicLink {
+    type Sent = EmailSent;
+
+    async fn sign_up(client: &Client, body: &LinkSignUpRequest) -> Result<EmailSent> {
+        let api = client.api();
+        let op = Operation::MagicLinkSignUpEmail;
+        let response = send(&client.shared, op, || api.magic_link_sign_up_email(body)).await?;
+        Ok(EmailSent::from_wire(response.into_inner()))
+    }
+
+    async fn sign_in(client: &Client, body: &LinkSignInRequest, or_up: bool) -> Result<EmailSent> {
+        let api = client.api();
+        let response = if or_up {
+            let op = Operation::MagicLinkSignUpOrInEmail;
+            send(&client.shared, op, || {
+                api.magic_link_sign_up_or_in_email(body)
+            })
+            .await?
+        } else {
+            let op = Operation::MagicLinkSignInEmail;
+            send(&client.shared, op, || api.magic_link_sign_in_email(body)).await?
+        };
+        Ok(EmailSent::from_wire(response.into_inner()))
+    }
+
+    async fn update_email(
+        client: &Client,
+        refresh_jwt: &RefreshJwt,
+        body: &LinkUpdateEmailRequest,
+    ) -> Result<EmailSent> {
+        let api = client.api_with_token(refresh_jwt.secret(), "refresh JWT")?;
+        let op = Operation::MagicLinkUpdateEmail;
+        let response = send(&client.shared, op, || api.magic_link_update_email(body)).await?;
+        Ok(EmailSent::from_wire(response.into_inner()))
+    }
+}
+
+impl LinkKind for EnchantedLink {
+    type Sent = EnchantedLinkSent;
+
+    async fn sign_up(client: &Client, body: &LinkSignUpRequest) -> Result<EnchantedLinkSent> {
+        let api = client.api();
+        let op = Operation::EnchantedLinkSignUpEmail;
+        let response = send(&client.shared, op, || {
+            api.enchanted_link_sign_up_email(body)
+        })
+        .await?;
+        EnchantedLinkSent::from_wire(op, response.into_inner())
+    }
+
+    async fn sign_in(
+        client: &Client,
+        body: &LinkSignInRequest,
+        or_up: bool,
+    ) -> Result<EnchantedLinkSent> {
+        let api = client.api();
+        let (op, response) = if or_up {
+            let op = Operation::EnchantedLinkSignUpOrInEmail;
+            let call = || api.enchanted_link_sign_up_or_in_email(body);
+            (op, send(&client.shared, op, call).await?)
+        } else {
+            let op = Operation::EnchantedLinkSignInEmail;
+            let call = || api.enchanted_link_sign_in_email(body);
+            (op, send(&client.shared, op, call).await?)
+        };
+        EnchantedLinkSent::from_wire(op, response.into_inner())
+    }
+
+    async fn update_email(
+        client: &Client,
+        refresh_jwt: &RefreshJwt,
+        body: &LinkUpdateEmailRequest,
+    ) -> Result<EnchantedLinkSent> {
+        let api = client.api_with_token(refresh_jwt.secret(), "refresh JWT")?;
+        let op = Operation::EnchantedLinkUpdateEmail;
+        let response = send(&client.shared, op, || api.enchanted_link_update_email(body)).await?;
+        EnchantedLinkSent::from_wire(op, response.into_inner())
+    }
+}
+
+/// The requests both link kinds share.
+macro_rules! link_requests {
+    ($kind:ty) => {
+        /// Creates a user and emails them a link to `redirect_url` (the service adds
+        /// `t=<token>` to its query).
+        pub fn sign_up(
+            &self,
+            login_id: impl Into<String>,
+            redirect_url: impl Into<String>,
+        ) -> LinkSignUp<$kind> {
+            let body = LinkSignUpRequest {
+                login_id: login_id.into(),
+                uri: Some(redirect_url.into()),
+                email: None,
+                user: None,
+                provider_id: None,
+                login_options: None,
+            };
+            LinkSignUp {
+                client: self.client.clone(),
+                body,
+                kind: std::marker::PhantomData,
+            }
+        }
+
+        /// Emails an existing user a link to `redirect_url`.
+        pub fn sign_in(
+            &self,
+            login_id: impl Into<String>,
+            redirect_url: impl Into<String>,
+        ) -> LinkSignIn<$kind> {
+            LinkSignIn::new(&self.client, login_id.into(), redirect_url.into(), false)
+        }
+
+        /// Emails a link to `redirect_url`, creating the user when the login ID is new.
+        pub fn sign_up_or_in(
+            &self,
+            login_id: impl Into<String>,
+            redirect_url: impl Into<String>,
+        ) -> LinkSignIn<$kind> {
+            LinkSignIn::new(&self.client, login_id.into(), redirect_url.into(), true)
+        }
+
+        /// Emails a link to `email`, a new address for the signed-in user `login_id` (whose
+        /// refresh JWT this is); verifying it sets the address, verified. The link leads to
+        /// the builder's [`redirect_url`](LinkUpdateEmail::redirect_url), else the project's.
+        pub fn update_email(
+            &self,
+            login_id: impl Into<String>,
+            email: impl Into<String>,
+            refresh_jwt: &RefreshJwt,
+        ) -> LinkUpdateEmail<$kind> {
+            let body = LinkUpdateEmailRequest {
+                login_id: login_id.into(),
+                email: email.into(),
+                uri: None,
+                add_to_login_i_ds: None,
+                on_merge_use_existing: None,
+                fail_on_conflict: None,
+                provider_id: None,
+                template_options: None,
+                template_id: None,
+                locale: None,
+            };
+            LinkUpdateEmail {
+                client: self.client.clone(),
+                refresh_jwt: refresh_jwt.clone(),
+                body,
+                kind: std::marker::PhantomData,
+            }
+        }
+    };
+}
+
+/// Magic links by email. Get one with [`Client::magic_link`].
+#[derive(Clone, Debug)]
+pub struct MagicLinkClient {
+    pub(crate) client: Client,
+}
+
+impl MagicLinkClient {
+    link_requests!(MagicLink);
+
+    /// Verifies the token of a clicked link (its `t` query parameter) and signs the user in.
+    pub fn verify(&self, token: impl Into<OpaqueToken>) -> MagicLinkVerify {
+        let body = LinkVerifyRequest {
+            token: token.into(),
+        };
+        MagicLinkVerify {
+            client: self.client.clone(),
+            body,
+        }
+    }
+}
+
+/// Enchanted links by email. Get one with [`Client::enchanted_link`].
+#[derive(Clone, Debug)]
+pub struct EnchantedLinkClient {
+    pub(crate) client: Client,
+}
+
+impl EnchantedLinkClient {
+    link_requests!(EnchantedLink);
+
+    /// Verifies the token of a clicked link (its `t` query parameter): the device that waits
+    /// for the session gets it. Returns nothing: the session is not for the clicking device.
+    pub fn verify(&self, token: impl Into<OpaqueToken>) -> EnchantedLinkVerify {
+        let body = LinkVerifyRequest {
+            token: token.into(),
+        };
+        EnchantedLinkVerify {
+            client: self.client.clone(),
+            body,
+        }
+    }
+
+    /// Asks once for the session of `pending_ref`: the signed-in user once the link is
+    /// verified (once; later asks are refused), else an error for which
+    /// [`Error::is_pending`](crate::Error::is_pending) is true.
+    pub fn pending_session(&self, pending_ref: impl Into<OpaqueToken>) -> PendingSession {
+        let body = PendingSessionRequest {
+            pending_ref: pending_ref.into(),
+        };
+        PendingSession {
+            client: self.client.clone(),
+            body,
+        }
+    }
+
+    /// Waits for the session of `pending_ref`, polling politely (see [`WaitForSession`])
+    /// until the link is verified or the deadline passes.
+    pub fn wait_for_session(&self, pending_ref: impl Into<OpaqueToken>) -> WaitForSession {
+        WaitForSession::new(self.pending_session(pending_ref))
+    }
+}
+
+/// A link sign-up being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LinkSignUp<K> {
+    client: Client,
+    body: LinkSignUpRequest,
+    kind: std::marker::PhantomData<K>,
+}
+
+impl<K: LinkKind> LinkSignUp<K> {
+    fn user(&mut self) -> &mut SignUpUser {
+        self.body.user.get_or_insert_with(Default::default)
+    }
+
+    fn options(&mut self) -> &mut SignUpOptions {
+        self.body.login_options.get_or_insert_with(Default::default)
+    }
+
+    /// The user's full name. Defaults to none.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.user().name = Some(name.into());
+        self
+    }
+
+    /// The address to send the link to, when the login ID is not one. Defaults to the login
+    /// ID.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.user().email = Some(email.into());
+        self
+    }
+
+    /// The user's phone number. Defaults to none.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.user().phone = Some(phone.into());
+        self
+    }
+
+    /// The provider that sends the message. Defaults to the project's.
+    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
+        self.body.provider_id = Some(provider_id.into());
+        self
+    }
+
+    login_option_setters!();
+
+    /// Sends the link, as the Python SDK sends it (`email` and `user.email`).
+    pub async fn send(mut self) -> Result<K::Sent> {
+        check_login_id(&self.body.login_id)?;
+        let address = self
+            .body
+            .user
+            .as_ref()
+            .and_then(|u| u.email.clone())
+            .unwrap_or_else(|| self.body.login_id.clone());
+        check_email(&address)?;
+        self.user().email = Some(address.clone());
+        self.body.email = Some(address);
+        K::sign_up(&self.client, &self.body).await
+    }
+}
+
+impl<K: LinkKind> std::future::IntoFuture for LinkSignUp<K> {
+    type Output = Result<K::Sent>;
+    type IntoFuture = crate::request::BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A link sign-in (or sign-up-or-in) being prepared; `.await` it (or call
+/// [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LinkSignIn<K> {
+    client: Client,
+    body: LinkSignInRequest,
+    or_up: bool,
+    kind: std::marker::PhantomData<K>,
+}
+
+impl<K: LinkKind> LinkSignIn<K> {
+    fn new(client: &Client, login_id: String, redirect_url: String, or_up: bool) -> Self {
+        let body = LinkSignInRequest {
+            login_id,
+            uri: Some(redirect_url),
+            login_options: Some(LoginOptions::default()),
+            provider_id: None,
+            sso_app_id: None,
+            use_recovery: None,
+        };
+        Self {
+            client: client.clone(),
+            body,
+            or_up,
+            kind: std::marker::PhantomData,
+        }
+    }
+
+    fn options(&mut self) -> &mut LoginOptions {
+        self.body.login_options.get_or_insert_with(Default::default)
+    }
+
+    /// The provider that sends the message. Defaults to the project's.
+    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
+        self.body.provider_id = Some(provider_id.into());
+        self
+    }
+
+    login_option_setters!();
+
+    /// Sends the link.
+    pub async fn send(self) -> Result<K::Sent> {
+        check_login_id(&self.body.login_id)?;
+        K::sign_in(&self.client, &self.body, self.or_up).await
+    }
+}
+
+impl<K: LinkKind> std::future::IntoFuture for LinkSignIn<K> {
+    type Output = Result<K::Sent>;
+    type IntoFuture = crate::request::BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A link email update being prepared; `.await` it (or call [`send`](Self::send)). Options are
+/// sent only when set.
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LinkUpdateEmail<K> {
+    client: Client,
+    refresh_jwt: RefreshJwt,
+    body: LinkUpdateEmailRequest,
+    kind: std::marker::PhantomData<K>,
+}
+
+impl<K: LinkKind> LinkUpdateEmail<K> {
+    /// Where the emailed link leads (`URI`). Defaults to the project's setting (not sent).
+    pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
+        self.body.uri = Some(url.into());
+        self
+    }
+
+    update_email_setters!();
+
+    /// Sends the link to the new address.
+    pub async fn send(self) -> Result<K::Sent> {
+        check_login_id(&self.body.login_id)?;
+        check_email(&self.body.email)?;
+        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        K::update_email(&self.client, &self.refresh_jwt, &self.body).await
+    }
+}
+
+impl<K: LinkKind> std::future::IntoFuture for LinkUpdateEmail<K> {
+    type Output = Result<K::Sent>;
+    type IntoFuture = crate::request::BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A magic-link verification being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct MagicLinkVerify {
+    client: Client,
+    body: LinkVerifyRequest,
+}
+
+impl MagicLinkVerify {
+    /// Verifies the token: the signed-in user, the session JWT validated.
+    pub async fn send(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::MagicLinkVerify;
+        check_secret(&self.body.token, "token")?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || {
+            api.magic_link_verify(&self.body)
+        })
+        .await?;
+        signed_in(&self.client, OP, response).await
+    }
+}
+awaitable!(MagicLinkVerify => AuthInfo);
+
+/// An enchanted-link verification being prepared; `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct EnchantedLinkVerify {
+    client: Client,
+    body: LinkVerifyRequest,
+}
+
+impl EnchantedLinkVerify {
+    /// Verifies the token.
+    pub async fn send(self) -> Result<()> {
+        const OP: Operation = Operation::EnchantedLinkVerify;
+        check_secret(&self.body.token, "token")?;
+        let api = self.client.api();
+        send(&self.client.shared, OP, || {
+            api.enchanted_link_verify(&self.body)
+        })
+        .await?;
+        Ok(())
+    }
+}
+awaitable!(EnchantedLinkVerify => ());
+
+/// One poll for an enchanted link's session; `.await` it (or call [`send`](Self::send)).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct PendingSession {
+    client: Client,
+    body: PendingSessionRequest,
+}
+
+impl PendingSession {
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Asks once: the signed-in user (session JWT validated), or an error for which
+    /// [`Error::is_pending`](crate::Error::is_pending) is true while the link is not verified.
+    pub async fn send(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::EnchantedLinkPendingSession;
+        check_secret(&self.body.pending_ref, "pending reference")?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || {
+            api.enchanted_link_pending_session(&self.body)
+        })
+        .await?;
+        signed_in(&self.client, OP, response).await
+    }
+}
+awaitable!(PendingSession => AuthInfo);
