@@ -361,7 +361,14 @@ async fn a_sign_in_without_any_session_jwt_is_a_decode_error() {
 
 /// Records the waits it is asked for, and returns at once.
 #[derive(Clone, Default)]
-struct RecordingSleeper(std::sync::Arc<std::sync::Mutex<Vec<Duration>>>);
+pub(crate) struct RecordingSleeper(std::sync::Arc<std::sync::Mutex<Vec<Duration>>>);
+
+impl RecordingSleeper {
+    /// The waits asked for so far.
+    pub(crate) fn recorded(&self) -> Vec<Duration> {
+        self.0.lock().unwrap().clone()
+    }
+}
 
 impl descope::Sleeper for RecordingSleeper {
     fn sleep(&self, duration: Duration) -> descope::BoxFuture<'static, ()> {

@@ -31,3 +31,4 @@ mod web_app;
 #[cfg(feature = "axum")]
 mod web_seam;
 mod wire;
+mod wire_email;

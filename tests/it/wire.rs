@@ -54,10 +54,11 @@ pub(crate) fn check_request(
     assert_eq!(header(request, "content-type"), Some("application/json"));
     let text = std::str::from_utf8(&request.body).unwrap();
     let value: Value = serde_json::from_str(text).unwrap();
+    // Compact: as long as its compact re-serialization (key order aside).
     assert_eq!(
-        text,
-        serde_json::to_string(&value).unwrap(),
-        "JSON must be compact"
+        text.len(),
+        serde_json::to_string(&value).unwrap().len(),
+        "JSON must be compact: {text}"
     );
     Some(value)
 }

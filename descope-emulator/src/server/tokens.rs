@@ -21,6 +21,16 @@ pub(crate) struct Claims {
     /// The selected tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     dct: Option<String>,
+    /// The user's email address (session JWTs), when they have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    /// Whether that address is verified (session JWTs of users with an email).
+    #[serde(
+        default,
+        rename = "verifiedEmail",
+        skip_serializing_if = "Option::is_none"
+    )]
+    verified_email: Option<bool>,
     #[serde(flatten)]
     custom: Map<String, Value>,
 }
@@ -197,6 +207,8 @@ pub(crate) fn session_claims(
         "permissions",
         "tenants",
         "dct",
+        "email",
+        "verifiedEmail",
     ];
     let custom = custom
         .into_iter()
@@ -214,6 +226,8 @@ pub(crate) fn session_claims(
         permissions: user.permissions.clone(),
         tenants,
         dct: tenant,
+        email: user.email.clone(),
+        verified_email: user.email.is_some().then_some(user.verified_email),
         custom,
     }
 }
@@ -239,6 +253,8 @@ pub(crate) fn access_key_session(
         permissions: Vec::new(),
         tenants: Map::new(),
         dct: tenant,
+        email: None,
+        verified_email: None,
         custom: custom
             .into_iter()
             .filter(|(k, _)| !reserved.contains(&k.as_str()))
@@ -303,6 +319,8 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
             permissions: Vec::new(),
             tenants: Map::new(),
             dct: None,
+            email: None,
+            verified_email: None,
             custom: Map::new(),
         };
         Some(
