@@ -8,19 +8,32 @@
 //!   cargo run --example web_app --features axum            # against that server
 //! ```
 //!
-//! Listens on `WEB_APP_ADDR` (default `127.0.0.1:0`) and prints
+//! Reset links lead to `WEB_APP_PUBLIC_URL` (default: `http://` and the address it listens
+//! on). Listens on `WEB_APP_ADDR` (default `127.0.0.1:0`) and prints
 //! `LISTENING=http://127.0.0.1:<port>` as its first stdout line. It serves plain HTTP, so when
 //! its own address is loopback the cookies are set without `Secure` (browsers drop `Secure`
 //! cookies over plain HTTP); on any other address they keep it (put TLS in front).
 //!
-//! - `GET /`: the sign-in form (`#login`) and the sign-up form (`#signup`).
+//! - `GET /`: the sign-in form (`#login`), the sign-up form (`#signup`) and a link to `/forgot`.
 //! - `POST /signup`, `POST /login`: `303` to `/me` with the session cookies; failures are an
 //!   HTML page: 401 (the same text for an unknown user and a wrong password), 409 (login ID
 //!   taken), 400 (password policy, naming the unmet rules), 429 (with `Retry-After`).
-//! - `GET /me`: the profile (`#user-id`, `#login-id`), a change-password form (`#password`)
-//!   and a logout form (`#logout`); 401 with a link to `/` without a valid session.
+//! - `GET /me`: the profile (`#user-id`, `#login-id`, `#email-verified`), a change-password form
+//!   (`#password`), a verify-email form (`#verify-email`) and a logout form (`#logout`); 401 with
+//!   a link to `/` without a valid session. `Authorization: Bearer <session JWT>` alone works
+//!   (the page is then drawn from the session's claims).
 //! - `POST /password`: replaces the password (other sessions revoked), `303` to `/me`.
 //! - `POST /logout`: revokes the refresh JWT if it can, always clears both cookies, `303` to `/`.
+//! - `GET /forgot`: the `#forgot` form (`login_id`). `POST /forgot`: sends a reset whose link
+//!   leads to this app's `/reset`, and answers the same 200 page whether the account exists or
+//!   not.
+//! - `GET /reset?t=TOKEN`: verifies the link's token, sets the session cookies and shows the
+//!   `#reset` form (`new_password`); a bad, used or expired token is a 401 page linking to
+//!   `/forgot`. `POST /reset`: sets the password, `303` to `/me`; a policy failure is a 400 that
+//!   names the rules.
+//! - `POST /verify-email` (`email`): emails a code to that address and shows the
+//!   `#verify-code` form (`email`, `code`). `POST /verify-email/code`: the right code sets the
+//!   address, verified, with fresh cookies, `303` to `/me`; a wrong one is a 401 page.
 //!
 //! Sessions come from the `refresh_session` middleware: a page's parallel requests with an
 //! expired session make one refresh; a refused refresh clears the cookies; when Descope cannot
@@ -31,7 +44,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -39,14 +52,20 @@ use axum::routing::{get, post};
 use axum::Router;
 use descope::axum::{refresh_session, require_same_origin, CurrentSession, Rejection};
 use descope::session::cookies::CookieConfig;
-use descope::{Client, ClientBuilder, Error, PasswordPolicy};
+use descope::{Client, ClientBuilder, Error, PasswordPolicy, RefreshJwt, ResetMethod};
 use serde::Deserialize;
+
+#[path = "support/pages.rs"]
+mod pages;
 
 /// What every handler needs.
 #[derive(Clone)]
 pub struct App {
     client: Client,
     policy: PasswordPolicy,
+    /// Where the app is reached (`http://127.0.0.1:8080`): reset links lead here, never to
+    /// a request's `Host` header (which anyone can set).
+    public_url: String,
 }
 
 impl axum::extract::FromRef<App> for Client {
@@ -55,12 +74,14 @@ impl axum::extract::FromRef<App> for Client {
     }
 }
 
-/// The app's router over `client` (whose cookie config names and writes the cookies).
-pub async fn app(client: Client) -> Result<Router, Error> {
+/// The app's router over `client` (whose cookie config names and writes the cookies), reached
+/// at `public_url`.
+pub async fn app(client: Client, public_url: impl Into<String>) -> Result<Router, Error> {
     let policy = client.password().policy().await?;
     let state = App {
         client: client.clone(),
         policy,
+        public_url: public_url.into().trim_end_matches('/').to_owned(),
     };
     Ok(Router::new()
         .route("/", get(home))
@@ -69,6 +90,10 @@ pub async fn app(client: Client) -> Result<Router, Error> {
         .route("/me", get(me))
         .route("/password", post(change_password))
         .route("/logout", post(logout))
+        .route("/forgot", get(forgot_page).post(forgot))
+        .route("/reset", get(reset_page).post(reset))
+        .route("/verify-email", post(verify_email))
+        .route("/verify-email/code", post(verify_code))
         .layer(axum::middleware::from_fn_with_state(
             client.clone(),
             refresh_session,
@@ -113,64 +138,50 @@ struct NewPassword {
     new_password: String,
 }
 
-/// Escapes text for HTML (login IDs and names are user input).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+#[derive(Deserialize)]
+struct ForgotForm {
+    login_id: String,
 }
 
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body><h1>{title}</h1>{body}</body></html>"
-    )
+#[derive(Deserialize)]
+struct ResetLink {
+    #[serde(default)]
+    t: String,
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    new_password: String,
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    email: String,
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    email: String,
+    code: String,
 }
 
 async fn home() -> Html<String> {
-    Html(page(
-        "Welcome",
-        "<h2>Sign in</h2>\
-         <form id=\"login\" method=\"post\" action=\"/login\">\
-         <input name=\"login_id\" placeholder=\"email\" autocomplete=\"username\">\
-         <input name=\"password\" type=\"password\" autocomplete=\"current-password\">\
-         <button type=\"submit\">Sign in</button></form>\
-         <h2>Sign up</h2>\
-         <form id=\"signup\" method=\"post\" action=\"/signup\">\
-         <input name=\"name\" placeholder=\"name\">\
-         <input name=\"login_id\" placeholder=\"email\" autocomplete=\"username\">\
-         <input name=\"password\" type=\"password\" autocomplete=\"new-password\">\
-         <button type=\"submit\">Sign up</button></form>",
-    ))
+    Html(pages::home())
 }
 
 /// A failure as an HTML page with the status of [`Error::http_response`].
 fn failure(error: &Error) -> Response {
     let (status, body) = error.http_response();
-    let mut text = format!("<p id=\"error\">{}</p>", escape(&body.message));
-    if !body.unmet.is_empty() {
-        text.push_str("<ul id=\"unmet\">");
-        for rule in &body.unmet {
-            text.push_str(&format!("<li>{}</li>", escape(rule)));
-        }
-        text.push_str("</ul>");
-    }
-    text.push_str("<p><a href=\"/\">Back</a></p>");
-    let mut response = (status, Html(page("Sorry", &text))).into_response();
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        let seconds = error.retry_after().map_or(1, |d| d.as_secs().max(1));
-        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-            response.headers_mut().insert(RETRY_AFTER, value);
-        }
+    let mut response = (status, Html(pages::failure(&body.message, &body.unmet))).into_response();
+    if let Some(seconds) = error
+        .retry_after()
+        .map(|d| d.as_secs().max(1))
+        .or((status == StatusCode::TOO_MANY_REQUESTS).then_some(1))
+    {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }
@@ -220,14 +231,7 @@ async fn login(State(app): State<App>, Form(form): Form<Credentials>) -> Respons
 }
 
 fn signed_out() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        Html(page(
-            "Not signed in",
-            "<p id=\"error\">Your session has ended.</p><p><a href=\"/\">Sign in</a></p>",
-        )),
-    )
-        .into_response()
+    (StatusCode::UNAUTHORIZED, Html(pages::signed_out())).into_response()
 }
 
 /// A request the session layer turned away: 401 is the sign-in page's link; a cross-site
@@ -238,11 +242,8 @@ fn rejected(rejection: Rejection) -> Response {
     }
     let status = rejection.status();
     let headers = rejection.headers();
-    let text = format!(
-        "<p id=\"error\">{}</p><p><a href=\"/\">Back</a></p>",
-        escape(&rejection.body().message)
-    );
-    let mut response = (status, Html(page("Sorry", &text))).into_response();
+    let text = pages::failure(&rejection.body().message, &[]);
+    let mut response = (status, Html(text)).into_response();
     if let Some(after) = headers.get(RETRY_AFTER) {
         response.headers_mut().insert(RETRY_AFTER, after.clone());
     }
@@ -254,36 +255,56 @@ async fn me(State(app): State<App>, current: Result<CurrentSession, Rejection>) 
         Ok(CurrentSession(current)) => current,
         Err(rejection) => return rejected(rejection),
     };
+    // A bearer session JWT alone (an API client): the page comes from its claims.
     let Some(refresh_jwt) = &current.refresh_jwt else {
-        return signed_out();
+        let session = &current.session;
+        let claim_text = |name: &str| session.claim(name).and_then(|v| v.as_str()).unwrap_or("");
+        let verified = session
+            .claim("verifiedEmail")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        return Html(pages::me(&pages::Profile {
+            user_id: session.user_id(),
+            login_id: claim_text("email"),
+            name: None,
+            email_verified: verified,
+        }))
+        .into_response();
     };
     let user = match app.client.sessions().me(refresh_jwt).await {
         Ok(user) => user,
         Err(error) if error.ends_session() => return signed_out(),
         Err(error) => return failure(&error),
     };
-    let login_id = user.login_ids.first().map(String::as_str).unwrap_or("");
-    Html(page(
-        "Your account",
-        &format!(
-            "<p>User <span id=\"user-id\">{}</span>, signed in as \
-             <span id=\"login-id\">{}</span>{}</p>\
-             <h2>Change password</h2>\
-             <form id=\"password\" method=\"post\" action=\"/password\">\
-             <input name=\"old_password\" type=\"password\" autocomplete=\"current-password\">\
-             <input name=\"new_password\" type=\"password\" autocomplete=\"new-password\">\
-             <button type=\"submit\">Change</button></form>\
-             <form id=\"logout\" method=\"post\" action=\"/logout\">\
-             <button type=\"submit\">Log out</button></form>",
-            escape(&user.user_id),
-            escape(login_id),
-            user.name
-                .as_deref()
-                .map(|n| format!(" (<span id=\"name\">{}</span>)", escape(n)))
-                .unwrap_or_default(),
-        ),
-    ))
+    Html(pages::me(&pages::Profile {
+        user_id: &user.user_id,
+        login_id: user.login_ids.first().map(String::as_str).unwrap_or(""),
+        name: user.name.as_deref(),
+        email_verified: user.verified_email,
+    }))
     .into_response()
+}
+
+/// The signed-in user's login ID and current refresh JWT, or the page to answer instead.
+async fn signed_in_user(
+    app: &App,
+    current: Result<CurrentSession, Rejection>,
+) -> Result<(String, RefreshJwt), Response> {
+    let current = match current {
+        Ok(CurrentSession(current)) => current,
+        Err(rejection) => return Err(rejected(rejection)),
+    };
+    let Some(refresh_jwt) = current.refresh_jwt else {
+        return Err(signed_out());
+    };
+    match app.client.sessions().me(&refresh_jwt).await {
+        Ok(user) => match user.login_ids.into_iter().next() {
+            Some(login_id) => Ok((login_id, refresh_jwt)),
+            None => Err(signed_out()),
+        },
+        Err(error) if error.ends_session() => Err(signed_out()),
+        Err(error) => Err(failure(&error)),
+    }
 }
 
 async fn change_password(
@@ -291,25 +312,14 @@ async fn change_password(
     current: Result<CurrentSession, Rejection>,
     Form(form): Form<NewPassword>,
 ) -> Response {
-    let current = match current {
-        Ok(CurrentSession(current)) => current,
-        Err(rejection) => return rejected(rejection),
-    };
-    let Some(refresh_jwt) = &current.refresh_jwt else {
-        return signed_out();
-    };
-    let user = match app.client.sessions().me(refresh_jwt).await {
-        Ok(user) => user,
-        Err(error) if error.ends_session() => return signed_out(),
-        Err(error) => return failure(&error),
-    };
-    let Some(login_id) = user.login_ids.first() else {
-        return signed_out();
+    let (login_id, _) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     match app
         .client
         .password()
-        .replace(login_id.as_str(), form.old_password, form.new_password)
+        .replace(login_id, form.old_password, form.new_password)
         .revoke_other_sessions(true)
         .check_policy(&app.policy)
         .await
@@ -319,6 +329,140 @@ async fn change_password(
             app.client.cookie_config().set(&mut headers, &auth);
             see_other("/me", headers)
         }
+        Err(error) => failure(&error),
+    }
+}
+
+async fn forgot_page() -> Html<String> {
+    Html(pages::forgot())
+}
+
+/// Sends the reset; the same page for every login ID, known or not (no account enumeration).
+async fn forgot(State(app): State<App>, Form(form): Form<ForgotForm>) -> Response {
+    let sent = app
+        .client
+        .password()
+        .send_reset(form.login_id.trim())
+        .redirect_url(format!("{}/reset", app.public_url))
+        .await;
+    match sent {
+        Ok(sent) if sent.method != ResetMethod::MagicLink => {
+            eprintln!(
+                "web_app: the project resets by {}; this app completes magic links",
+                sent.method
+            );
+        }
+        Ok(_) => {}
+        // Unknown login ID, no address, bad input: the visitor sees the same page.
+        Err(error)
+            if error
+                .status()
+                .is_some_and(|s| (400..500).contains(&s) && s != 429) => {}
+        Err(Error::InvalidInput { .. }) => {}
+        Err(error) => return failure(&error),
+    }
+    Html(pages::forgot_sent()).into_response()
+}
+
+/// The emailed link: verifies its token (a fresh session, in cookies) and asks for the new
+/// password.
+async fn reset_page(State(app): State<App>, Query(link): Query<ResetLink>) -> Response {
+    match app.client.magic_link().verify(link.t).await {
+        Ok(auth) => {
+            let mut headers = HeaderMap::new();
+            app.client.cookie_config().set(&mut headers, &auth);
+            (headers, Html(pages::reset_form())).into_response()
+        }
+        Err(error)
+            if error
+                .status()
+                .is_some_and(|s| (400..500).contains(&s) && s != 429) =>
+        {
+            (StatusCode::UNAUTHORIZED, Html(pages::reset_link_refused())).into_response()
+        }
+        Err(Error::InvalidInput { .. } | Error::Session(_)) => {
+            (StatusCode::UNAUTHORIZED, Html(pages::reset_link_refused())).into_response()
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+/// Sets the new password under the session the link gave.
+async fn reset(
+    State(app): State<App>,
+    current: Result<CurrentSession, Rejection>,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    let (login_id, refresh_jwt) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    match app
+        .client
+        .password()
+        .update(login_id, form.new_password, &refresh_jwt)
+        .check_policy(&app.policy)
+        .await
+    {
+        Ok(()) => see_other("/me", HeaderMap::new()),
+        Err(error) => failure(&error),
+    }
+}
+
+/// Emails a code to the address to verify.
+async fn verify_email(
+    State(app): State<App>,
+    current: Result<CurrentSession, Rejection>,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let (login_id, refresh_jwt) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let email = form.email.trim().to_owned();
+    match app
+        .client
+        .otp()
+        .update_email(login_id, email.as_str(), &refresh_jwt)
+        .await
+    {
+        Ok(_) => Html(pages::verify_code(&email)).into_response(),
+        Err(error) => failure(&error),
+    }
+}
+
+/// Checks the code: the address is set, verified, and the session renewed.
+async fn verify_code(
+    State(app): State<App>,
+    current: Result<CurrentSession, Rejection>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let (login_id, _) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let _ = form.email;
+    match app.client.otp().verify(login_id, form.code.trim()).await {
+        Ok(auth) => {
+            let mut headers = HeaderMap::new();
+            app.client.cookie_config().set(&mut headers, &auth);
+            see_other("/me", headers)
+        }
+        Err(error)
+            if error.is_wrong_code() || error.is_code_expired() || error.is_too_many_attempts() =>
+        {
+            let message = if error.is_wrong_code() {
+                "That code is not right."
+            } else {
+                "That code has expired or was used up: ask for a new one."
+            };
+            (StatusCode::UNAUTHORIZED, Html(pages::code_refused(message))).into_response()
+        }
+        Err(Error::InvalidInput { .. }) => (
+            StatusCode::UNAUTHORIZED,
+            Html(pages::code_refused("Enter the code.")),
+        )
+            .into_response(),
         Err(error) => failure(&error),
     }
 }
@@ -374,7 +518,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         emulator = Some(started);
         client
     };
-    let router = app(client).await?;
+    let public_url =
+        std::env::var("WEB_APP_PUBLIC_URL").unwrap_or_else(|_| format!("http://{local}"));
+    let router = app(client, public_url).await?;
     let mut stdout = std::io::stdout();
     writeln!(stdout, "LISTENING=http://{local}")?;
     stdout.flush()?;

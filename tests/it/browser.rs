@@ -299,6 +299,58 @@ async fn a_browser_signs_up_changes_its_password_and_logs_out() {
         .await;
     browser.click("#login button").await;
     browser.wait_for_url("/me").await;
+
+    // Verify an email address with the code from the outbox.
+    assert_eq!(browser.text("#email-verified").await, "false");
+    browser
+        .type_into("#verify-email input[name=email]", "grace@example.com")
+        .await;
+    browser.click("#verify-email button").await;
+    browser.wait_for_source("id=\"verify-code\"").await;
+    let code = emulator
+        .last_message_to("grace@example.com")
+        .and_then(|m| m.code)
+        .expect("a code in the outbox");
+    browser
+        .type_into("#verify-code input[name=code]", &code)
+        .await;
+    browser.click("#verify-code button").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#email-verified").await, "true");
+
+    // Forgot password: the form, the link from the outbox, a new password, /me, log out, and
+    // sign in with the new password.
+    browser.click("#logout button").await;
+    browser.wait_for_url("/").await;
+    browser.click("#forgot-link").await;
+    browser.wait_for_url("/forgot").await;
+    browser
+        .type_into("#forgot input[name=login_id]", "grace@example.com")
+        .await;
+    browser.click("#forgot button").await;
+    browser.wait_for_source("id=\"forgot-sent\"").await;
+    let link = emulator
+        .last_message_to("grace@example.com")
+        .and_then(|m| m.link)
+        .expect("a reset link in the outbox");
+    browser.go(&link).await;
+    browser.wait_for_source("id=\"reset\"").await;
+    browser
+        .type_into("#reset input[name=new_password]", "Grace-Res3t-Passw0rd")
+        .await;
+    browser.click("#reset button").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#login-id").await, "grace@example.com");
+    browser.click("#logout button").await;
+    browser.wait_for_url("/").await;
+    browser
+        .type_into("#login input[name=login_id]", "grace@example.com")
+        .await;
+    browser
+        .type_into("#login input[name=password]", "Grace-Res3t-Passw0rd")
+        .await;
+    browser.click("#login button").await;
+    browser.wait_for_url("/me").await;
     browser.close().await;
     emulator.stop().await;
 }

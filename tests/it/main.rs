@@ -29,6 +29,8 @@ mod typed;
 #[cfg(feature = "axum")]
 mod web_app;
 #[cfg(feature = "axum")]
+mod web_lifecycle;
+#[cfg(feature = "axum")]
 mod web_seam;
 mod wire;
 mod wire_email;

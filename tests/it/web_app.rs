@@ -27,9 +27,9 @@ pub async fn serve(emulator: &Emulator, cookies: CookieConfig) -> String {
 
 /// The example's router on 127.0.0.1:0 over `client`.
 pub async fn serve_client(client: descope::Client) -> String {
-    let router = example::app(client).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = example::app(client, base.clone()).await.unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
     base
 }
