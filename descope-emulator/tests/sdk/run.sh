@@ -22,10 +22,13 @@ python3 -m venv "$work/py"
 (cd "$work" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund @descope/node-sdk@2.13.0 >/dev/null)
 
 export MANAGEMENT_KEY="K2sdk-management-key" ACCESS_KEY="A2sdk-access-key"
-# One emulator per SDK: each starts from an empty store.
+# One emulator per SDK and reset method: each starts from an empty store. Links sent without a
+# redirect URL (the Python SDK's email updates) lead to the configured one.
 start() {
   "$bin" --addr 127.0.0.1:0 --hash-cost fast --project-id "$1" \
-    --management-key "$MANAGEMENT_KEY" --access-key "$ACCESS_KEY" >"$work/$1.out" 2>"$work/$1.err" &
+    --management-key "$MANAGEMENT_KEY" --access-key "$ACCESS_KEY" \
+    --reset-method "$RESET_METHOD" --redirect-url http://localhost/configured \
+    >"$work/$1.out" 2>"$work/$1.err" &
   emulator=$!
   for _ in $(seq 1 100); do
     if [ -s "$work/$1.out" ]; then break; fi
@@ -36,11 +39,14 @@ start() {
 }
 stop() { kill "$emulator"; wait "$emulator" 2>/dev/null || true; emulator=""; }
 
-echo "-- Python SDK (descope 2.16.0)"
-start P2python
-timeout 120 "$work/py/bin/python" "$here/python-sdk.py"
-stop
-echo "-- Node SDK (@descope/node-sdk 2.13.0)"
-start P2node
-NODE_PATH="$work/node_modules" timeout 120 node "$here/node-sdk.mjs"
-stop
+for RESET_METHOD in magiclink enchantedlink otp; do
+  export RESET_METHOD
+  echo "-- Python SDK (descope 2.16.0), reset by $RESET_METHOD"
+  start P2python
+  timeout 120 "$work/py/bin/python" "$here/python-sdk.py"
+  stop
+  echo "-- Node SDK (@descope/node-sdk 2.13.0), reset by $RESET_METHOD"
+  start P2node
+  NODE_PATH="$work/node_modules" timeout 120 node "$here/node-sdk.mjs"
+  stop
+done
