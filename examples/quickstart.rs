@@ -141,7 +141,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sent.masked_email.as_deref().unwrap_or("?")
     );
 
-    let auth = password_client.sign_in(&login_id, new_password).await?;
+    // The reset's link is in the embedded emulator's outbox (a real project emails it).
+    let mut current_password = new_password.to_owned();
+    if let Some(token) = emulator
+        .as_ref()
+        .and_then(|e| e.last_message_to(&login_id))
+        .and_then(|m| m.token().map(str::to_owned))
+    {
+        let reset_password = "Quickstart-R3set-Passw0rd";
+        let auth = password_client
+            .complete_reset_with_magic_link(token, reset_password)
+            .await?;
+        current_password = reset_password.to_owned();
+        println!(
+            "reset      completed from the emailed link, signed in: {}",
+            preview(auth.session_jwt.secret())
+        );
+    }
+
+    let auth = password_client
+        .sign_in(&login_id, current_password.as_str())
+        .await?;
     password_client
         .update(&login_id, "Quickstart-Upd4ted-Passw0rd", &auth.refresh_jwt)
         .await?;
