@@ -41,6 +41,10 @@ fn shown<E: std::error::Error>(error: &E) -> String {
     text
 }
 
+fn secrets_shown_as_values(text: &str, value: &str) {
+    assert!(!text.contains(value), "an OTP code is shown");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_any_log_line_result_or_error() {
     let captured = Captured::default();
@@ -245,9 +249,93 @@ async fn no_secret_in_any_log_line_result_or_error() {
     if let Some(tried) = &tried {
         tokens.push(tried.session_jwt.secret().to_owned());
     }
+
+    // Email flows: codes, link tokens and pending references are secrets too.
+    let mail = "eml@example.com";
+    let sent = client.otp().sign_up(mail).await.unwrap();
+    seen.push_str(&format!("{sent:?}\n"));
+    let code = emulator.last_message_to(mail).unwrap().code.unwrap();
+    let otp_auth = client.otp().verify(mail, code.clone()).await.unwrap();
+    seen.push_str(&format!("{otp_auth:?}\n{otp_auth:#?}\n"));
+    client
+        .magic_link()
+        .sign_in(mail, "https://app.test/v")
+        .await
+        .unwrap();
+    let link_token = emulator
+        .last_message_to(mail)
+        .unwrap()
+        .token()
+        .unwrap()
+        .to_owned();
+    let link_auth = client
+        .magic_link()
+        .verify(link_token.clone())
+        .await
+        .unwrap();
+    let enchanted = client
+        .enchanted_link()
+        .sign_in(mail, "https://app.test/v")
+        .await
+        .unwrap();
+    seen.push_str(&format!("{enchanted:?}\n{enchanted:#?}\n"));
+    let enchanted_token = emulator
+        .last_message_to(mail)
+        .unwrap()
+        .token()
+        .unwrap()
+        .to_owned();
+    client
+        .enchanted_link()
+        .verify(enchanted_token.clone())
+        .await
+        .unwrap();
+    let enchanted_auth = client
+        .enchanted_link()
+        .pending_session(enchanted.pending_ref.clone())
+        .await
+        .unwrap();
+    let email_errors = [
+        client.otp().verify(mail, "000000x").await.unwrap_err(),
+        client
+            .magic_link()
+            .verify(link_token.clone())
+            .await
+            .unwrap_err(),
+        client
+            .enchanted_link()
+            .pending_session(enchanted.pending_ref.clone())
+            .await
+            .unwrap_err(),
+    ];
+    for error in &email_errors {
+        seen.push_str(&shown(error));
+    }
+    for auth in [&otp_auth, &link_auth, &enchanted_auth] {
+        tokens.push(auth.session_jwt.secret().to_owned());
+        tokens.push(auth.refresh_jwt.secret().to_owned());
+    }
+    tokens.push(link_token);
+    tokens.push(enchanted_token);
+    tokens.push(enchanted.pending_ref.secret().to_owned());
+    // A 6-digit code could occur inside other numbers: look for it as a value.
+    for shown_code in [
+        format!("\"{code}\""),
+        format!("={code}"),
+        format!(": {code}"),
+    ] {
+        secrets_shown_as_values(&seen, &shown_code);
+    }
     emulator.stop().await;
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for shown_code in [
+        format!("\"{code}\""),
+        format!("={code}"),
+        format!(": {code}"),
+    ] {
+        secrets_shown_as_values(&logs, &shown_code);
+    }
     assert!(
         logs.contains("descope request"),
         "the subscriber captured this crate's events"

@@ -307,7 +307,35 @@ fn clients_results_errors_and_futures_are_thread_safe() {
     spawnable(&std::future::IntoFuture::into_future(
         password.sign_in("a", "b"),
     ));
+    spawnable(&password.complete_reset_with_magic_link("t", "p").send());
     drop(password);
+    // The email flows: every builder's future too.
+    fn into<F: std::future::IntoFuture>(builder: F) -> F::IntoFuture {
+        builder.into_future()
+    }
+    spawnable(&into(client.otp().sign_up("a@x.io").name("n")));
+    spawnable(&into(client.otp().sign_in("a@x.io")));
+    spawnable(&into(client.otp().sign_up_or_in("a@x.io")));
+    spawnable(&into(client.otp().verify("a@x.io", "1")));
+    spawnable(&into(client.otp().update_email("a", "a@x.io", &refresh)));
+    spawnable(&into(client.magic_link().sign_up("a@x.io", "u")));
+    spawnable(&into(client.magic_link().sign_in("a@x.io", "u")));
+    spawnable(&into(client.magic_link().sign_up_or_in("a@x.io", "u")));
+    spawnable(&into(client.magic_link().verify("t")));
+    spawnable(&into(
+        client.magic_link().update_email("a", "a@x.io", &refresh),
+    ));
+    spawnable(&into(client.enchanted_link().sign_up("a@x.io", "u")));
+    spawnable(&into(client.enchanted_link().sign_in("a@x.io", "u")));
+    spawnable(&into(client.enchanted_link().sign_up_or_in("a@x.io", "u")));
+    spawnable(&into(client.enchanted_link().verify("t")));
+    spawnable(&into(client.enchanted_link().pending_session("p")));
+    spawnable(&into(client.enchanted_link().wait_for_session("p")));
+    spawnable(&into(
+        client
+            .enchanted_link()
+            .update_email("a", "a@x.io", &refresh),
+    ));
     send(&std::future::IntoFuture::into_future(
         client.password().sign_in("a", "b"),
     ));
