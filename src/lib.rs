@@ -4,6 +4,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod access_key;
+#[cfg(feature = "actix")]
+pub mod actix;
 mod auth_info;
 #[cfg(feature = "axum")]
 pub mod axum;

@@ -1,4 +1,4 @@
-#![cfg_attr(not(feature = "tower"), allow(dead_code))]
+#![cfg_attr(not(any(feature = "tower", feature = "actix")), allow(dead_code))]
 //! The one implementation of "who is this request" for web frameworks: the tower layer, the
 //! axum middleware and the axum extractors all call these, over plain `http` types. Adapters
 //! only move requests and responses; every rule is here:
@@ -115,6 +115,15 @@ impl Rejection {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", reason)
     }
 
+    /// The web integration was set up wrongly (no client where the adapter looks for one).
+    pub(crate) fn misconfigured() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error",
+            "the server is misconfigured",
+        )
+    }
+
     pub(crate) fn cross_site() -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", "cross-site request")
     }
@@ -154,6 +163,14 @@ impl Rejection {
     }
 }
 
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.body.message, self.status.as_u16())
+    }
+}
+
+impl std::error::Error for Rejection {}
+
 /// What the web integrations found for a request.
 pub(crate) enum Found {
     /// A valid session, refreshed when it had expired.
@@ -185,18 +202,28 @@ impl Found {
     /// ones of a refused refresh, unless the handler's response sets or clears the session
     /// cookies itself (its word is final: a logout stays a logout, a sign-in stays one).
     pub(crate) fn finish(&self, cookies: &CookieConfig, response: &mut HeaderMap) {
+        for (name, value) in &self.cookies_for(cookies, response) {
+            response.append(name, value.clone());
+        }
+    }
+
+    /// The `Set-Cookie` headers [`finish`](Self::finish) adds to a response whose headers are
+    /// `response` (for adapters whose header type is not `http`'s).
+    pub(crate) fn cookies_for(&self, cookies: &CookieConfig, response: &HeaderMap) -> HeaderMap {
+        let mut added = HeaderMap::new();
         if cookies.response_sets_session(response) {
-            return;
+            return added;
         }
         match self {
             Found::Session(found) => {
                 if let Some(refreshed) = &found.refreshed {
-                    cookies.set(response, refreshed);
+                    cookies.set(&mut added, refreshed);
                 }
             }
-            Found::SignedOut(_) => cookies.clear(response, None),
+            Found::SignedOut(_) => cookies.clear(&mut added, None),
             _ => {}
         }
+        added
     }
 }
 

@@ -10,7 +10,7 @@ use descope::session::cookies::CookieConfig;
 use descope_emulator::{Emulator, HashCost};
 use serde_json::{json, Value};
 
-use crate::web_app::{serve, PASSWORD};
+use crate::web_app::{serve, Web, PASSWORD};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -238,8 +238,7 @@ impl Driver {
     }
 }
 
-#[tokio::test]
-async fn a_browser_signs_up_changes_its_password_and_logs_out() {
+async fn a_browser_signs_up_changes_its_password_and_logs_out(web: Web) {
     let Some(driver) = find_driver() else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
@@ -255,7 +254,7 @@ async fn a_browser_signs_up_changes_its_password_and_logs_out() {
         .start()
         .await
         .unwrap();
-    let base = serve(&emulator, CookieConfig::default().secure(false)).await;
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
     let profile = tempfile::tempdir().unwrap();
     let mut browser = Driver::start(&driver).await;
     browser.open(profile.path()).await;
@@ -354,3 +353,5 @@ async fn a_browser_signs_up_changes_its_password_and_logs_out() {
     browser.close().await;
     emulator.stop().await;
 }
+
+crate::for_each_app!(a_browser_signs_up_changes_its_password_and_logs_out,);

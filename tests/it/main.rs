@@ -1,6 +1,8 @@
 //! The one integration test binary: modules by concern.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[cfg(feature = "actix")]
+mod actix_support;
 mod audit;
 #[cfg(feature = "axum")]
 mod axum_support;

@@ -15,22 +15,81 @@ pub mod example;
 pub const PASSWORD: &str = "Web-App-Passw0rd";
 const NEW_PASSWORD: &str = "Web-App-N3w-Passw0rd";
 
-/// The example's router on 127.0.0.1:0 over `emulator` (kept alive by the caller).
-pub async fn serve(emulator: &Emulator, cookies: CookieConfig) -> String {
+// Both examples include `examples/support/pages.rs`: the HTML is shared on purpose.
+#[cfg(feature = "actix")]
+#[path = "../../examples/actix_app.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+pub mod actix_example;
+
+/// Which of the two example apps (one fixed interface): `web_app.rs` (axum) or `actix_app.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Web {
+    /// `examples/web_app.rs`.
+    Axum,
+    /// `examples/actix_app.rs`.
+    #[cfg(feature = "actix")]
+    Actix,
+}
+
+/// Runs an async test body once per example app: `name_axum` and `name_actix`.
+#[macro_export]
+macro_rules! for_each_app {
+    ($($name:ident),* $(,)?) => {
+        mod each_app {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::web_app::Web::Axum).await
+                }
+            )*
+            #[cfg(feature = "actix")]
+            mod actix {
+                $(
+                    #[tokio::test]
+                    async fn $name() {
+                        super::super::$name($crate::web_app::Web::Actix).await
+                    }
+                )*
+            }
+        }
+    };
+}
+
+/// The example app on 127.0.0.1:0 over `emulator` (kept alive by the caller).
+pub async fn serve(web: Web, emulator: &Emulator, cookies: CookieConfig) -> String {
     let client = emulator
         .client_builder()
         .cookie_config(cookies)
         .build()
         .unwrap();
-    serve_client(client).await
+    serve_on(web, client).await
 }
 
-/// The example's router on 127.0.0.1:0 over `client`.
-pub async fn serve_client(client: descope::Client) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// The example app on 127.0.0.1:0 over `client`.
+pub async fn serve_on(web: Web, client: descope::Client) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = example::app(client, base.clone()).await.unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    match web {
+        Web::Axum => {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let router = example::app(client, base.clone()).await.unwrap();
+            tokio::spawn(async move { axum::serve(listener, router).await });
+        }
+        #[cfg(feature = "actix")]
+        Web::Actix => {
+            let state = actix_example::state(client, base.clone()).await.unwrap();
+            let routes = actix_example::configure(state);
+            let server =
+                actix_web::HttpServer::new(move || actix_web::App::new().configure(routes.clone()))
+                    .workers(1)
+                    .disable_signals()
+                    .listen(listener)
+                    .unwrap()
+                    .run();
+            tokio::spawn(server);
+        }
+    }
     base
 }
 
@@ -69,11 +128,10 @@ async fn me(browser: &reqwest::Client, base: &str) -> (u16, String) {
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-#[tokio::test]
-async fn sign_up_refresh_change_password_and_log_out() {
+async fn sign_up_refresh_change_password_and_log_out(web: Web) {
     let clock = OffsetClock::new();
     let emulator = emulator(&clock).start().await.unwrap();
-    let base = serve(&emulator, CookieConfig::default().secure(false)).await;
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
     let browser = browser();
 
     let home = browser
@@ -173,11 +231,10 @@ async fn sign_up_refresh_change_password_and_log_out() {
     assert_eq!(new.status(), 303);
 }
 
-#[tokio::test]
-async fn logout_after_expiry_leaves_the_browser_signed_out() {
+async fn logout_after_expiry_leaves_the_browser_signed_out(web: Web) {
     let clock = OffsetClock::new();
     let emulator = emulator(&clock).start().await.unwrap();
-    let base = serve(&emulator, CookieConfig::default().secure(false)).await;
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
     let browser = browser();
     let signed_in = post(
         &browser,
@@ -219,8 +276,7 @@ async fn logout_after_expiry_leaves_the_browser_signed_out() {
     assert_eq!(set_cookies(&again).len(), 2);
 }
 
-#[tokio::test]
-async fn cookie_mode_and_custom_cookie_names() {
+async fn cookie_mode_and_custom_cookie_names(web: Web) {
     let clock = OffsetClock::new();
     let emulator = emulator(&clock)
         .tokens_in_cookies(true)
@@ -228,6 +284,7 @@ async fn cookie_mode_and_custom_cookie_names() {
         .await
         .unwrap();
     let base = serve(
+        web,
         &emulator,
         CookieConfig::default().secure(false).names("sid", "rid"),
     )
@@ -266,11 +323,10 @@ async fn cookie_mode_and_custom_cookie_names() {
     assert_eq!(me(&browser, &base).await.0, 401);
 }
 
-#[tokio::test]
-async fn a_password_change_revokes_the_other_browsers() {
+async fn a_password_change_revokes_the_other_browsers(web: Web) {
     let clock = OffsetClock::new();
     let emulator = emulator(&clock).start().await.unwrap();
-    let base = serve(&emulator, CookieConfig::default().secure(false)).await;
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
     let (first, second) = (browser(), browser());
     post(
         &first,
@@ -301,15 +357,14 @@ async fn a_password_change_revokes_the_other_browsers() {
     );
 }
 
-#[tokio::test]
-async fn failures_are_pages_with_the_right_status() {
+async fn failures_are_pages_with_the_right_status(web: Web) {
     let clock = OffsetClock::new();
     let emulator = emulator(&clock)
         .rate_limit(12, Duration::from_secs(60))
         .start()
         .await
         .unwrap();
-    let base = serve(&emulator, CookieConfig::default().secure(false)).await;
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
     let browser = browser();
     post(
         &browser,
@@ -391,3 +446,11 @@ async fn failures_are_pages_with_the_right_status() {
         .unwrap();
     assert!((1..=60).contains(&wait));
 }
+
+for_each_app!(
+    sign_up_refresh_change_password_and_log_out,
+    logout_after_expiry_leaves_the_browser_signed_out,
+    cookie_mode_and_custom_cookie_names,
+    a_password_change_revokes_the_other_browsers,
+    failures_are_pages_with_the_right_status,
+);

@@ -4,7 +4,8 @@
 use descope::session::cookies::CookieConfig;
 use descope_emulator::{Emulator, HashCost, Purpose};
 
-use crate::web_app::{serve, PASSWORD};
+use crate::for_each_app;
+use crate::web_app::{serve, Web, PASSWORD};
 
 const NEW_PASSWORD: &str = "Lifecycle-N3w-Passw0rd";
 
@@ -16,14 +17,14 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-async fn start() -> (Emulator, String) {
+async fn start(web: Web) -> (Emulator, String) {
     let emulator = Emulator::builder()
         .hash_cost(HashCost::Fast)
         .rotate_refresh_tokens(true)
         .start()
         .await
         .unwrap();
-    let base = serve(&emulator, CookieConfig::default().secure(false)).await;
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
     (emulator, base)
 }
 
@@ -59,9 +60,8 @@ async fn sign_up(browser: &reqwest::Client, base: &str, login: &str) {
     assert_eq!((status, to.as_deref()), (303, Some("/me")));
 }
 
-#[tokio::test]
-async fn forgot_password_from_the_link_to_a_new_password() {
-    let (emulator, base) = start().await;
+async fn forgot_password_from_the_link_to_a_new_password(web: Web) {
+    let (emulator, base) = start(web).await;
     let signup = browser();
     sign_up(&signup, &base, "rita@example.com").await;
 
@@ -144,9 +144,8 @@ async fn forgot_password_from_the_link_to_a_new_password() {
     emulator.stop().await;
 }
 
-#[tokio::test]
-async fn verifying_an_email_with_a_code() {
-    let (emulator, base) = start().await;
+async fn verifying_an_email_with_a_code(web: Web) {
+    let (emulator, base) = start(web).await;
     let me = browser();
     sign_up(&me, &base, "sam").await;
     let (_, page_before) = page(&me, format!("{base}/me")).await;
@@ -196,9 +195,8 @@ async fn verifying_an_email_with_a_code() {
     emulator.stop().await;
 }
 
-#[tokio::test]
-async fn me_answers_a_bearer_session_jwt_alone() {
-    let (emulator, base) = start().await;
+async fn me_answers_a_bearer_session_jwt_alone(web: Web) {
+    let (emulator, base) = start(web).await;
     let client = emulator.client().unwrap();
     let auth = client
         .password()
@@ -221,3 +219,9 @@ async fn me_answers_a_bearer_session_jwt_alone() {
     assert!(text.contains("<span id=\"login-id\">tia@example.com</span>"));
     emulator.stop().await;
 }
+
+for_each_app!(
+    forgot_password_from_the_link_to_a_new_password,
+    verifying_an_email_with_a_code,
+    me_answers_a_bearer_session_jwt_alone,
+);

@@ -18,7 +18,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::proxy::{Proxy, Refresh, REFRESH_PATH};
-use crate::web_app::{example, serve_client, PASSWORD};
+use crate::web_app::{example, serve_on, Web, PASSWORD};
 
 struct Setup {
     emulator: Emulator,
@@ -97,10 +97,9 @@ async fn get_me(base: &str, cookie: &str) -> reqwest::Response {
         .unwrap()
 }
 
-#[tokio::test]
-async fn parallel_requests_with_one_expired_session_make_one_refresh() {
+async fn parallel_requests_with_one_expired_session_make_one_refresh(web: Web) {
     let setup = setup().await;
-    let base = serve_client(setup.client.clone()).await;
+    let base = serve_on(web, setup.client.clone()).await;
     let cookie = sign_up(&base, "par@example.com").await;
     setup.clock.advance(Duration::from_secs(120)); // the session JWT has expired
 
@@ -163,10 +162,9 @@ fn fresh_value(cookie: &str, name: &str) -> String {
         .to_owned()
 }
 
-#[tokio::test]
-async fn an_outage_during_a_refresh_is_a_503_that_keeps_the_cookies() {
+async fn an_outage_during_a_refresh_is_a_503_that_keeps_the_cookies(web: Web) {
     let setup = setup().await;
-    let base = serve_client(setup.client.clone()).await;
+    let base = serve_on(web, setup.client.clone()).await;
     let cookie = sign_up(&base, "outage@example.com").await;
     setup.clock.advance(Duration::from_secs(120));
 
@@ -196,10 +194,9 @@ async fn an_outage_during_a_refresh_is_a_503_that_keeps_the_cookies() {
     setup.emulator.stop().await;
 }
 
-#[tokio::test]
-async fn a_refused_refresh_signs_out_and_clears_both_cookies() {
+async fn a_refused_refresh_signs_out_and_clears_both_cookies(web: Web) {
     let setup = setup().await;
-    let base = serve_client(setup.client.clone()).await;
+    let base = serve_on(web, setup.client.clone()).await;
     let cookie = sign_up(&base, "revoked@example.com").await;
     let refresh = descope::RefreshJwt::from(fresh_value(&cookie, "DSR"));
     setup.client.sessions().logout(&refresh).await.unwrap();
@@ -222,8 +219,7 @@ async fn a_refused_refresh_signs_out_and_clears_both_cookies() {
     setup.emulator.stop().await;
 }
 
-#[tokio::test]
-async fn custom_cookie_names_are_read_by_a_fresh_process() {
+async fn custom_cookie_names_are_read_by_a_fresh_process(web: Web) {
     let env = |name: &str| match name {
         "DESCOPE_SESSION_COOKIE_NAME" => Some("app_session".to_owned()),
         "DESCOPE_REFRESH_COOKIE_NAME" => Some("app_refresh".to_owned()),
@@ -234,7 +230,10 @@ async fn custom_cookie_names_are_read_by_a_fresh_process() {
     let replica = || {
         let builder = setup.emulator.client_builder();
         let builder = builder.cookie_config(CookieConfig::default().secure(false));
-        serve_client(example::cookie_names_from(builder, env).build().unwrap())
+        serve_on(
+            web,
+            example::cookie_names_from(builder, env).build().unwrap(),
+        )
     };
     // One replica signs the user in...
     let base = replica().await;
@@ -251,10 +250,9 @@ async fn custom_cookie_names_are_read_by_a_fresh_process() {
     setup.emulator.stop().await;
 }
 
-#[tokio::test]
-async fn cross_site_posts_are_refused_with_403() {
+async fn cross_site_posts_are_refused_with_403(web: Web) {
     let setup = setup().await;
-    let base = serve_client(setup.client.clone()).await;
+    let base = serve_on(web, setup.client.clone()).await;
     let cookie = sign_up(&base, "csrf@example.com").await;
     let change = [
         ("old_password", PASSWORD),
@@ -476,3 +474,11 @@ async fn a_wrong_management_key_is_a_server_error_not_a_sign_out() {
     assert_eq!(error.http_response().0.as_u16(), 401);
     emulator.stop().await;
 }
+
+crate::for_each_app!(
+    parallel_requests_with_one_expired_session_make_one_refresh,
+    an_outage_during_a_refresh_is_a_503_that_keeps_the_cookies,
+    a_refused_refresh_signs_out_and_clears_both_cookies,
+    custom_cookie_names_are_read_by_a_fresh_process,
+    cross_site_posts_are_refused_with_403,
+);
