@@ -28,6 +28,14 @@ pub struct EmulatorBuilder {
     clock: Arc<dyn Clock>,
     hashing_permits: usize,
     header_read_timeout: Duration,
+    import: Option<Import>,
+}
+
+/// Where the users to start from come from.
+#[derive(Clone, Debug)]
+enum Import {
+    File(PathBuf),
+    Seed(crate::SeedFile),
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -65,6 +73,8 @@ impl Default for EmulatorBuilder {
                 redirect_url: None,
                 code_ttl: Duration::from_secs(600),
                 reset_requires_verified_email: false,
+                console_public: false,
+                export_on_exit: None,
             },
             state: None,
             key_pkcs8: None,
@@ -72,6 +82,7 @@ impl Default for EmulatorBuilder {
             clock: Arc::new(descope::session::SystemClock),
             hashing_permits: std::thread::available_parallelism().map_or(2, |n| n.get()),
             header_read_timeout: crate::serve::HEADER_READ_TIMEOUT,
+            import: None,
         }
     }
 }
@@ -204,6 +215,36 @@ impl EmulatorBuilder {
     /// Refuse a password reset for a user whose email is not verified. Defaults to off.
     pub fn reset_requires_verified_email(mut self, on: bool) -> Self {
         self.options.reset_requires_verified_email = on;
+        self
+    }
+
+    /// Start from the users of this seed file, replacing any in the state file
+    /// ([`state_file`](Self::state_file)). A bad file (unreadable, unknown fields, an invalid
+    /// user, named by index, login ID and field) makes [`start`](Self::start) fail: nothing is
+    /// served. Defaults to none.
+    pub fn import_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.import = Some(Import::File(path.into()));
+        self
+    }
+
+    /// Start from the users of `seed`, as [`import_file`](Self::import_file). Defaults to
+    /// none.
+    pub fn import(mut self, seed: crate::SeedFile) -> Self {
+        self.import = Some(Import::Seed(seed));
+        self
+    }
+
+    /// Write the users as a seed file to `path` on a clean stop
+    /// ([`Emulator::stop`](crate::Emulator::stop), SIGINT, SIGTERM). Defaults to none.
+    pub fn export_on_exit(mut self, path: impl Into<PathBuf>) -> Self {
+        self.options.export_on_exit = Some(path.into());
+        self
+    }
+
+    /// Serve the console (`GET /`) and its actions to every peer, not only loopback ones.
+    /// Defaults to off.
+    pub fn console_public(mut self, public: bool) -> Self {
+        self.options.console_public = public;
         self
     }
 
@@ -343,6 +384,18 @@ impl EmulatorBuilder {
                 (KeyRing::new(key), Store::default())
             }
         };
+        if let Some(import) = self.import {
+            let seed = match import {
+                Import::File(path) => crate::SeedFile::read(&path)?,
+                Import::Seed(seed) => seed,
+            };
+            let cost = options.hash_cost;
+            let now = unix_seconds(self.clock.now());
+            let users = tokio::task::spawn_blocking(move || seed.users(cost, now))
+                .await
+                .map_err(|_| EmulatorError::Seed("the import task failed".into()))??;
+            store.replace_users(users);
+        }
         for seed in self.users {
             if store.has_login(&seed.login_id) {
                 continue;

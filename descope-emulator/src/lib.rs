@@ -24,6 +24,7 @@ mod keys;
 mod options;
 mod outbox;
 mod persist;
+mod seed;
 mod serve;
 mod server;
 mod store;
@@ -36,6 +37,7 @@ pub use descope::PasswordPolicy;
 pub(crate) use options::Options;
 pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, DEFAULT_PROJECT_ID};
 pub use outbox::{Method, OutboxMessage, Purpose, OUTBOX_LEN};
+pub use seed::{SeedFile, SeedRecord, SeedTenant};
 
 use keys::SigningKey;
 
@@ -136,6 +138,18 @@ impl Emulator {
             .find(|m| m.to.to_lowercase() == address)
     }
 
+    /// The users as a seed file (as `GET /emulator/v1/export`): password hashes, never
+    /// passwords.
+    pub fn export(&self) -> SeedFile {
+        SeedFile::export(&self.app.store().users_sorted())
+    }
+
+    /// Replaces every user with those of `seed` (as `POST /emulator/v1/import`); their
+    /// sessions and pending codes go too. An invalid user refuses the whole import.
+    pub async fn import(&self, seed: SeedFile) -> Result<(), EmulatorError> {
+        crate::server::import(&self.app, seed).await
+    }
+
     /// Empties the outbox (as `DELETE /emulator/v1/outbox`).
     pub fn clear_outbox(&self) {
         self.app
@@ -183,6 +197,15 @@ impl Emulator {
         }
         if let Err(e) = crate::persist::persist_final(&self.app).await {
             eprintln!("descope-emulator: {e}");
+        }
+        if let Some(path) = &self.app.options.export_on_exit {
+            let export = SeedFile::export(&self.app.store().users_sorted()).to_json();
+            if let Err(e) = crate::store::write_atomically(path, export.as_bytes()) {
+                eprintln!(
+                    "descope-emulator: cannot write the export {}: {e}",
+                    path.display()
+                );
+            }
         }
     }
 }

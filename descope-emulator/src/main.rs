@@ -89,6 +89,16 @@ struct Args {
     /// Refuse a password reset for a user whose email is not verified.
     #[arg(long)]
     reset_requires_verified_email: bool,
+    /// Start from the users of this seed file (replacing those of --state). A bad file is
+    /// refused, naming the user and the field, and nothing is served.
+    #[arg(long)]
+    import: Option<PathBuf>,
+    /// Write the users as a seed file here on a clean stop (SIGINT, SIGTERM).
+    #[arg(long)]
+    export_on_exit: Option<PathBuf>,
+    /// Serve the console (`GET /`) to every peer, not only loopback ones.
+    #[arg(long)]
+    console_public: bool,
 }
 
 #[tokio::main]
@@ -133,6 +143,13 @@ async fn main() -> ExitCode {
     if let Some(state) = &args.state {
         builder = builder.state_file(state);
     }
+    if let Some(seed) = &args.import {
+        builder = builder.import_file(seed);
+    }
+    if let Some(export) = &args.export_on_exit {
+        builder = builder.export_on_exit(export);
+    }
+    builder = builder.console_public(args.console_public);
     if let Some(key) = &args.signing_key {
         builder = match builder.signing_key_file(key) {
             Ok(builder) => builder,
@@ -154,7 +171,7 @@ async fn main() -> ExitCode {
     let _ = writeln!(stdout, "DESCOPE_BASE_URL={}", emulator.base_url());
     let _ = stdout.flush();
     eprintln!(
-        "descope-emulator: serving project {} at {} (hash cost {:?}{})",
+        "descope-emulator: serving project {} at {} (console: open it in a browser; hash cost {:?}{})",
         emulator.project_id(),
         emulator.base_url(),
         args.hash_cost,

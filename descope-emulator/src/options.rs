@@ -32,6 +32,10 @@ pub enum EmulatorError {
     /// An option is unusable.
     #[error("invalid emulator option: {0}")]
     Option(String),
+    /// A seed file could not be read, or a user in it is invalid (named with its index, login
+    /// ID and field).
+    #[error("seed file: {0}")]
+    Seed(String),
 }
 
 /// How expensive password hashing is.
@@ -201,4 +205,8 @@ pub(crate) struct Options {
     pub(crate) code_ttl: Duration,
     /// Whether a reset is refused for a user whose email is not verified.
     pub(crate) reset_requires_verified_email: bool,
+    /// Whether the console (`GET /`) is served to peers other than loopback.
+    pub(crate) console_public: bool,
+    /// Where the seed export goes on a clean stop.
+    pub(crate) export_on_exit: Option<std::path::PathBuf>,
 }

@@ -247,6 +247,25 @@ impl Store {
         self.logins.contains_key(&login_key(login_id))
     }
 
+    /// Replaces every user (as a seed import does): their sessions and pending codes go too.
+    pub(crate) fn replace_users(&mut self, users: Vec<StoredUser>) {
+        *self = Store::default();
+        for user in users {
+            self.insert_user(user);
+        }
+    }
+
+    /// How many live (unrevoked, unexpired) refresh JWTs each user has.
+    pub(crate) fn live_sessions(&self, now: i64) -> HashMap<&str, usize> {
+        let mut counts = HashMap::new();
+        for session in self.sessions.values() {
+            if !session.revoked && session.expires_at > now {
+                *counts.entry(session.user_id.as_str()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
     /// Adds a login ID to a user, unless another user has it.
     pub(crate) fn add_login(&mut self, user_id: &str, login_id: &str) -> bool {
         match self.logins.get(&login_key(login_id)) {

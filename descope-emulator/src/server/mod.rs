@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod console;
+mod console_page;
 mod email;
 mod email_links;
 mod management;
@@ -21,6 +23,7 @@ mod password;
 mod session;
 mod tokens;
 
+pub(crate) use console::import;
 use password::{policy, replace, send_reset, sign_in, sign_up, update};
 use session::{
     exchange_access_key, history, keys, logout, logout_all, me, refresh, select_tenant, try_refresh,
@@ -137,6 +140,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v1/auth/me/history", get(history))
         .route("/v1/auth/accesskey/exchange", post(exchange_access_key))
         .merge(email::routes())
+        .merge(console::routes())
         .merge(management_routes())
         .fallback(|| async { Failure::NotFound })
         .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })

@@ -107,6 +107,13 @@ fn help_documents_the_flags() {
         "--state",
         "--management-key",
         "--access-key",
+        "--reset-method",
+        "--redirect-url",
+        "--code-ttl",
+        "--reset-requires-verified-email",
+        "--import",
+        "--export-on-exit",
+        "--console-public",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
@@ -301,4 +308,66 @@ async fn a_given_signing_key_is_used_and_never_printed() {
     assert!(descope_emulator::Emulator::builder()
         .signing_key_file(&broken)
         .is_err());
+}
+
+#[tokio::test]
+async fn import_at_start_and_export_on_a_clean_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    let export = dir.path().join("export.json");
+    std::fs::write(
+        &seed,
+        format!(r#"{{"users":[{{"loginId":"seeded@example.com","password":"{PASSWORD}","roles":["admin"]}}]}}"#),
+    )
+    .unwrap();
+    let mut running = spawn(&[
+        "--project-id",
+        "P2seeded",
+        "--import",
+        seed.to_str().unwrap(),
+        "--export-on-exit",
+        export.to_str().unwrap(),
+    ]);
+    let client = client(&running, "P2seeded");
+    let auth = client
+        .password()
+        .sign_in("seeded@example.com", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(auth.user.roles, vec!["admin".to_owned()]);
+    // The console is the page at the printed URL.
+    let page = reqwest::get(format!("{}/", running.base_url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("data-login-id=\"seeded@example.com\""));
+    signal(&running, "TERM");
+    assert!(wait_exit(&mut running).success());
+    let written = descope_emulator::SeedFile::read(&export).unwrap();
+    assert_eq!(written.users[0].login_id, "seeded@example.com");
+    assert!(written.users[0].password_hash.is_some());
+}
+
+#[test]
+fn a_bad_seed_file_is_refused_and_nothing_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"users":[{"loginId":"ok"},{"loginId":"bad","status":"gone"}]}"#,
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
+        .args(["--addr", "127.0.0.1:0", "--import", seed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "nothing served, no URL printed");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("users[1] (login ID \"bad\"): status"),
+        "{stderr}"
+    );
 }

@@ -7,3 +7,4 @@ mod faults;
 mod flows;
 mod management;
 mod sdk_shapes;
+mod seeds;
