@@ -51,14 +51,16 @@ pub(crate) fn console_allows(
     Ok(())
 }
 
-fn console_guard(
-    app: &App,
-    request_peer: Option<std::net::SocketAddr>,
-    method: &Method,
-    headers: &HeaderMap,
-) -> Result<(), Response> {
-    console_allows(request_peer, app.options.console_public, method, headers)
-        .map_err(|why| refused(StatusCode::FORBIDDEN, why))
+/// The refusal page when the console does not serve `request`.
+fn console_guard(app: &App, request: &Request) -> Option<Response> {
+    console_allows(
+        peer(request),
+        app.options.console_public,
+        request.method(),
+        request.headers(),
+    )
+    .err()
+    .map(|why| refused(StatusCode::FORBIDDEN, why))
 }
 
 fn peer(request: &Request) -> Option<std::net::SocketAddr> {
@@ -73,7 +75,7 @@ fn back_to_console() -> Response {
 }
 
 async fn page(State(app): AppState, request: Request) -> Response {
-    if let Err(refusal) = console_guard(&app, peer(&request), request.method(), request.headers()) {
+    if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
     Html(console_page::render(&app)).into_response()
@@ -91,7 +93,7 @@ struct NewUser {
 }
 
 async fn create_user(State(app): AppState, request: Request) -> Response {
-    if let Err(refusal) = console_guard(&app, peer(&request), request.method(), request.headers()) {
+    if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
     let Ok(Form(form)) = Form::<NewUser>::from_request(request, &app).await else {
@@ -153,7 +155,7 @@ async fn user_action(
     Path(user_id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Err(refusal) = console_guard(&app, peer(&request), request.method(), request.headers()) {
+    if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
     let Ok(Form(form)) = Form::<UserAction>::from_request(request, &app).await else {
@@ -186,7 +188,7 @@ async fn user_action(
 }
 
 async fn clear_outbox(State(app): AppState, request: Request) -> Response {
-    if let Err(refusal) = console_guard(&app, peer(&request), request.method(), request.headers()) {
+    if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
     app.outbox.lock().unwrap_or_else(|p| p.into_inner()).clear();
@@ -196,7 +198,7 @@ async fn clear_outbox(State(app): AppState, request: Request) -> Response {
 
 /// Forgets every user, session, code and message (the keys stay).
 async fn reset_all(State(app): AppState, request: Request) -> Response {
-    if let Err(refusal) = console_guard(&app, peer(&request), request.method(), request.headers()) {
+    if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
     app.store().replace_users(Vec::new());
