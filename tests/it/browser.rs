@@ -14,7 +14,7 @@ use crate::web_app::{serve, Web, PASSWORD};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-fn find_driver() -> Option<String> {
+pub(crate) fn find_driver() -> Option<String> {
     let candidates = [
         std::env::var("CHROMEDRIVER").ok(),
         Some("/usr/bin/chromedriver".to_owned()),
@@ -36,7 +36,7 @@ fn find_chromium() -> Option<&'static str> {
     .find(|path| std::path::Path::new(path).exists())
 }
 
-struct Driver {
+pub(crate) struct Driver {
     process: Child,
     base: String,
     http: reqwest::Client,
@@ -51,7 +51,7 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    async fn start(driver: &str) -> Driver {
+    pub(crate) async fn start(driver: &str) -> Driver {
         // A free loopback port for chromedriver.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -87,7 +87,12 @@ impl Driver {
         }
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    pub(crate) async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
         let url = match &self.session {
             Some(id) => format!("{}/session/{id}{path}", self.base),
             None => format!("{}{path}", self.base),
@@ -107,7 +112,7 @@ impl Driver {
         response["value"].clone()
     }
 
-    async fn open(&mut self, user_data_dir: &std::path::Path) {
+    pub(crate) async fn open(&mut self, user_data_dir: &std::path::Path) {
         let mut capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {"args": [
@@ -130,12 +135,12 @@ impl Driver {
         self.session = Some(value["sessionId"].as_str().unwrap().to_owned());
     }
 
-    async fn go(&self, url: &str) {
+    pub(crate) async fn go(&self, url: &str) {
         self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
             .await;
     }
 
-    async fn url(&self) -> String {
+    pub(crate) async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
             .await
             .as_str()
@@ -143,7 +148,7 @@ impl Driver {
             .to_owned()
     }
 
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let value = self
             .call(
                 reqwest::Method::POST,
@@ -157,7 +162,7 @@ impl Driver {
             .to_owned()
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css).await;
         self.call(
             reqwest::Method::POST,
@@ -167,7 +172,7 @@ impl Driver {
         .await;
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let element = self.find(css).await;
         self.call(
             reqwest::Method::POST,
@@ -177,7 +182,7 @@ impl Driver {
         .await;
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         let element = self.find(css).await;
         self.call(
             reqwest::Method::GET,
@@ -190,7 +195,7 @@ impl Driver {
         .to_owned()
     }
 
-    async fn source(&self) -> String {
+    pub(crate) async fn source(&self) -> String {
         self.call(reqwest::Method::GET, "/source", None)
             .await
             .as_str()
@@ -200,7 +205,7 @@ impl Driver {
 
     /// Waits (bounded) until the page source contains `needle`: a navigation may still be
     /// finishing when the previous command returns on a loaded machine.
-    async fn wait_for_source(&self, needle: &str) {
+    pub(crate) async fn wait_for_source(&self, needle: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let source = self.source().await;
@@ -217,7 +222,7 @@ impl Driver {
     }
 
     /// Waits (bounded) until the current URL ends with `suffix`.
-    async fn wait_for_url(&self, suffix: &str) {
+    pub(crate) async fn wait_for_url(&self, suffix: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let url = self.url().await;
@@ -232,7 +237,26 @@ impl Driver {
         }
     }
 
-    async fn close(&mut self) {
+    /// Sets the window's size (for a screenshot).
+    pub(crate) async fn window_size(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// A PNG of the page.
+    pub(crate) async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine;
+        let value = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        base64::engine::general_purpose::STANDARD
+            .decode(value.as_str().unwrap())
+            .unwrap()
+    }
+
+    pub(crate) async fn close(&mut self) {
         self.call(reqwest::Method::DELETE, "", None).await;
         self.session = None;
     }

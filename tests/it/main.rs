@@ -9,6 +9,8 @@ mod axum_support;
 #[cfg(feature = "axum")]
 mod browser;
 mod codegen;
+#[cfg(feature = "axum")]
+mod console;
 
 mod common;
 mod config;
