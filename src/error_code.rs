@@ -4,13 +4,15 @@ use std::fmt;
 
 macro_rules! error_codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, )*) => {
-        /// A Descope error code. Open: codes this crate does not know are kept in `Other`.
+        /// A Descope error code. Codes this crate does not know are kept in `Other`, as an
+        /// opaque [`Unrecognized`](crate::Unrecognized) (read it with `as_str()`): when a later
+        /// release learns a code, matching on it never silently changes.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
             $( $(#[$doc])* $variant, )*
             /// Any other code, as sent.
-            Other(String),
+            Other(crate::Unrecognized),
         }
 
         impl ErrorCode {
@@ -18,7 +20,7 @@ macro_rules! error_codes {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( ErrorCode::$variant => $code, )*
-                    ErrorCode::Other(code) => code,
+                    ErrorCode::Other(code) => code.as_str(),
                 }
             }
         }
@@ -27,7 +29,7 @@ macro_rules! error_codes {
             fn from(code: &str) -> Self {
                 match code {
                     $( $code => ErrorCode::$variant, )*
-                    other => ErrorCode::Other(other.to_owned()),
+                    other => ErrorCode::Other(crate::Unrecognized::new(other)),
                 }
             }
         }

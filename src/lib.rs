@@ -30,6 +30,7 @@ pub mod session;
 #[cfg(feature = "tower")]
 pub mod tower;
 mod transport;
+mod unrecognized;
 mod user;
 pub mod wire;
 
@@ -59,4 +60,5 @@ pub use secret::{AccessKey, ManagementKey, OpaqueToken, Password, RefreshJwt, Se
 pub use session::{
     AuthHistory, LoggedOut, Refreshed, Session, SessionClient, SessionConfig, Validated,
 };
+pub use unrecognized::Unrecognized;
 pub use user::{AuthMethods, Tenant, User, UserStatus};

@@ -96,8 +96,8 @@ pub enum UserStatus {
     Disabled,
     /// The user was invited and has not signed in yet.
     Invited,
-    /// A status this crate does not know, as sent.
-    Other(String),
+    /// A status this crate does not know, as sent (opaque: read it with `as_str()`).
+    Other(crate::Unrecognized),
 }
 
 impl UserStatus {
@@ -107,7 +107,7 @@ impl UserStatus {
             UserStatus::Enabled => "enabled",
             UserStatus::Disabled => "disabled",
             UserStatus::Invited => "invited",
-            UserStatus::Other(status) => status,
+            UserStatus::Other(status) => status.as_str(),
         }
     }
 }
@@ -118,7 +118,7 @@ impl From<&str> for UserStatus {
             "" | "enabled" => UserStatus::Enabled,
             "disabled" => UserStatus::Disabled,
             "invited" => UserStatus::Invited,
-            other => UserStatus::Other(other.to_owned()),
+            other => UserStatus::Other(crate::Unrecognized::new(other)),
         }
     }
 }

@@ -22,6 +22,8 @@ pub use links::{
 pub use otp::{OtpClient, OtpSignIn, OtpSignUp, OtpUpdateEmail, OtpVerify};
 pub use wait::{WaitForSession, DEFAULT_POLL_INTERVAL};
 
+pub use crate::unrecognized::Unrecognized;
+
 use crate::auth_info::{set_cookie_headers, AuthInfo};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -76,23 +78,6 @@ impl EnchantedLinkSent {
                 .ok_or_else(|| missing("linkId"))?,
             masked_email: wire.masked_email.filter(|m| !m.is_empty()),
         })
-    }
-}
-
-/// A value the service sent that this crate does not know yet (a new reset method...). It can
-/// be read with [`as_str`](Self::as_str) but not matched as a pattern, so an arm written for it
-/// cannot silently stop matching when the crate learns the value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Unrecognized(String);
-
-impl Unrecognized {
-    pub(crate) fn new(text: &str) -> Self {
-        Self(text.to_owned())
-    }
-
-    /// The value as sent.
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::request::{check_login_id, check_password};
 use crate::secret::Password;
 use crate::transport::send;
-use crate::user::User;
+use crate::user::{User, UserStatus};
 use crate::wire::{
     CreateUserRequest, DeleteUserRequest, ExpirePasswordRequest, SetUserPasswordRequest,
     UpdateUserStatusRequest, UserLogoutRequest, UserResponse,
@@ -118,7 +118,7 @@ impl UserManagement {
 
     /// Enables a user: they may sign in again.
     pub fn enable(&self, login_id: impl Into<String>) -> impl Future<Output = Result<User>> + Send {
-        self.set_status(login_id.into(), "enabled")
+        self.set_status(login_id.into(), UserStatus::Enabled)
     }
 
     /// Disables a user: sign-in and refresh are refused until [`enable`](Self::enable).
@@ -126,13 +126,13 @@ impl UserManagement {
         &self,
         login_id: impl Into<String>,
     ) -> impl Future<Output = Result<User>> + Send {
-        self.set_status(login_id.into(), "disabled")
+        self.set_status(login_id.into(), UserStatus::Disabled)
     }
 
     fn set_status(
         &self,
         login_id: String,
-        status: &'static str,
+        status: UserStatus,
     ) -> impl Future<Output = Result<User>> + Send {
         let client = self.client.clone();
         async move {
@@ -141,7 +141,7 @@ impl UserManagement {
             let api = api(&client)?;
             let body = UpdateUserStatusRequest {
                 login_id,
-                status: status.to_owned(),
+                status: status.as_str().to_owned(),
             };
             let response = send(&client.shared, OP, || api.update_user_status(&body)).await?;
             user_of(OP, response.into_inner())

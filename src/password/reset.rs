@@ -89,7 +89,7 @@ pub enum ResetMethod {
     Otp,
     /// A method this crate does not know yet: compare with [`as_str`](Self::as_str), never by
     /// matching a string inside.
-    Other(crate::email::Unrecognized),
+    Other(crate::Unrecognized),
 }
 
 impl ResetMethod {
@@ -108,7 +108,7 @@ impl ResetMethod {
             "magiclink" => ResetMethod::MagicLink,
             "enchantedlink" => ResetMethod::EnchantedLink,
             "otp" => ResetMethod::Otp,
-            other => ResetMethod::Other(crate::email::Unrecognized::new(other)),
+            other => ResetMethod::Other(crate::Unrecognized::new(other)),
         }
     }
 }

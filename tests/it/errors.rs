@@ -36,7 +36,7 @@ async fn descope_error_bodies_are_parsed() {
         (409, "E062107", ErrorCode::UserAlreadyExists),
         (401, "E062909", ErrorCode::PasswordExpired),
         (401, "E064001", ErrorCode::TokenExpiredByLogout),
-        (400, "E999999", ErrorCode::Other("E999999".into())),
+        (400, "E999999", ErrorCode::from("E999999")),
     ] {
         let (server, client) = mock().await;
         let body = json!({"errorCode": code, "errorDescription": "Described", "errorMessage": "Details here"});
@@ -46,6 +46,12 @@ async fn descope_error_bodies_are_parsed() {
         assert_eq!(api.status, status);
         assert_eq!(api.code.as_ref(), Some(&expected));
         assert_eq!(api.code.as_ref().unwrap().as_str(), code);
+        // An unknown code is opaque: matched as `Other(_)`, read with `as_str()`.
+        if code == "E999999" {
+            assert!(
+                matches!(api.code, Some(ErrorCode::Other(ref other)) if other.as_str() == code)
+            );
+        }
         assert_eq!(api.description.as_deref(), Some("Described"));
         assert_eq!(api.message.as_deref(), Some("Details here"));
         assert_eq!(api.operation, descope::Operation::PasswordSignIn);
