@@ -1,6 +1,11 @@
 //! The project's public keys: fetched from `/v2/keys/<projectId>` (or given), cached with a
 //! TTL, fetched once for concurrent misses, and refetched for an unknown `kid` at most once per
 //! interval, so forged `kid`s cannot turn into a flood of requests.
+//!
+//! Keys stay off the request path: when the cached set goes stale, it keeps being served while
+//! one background refresh runs (stale-while-revalidate). A request waits for a fetch only when
+//! no usable key is cached (the first request, an unknown `kid`), and then behind one fetch at
+//! most. Every fetch has its own short timeout and no retries.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -195,6 +200,10 @@ pub(crate) struct KeyStore {
     /// Held while fetching: concurrent misses wait for one fetch instead of each sending one.
     fetching: tokio::sync::Mutex<()>,
     fetches: AtomicU64,
+    /// Whether a background refresh is running.
+    refreshing: std::sync::atomic::AtomicBool,
+    /// How long one fetch may take.
+    fetch_timeout: Duration,
 }
 
 /// What a lookup found.
@@ -202,6 +211,8 @@ enum Lookup {
     Found(Arc<VerifyKey>),
     /// Known keys are fresh, and a refetch for an unknown `kid` happened too recently.
     Unknown,
+    /// The key, from a set due for a refresh: serve it, refresh in the background.
+    Stale(Arc<VerifyKey>),
     /// No key, and the last fetch failed too recently to try again.
     Failing,
     /// Nothing usable: fetch.
@@ -213,6 +224,7 @@ impl KeyStore {
         clock: Arc<dyn Clock>,
         ttl: Duration,
         min_refetch_interval: Duration,
+        fetch_timeout: Duration,
     ) -> Self {
         Self {
             clock,
@@ -222,6 +234,8 @@ impl KeyStore {
             cached: RwLock::new(Cached::default()),
             fetching: tokio::sync::Mutex::new(()),
             fetches: AtomicU64::new(0),
+            refreshing: std::sync::atomic::AtomicBool::new(false),
+            fetch_timeout,
         }
     }
 
@@ -239,6 +253,8 @@ impl KeyStore {
             }),
             fetching: tokio::sync::Mutex::new(()),
             fetches: AtomicU64::new(0),
+            refreshing: std::sync::atomic::AtomicBool::new(false),
+            fetch_timeout: Duration::MAX,
         }
     }
 
@@ -295,23 +311,33 @@ impl KeyStore {
             Some(key) if fresh => Lookup::Found(key),
             // Stale, but the service failed a moment ago: keep using what we have.
             Some(key) if recently_tried && cached.last_failed => Lookup::Found(key),
-            Some(_) => Lookup::Fetch,
+            Some(key) => Lookup::Stale(key),
             None if recently_tried && cached.last_failed => Lookup::Failing,
             None if recently_tried => Lookup::Unknown,
             None => Lookup::Fetch,
         }
     }
 
-    /// The key for `kid`, fetching the key set when needed (and allowed).
-    pub(crate) async fn get<F, Fut>(&self, kid: &str, fetch: F) -> Result<Arc<VerifyKey>, Error>
+    /// The key for `kid`: a cached one (a stale set is served while one background refresh
+    /// runs), else after a fetch when one is allowed. `fetch` makes the fetch's future, which
+    /// owns what it needs (a background refresh outlives the request).
+    pub(crate) async fn get<F, Fut>(
+        self: &Arc<Self>,
+        kid: &str,
+        fetch: F,
+    ) -> Result<Arc<VerifyKey>, Error>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Vec<Value>, Error>>,
+        Fut: std::future::Future<Output = Result<Vec<Value>, Error>> + Send + 'static,
     {
         // The last fetch failed: the next try waits for the refetch interval.
         let failing = || Error::KeyFetch { source: None };
         match self.lookup(kid) {
             Lookup::Found(key) => return Ok(key),
+            Lookup::Stale(key) => {
+                self.refresh_in_background(fetch());
+                return Ok(key);
+            }
             Lookup::Unknown => return Err(SessionError::UnknownKey.into()),
             Lookup::Failing => return Err(failing()),
             Lookup::Fetch => {}
@@ -319,13 +345,61 @@ impl KeyStore {
         let _single_flight = self.fetching.lock().await;
         // Someone else may have fetched while this task waited.
         match self.lookup(kid) {
-            Lookup::Found(key) => return Ok(key),
+            Lookup::Found(key) | Lookup::Stale(key) => return Ok(key),
             Lookup::Unknown => return Err(SessionError::UnknownKey.into()),
             Lookup::Failing => return Err(failing()),
             Lookup::Fetch => {}
         }
+        let result = self.fetch_bounded(fetch()).await;
+        let cached = self.record(result, kid)?;
+        cached.ok_or(SessionError::UnknownKey.into())
+    }
+
+    /// Starts one background refresh unless one is running (or there is no runtime to run it
+    /// on: the stale set is then served until a request may fetch).
+    fn refresh_in_background<Fut>(self: &Arc<Self>, fetch: Fut)
+    where
+        Fut: std::future::Future<Output = Result<Vec<Value>, Error>> + Send + 'static,
+    {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let store = Arc::clone(self);
+        runtime.spawn(async move {
+            let single_flight = store.fetching.lock().await;
+            let result = store.fetch_bounded(fetch).await;
+            if let Err(error) = store.record(result, "") {
+                tracing::warn!(%error, "descope: background key refresh failed, using cached keys");
+            }
+            drop(single_flight);
+            store.refreshing.store(false, Ordering::Release);
+        });
+    }
+
+    /// One fetch, within the fetch timeout, no retries.
+    async fn fetch_bounded<Fut>(&self, fetch: Fut) -> Result<Vec<Value>, Error>
+    where
+        Fut: std::future::Future<Output = Result<Vec<Value>, Error>>,
+    {
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        let result = fetch().await;
+        match tokio::time::timeout(self.fetch_timeout, fetch).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                operation: crate::operation::Operation::GetKeys,
+            }),
+        }
+    }
+
+    /// Records a fetch's outcome; the key for `kid` after it (`Ok(None)`: no such key). A
+    /// failed fetch keeps the keys we had: the key for `kid` among them, else the error.
+    fn record(
+        &self,
+        result: Result<Vec<Value>, Error>,
+        kid: &str,
+    ) -> Result<Option<Arc<VerifyKey>>, Error> {
         let mut cached = self.cached.write().unwrap_or_else(|p| p.into_inner());
         let now = self.clock.now();
         cached.last_attempt = Some(now);
@@ -336,21 +410,19 @@ impl KeyStore {
                 cached.fetched_at = Some(now);
             }
             Err(error) => {
-                // Keep serving the keys we had: a failed refresh of a known key is not fatal.
                 if let Some(key) = cached.keys.get(kid).or_else(|| cached.keys.get("")) {
                     tracing::warn!("descope: key refresh failed, using cached keys");
-                    return Ok(key.clone());
+                    return Ok(Some(key.clone()));
                 }
                 return Err(Error::KeyFetch {
                     source: Some(Box::new(error)),
                 });
             }
         }
-        cached
+        Ok(cached
             .keys
             .get(kid)
             .or_else(|| cached.keys.get(""))
-            .cloned()
-            .ok_or(SessionError::UnknownKey.into())
+            .cloned())
     }
 }

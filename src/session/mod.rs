@@ -29,8 +29,9 @@ pub use origin::OriginCheck;
 pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, Validated};
 pub use shared_refresh::{DEFAULT_REFRESH_SHARE_CAPACITY, DEFAULT_REFRESH_SHARE_WINDOW};
 pub use validate::{
-    issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_REFETCH_INTERVAL,
-    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,
+    issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_FETCH_TIMEOUT,
+    DEFAULT_KEY_REFETCH_INTERVAL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN,
+    DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
 pub use web::{Rejection, RequestSession};
 
@@ -99,17 +100,30 @@ impl SessionClient {
             .api_with_token(refresh_jwt.secret(), "refresh JWT")
     }
 
-    async fn fetch_keys(&self) -> Result<Vec<serde_json::Value>> {
-        self.keys()
-            .await?
-            .iter()
-            .map(|key| {
-                serde_json::to_value(key).map_err(|_| Error::Decode {
-                    operation: Operation::GetKeys,
-                    reason: "a key does not serialize".into(),
+    /// One fetch of the key set for the key cache: no retries (the cache bounds its time and
+    /// tries again after its refetch interval), owning its client (it may run in the
+    /// background).
+    fn fetch_keys(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Vec<serde_json::Value>>> + Send + 'static {
+        let client = self.client.clone();
+        async move {
+            const OP: Operation = Operation::GetKeys;
+            let api = client.api();
+            let result = api.get_keys(client.project_id(), None).await;
+            let keys = crate::transport::convert(OP, result)?
+                .into_inner()
+                .keys
+                .unwrap_or_default();
+            keys.iter()
+                .map(|key| {
+                    serde_json::to_value(key).map_err(|_| Error::Decode {
+                        operation: OP,
+                        reason: "a key does not serialize".into(),
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        }
     }
 
     async fn check(&self, token: &str, kind: TokenKind) -> Result<Session> {

@@ -24,6 +24,8 @@ pub const DEFAULT_KEY_CACHE_TTL: Duration = Duration::from_secs(600);
 pub const DEFAULT_KEY_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 /// The default number of verified tokens remembered: 10,000.
 pub const DEFAULT_VERIFIED_CACHE_CAPACITY: usize = 10_000;
+/// How long one fetch of the project's keys may take: 5 seconds.
+pub const DEFAULT_KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How session and refresh JWTs are validated. Every setting has a documented default.
 #[derive(Clone)]
@@ -38,6 +40,7 @@ pub struct SessionConfig {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) refresh_share_window: Duration,
     pub(crate) refresh_share_capacity: usize,
+    pub(crate) key_fetch_timeout: Duration,
 }
 
 impl Default for SessionConfig {
@@ -53,6 +56,7 @@ impl Default for SessionConfig {
             clock: Arc::new(SystemClock),
             refresh_share_window: super::shared_refresh::DEFAULT_REFRESH_SHARE_WINDOW,
             refresh_share_capacity: super::shared_refresh::DEFAULT_REFRESH_SHARE_CAPACITY,
+            key_fetch_timeout: DEFAULT_KEY_FETCH_TIMEOUT,
         }
     }
 }
@@ -69,6 +73,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("public_keys", &self.public_keys.is_some())
             .field("refresh_share_window", &self.refresh_share_window)
             .field("refresh_share_capacity", &self.refresh_share_capacity)
+            .field("key_fetch_timeout", &self.key_fetch_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +109,14 @@ impl SessionConfig {
     /// [`DEFAULT_KEY_REFETCH_INTERVAL`] (30 s).
     pub fn key_refetch_interval(mut self, interval: Duration) -> Self {
         self.key_refetch_interval = interval;
+        self
+    }
+
+    /// How long one fetch of the key set may take (it is never retried: a failed fetch is
+    /// tried again after [`key_refetch_interval`](Self::key_refetch_interval)). Defaults to
+    /// [`DEFAULT_KEY_FETCH_TIMEOUT`] (5 s).
+    pub fn key_fetch_timeout(mut self, timeout: Duration) -> Self {
+        self.key_fetch_timeout = timeout;
         self
     }
 
@@ -164,7 +177,7 @@ struct Header {
 /// Validates JWTs for one project.
 pub(crate) struct Validator {
     config: SessionConfig,
-    pub(crate) keys: KeyStore,
+    pub(crate) keys: Arc<KeyStore>,
     cache: VerifiedCache,
 }
 
@@ -187,18 +200,15 @@ pub fn issuer_matches(iss: &str, project_id: &str) -> bool {
 
 impl Validator {
     pub(crate) fn new(config: SessionConfig) -> Result<Self, Error> {
-        // One crypto stack: aws-lc-rs, as rustls. Ignored when a provider is already installed.
-        let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
-            &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER,
-        );
-        let keys = match &config.public_keys {
+        let keys = Arc::new(match &config.public_keys {
             Some(json) => KeyStore::fixed(config.clock.clone(), parse_public_keys(json)?),
             None => KeyStore::remote(
                 config.clock.clone(),
                 config.key_cache_ttl,
                 config.key_refetch_interval,
+                config.key_fetch_timeout,
             ),
-        };
+        });
         let cache = VerifiedCache::new(config.verified_cache_capacity);
         Ok(Self {
             config,
@@ -225,7 +235,7 @@ impl Validator {
     ) -> Result<Session, Error>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Vec<serde_json::Value>, Error>>,
+        Fut: std::future::Future<Output = Result<Vec<serde_json::Value>, Error>> + Send + 'static,
     {
         if token.len() > self.config.max_token_len {
             return Err(SessionError::TooLarge {

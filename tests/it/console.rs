@@ -11,6 +11,29 @@ use crate::browser::{find_driver, Driver};
 
 const PASSWORD: &str = "Console-Passw0rd-1";
 
+/// Waits (bounded) until `check` holds: a click's navigation may still be finishing.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(std::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The HTML of `login_id`'s row in a page source (empty when there is none).
+fn row_html(source: &str, login_id: &str) -> String {
+    let start = format!("<tr data-login-id=\"{login_id}\"");
+    source
+        .split_once(&start)
+        .and_then(|(_, rest)| rest.split_once("</tr>"))
+        .map(|(row, _)| row.to_owned())
+        .unwrap_or_default()
+}
+
 /// The row of `login_id`, as a CSS selector.
 fn row(login_id: &str) -> String {
     format!("tr[data-login-id=\"{login_id}\"]")
@@ -129,13 +152,11 @@ async fn a_person_manages_users_and_the_outbox_in_the_console() {
     browser
         .click(&format!("{} button[value=logout]", row("api@example.com")))
         .await;
-    browser.wait_for_source("id=\"users\"").await;
-    assert_eq!(
-        browser
-            .text(&format!("{} td.sessions", row("api@example.com")))
-            .await,
-        "0"
-    );
+    eventually("no session left", || async {
+        row_html(&browser.source().await, "api@example.com")
+            .contains("<td class=\"sessions\">0</td>")
+    })
+    .await;
     assert!(client.sessions().me(&api.refresh_jwt).await.is_err());
 
     // A reset sent through the API is in the outbox; its link opens.
@@ -167,18 +188,26 @@ async fn a_person_manages_users_and_the_outbox_in_the_console() {
     // Empty the outbox, delete a user, reset everything.
     browser.go(&format!("{base}/")).await;
     browser.click("#clear-outbox button").await;
-    browser.wait_for_source("id=\"outbox\"").await;
+    eventually("an empty outbox", || async {
+        !browser.source().await.contains("outbox-link")
+    })
+    .await;
     assert!(emulator.outbox().is_empty());
     browser
         .click(&format!("{} button[value=delete]", row("made@example.com")))
         .await;
-    browser.wait_for_source("id=\"users\"").await;
-    assert!(!browser
-        .source()
-        .await
-        .contains("data-login-id=\"made@example.com\""));
+    eventually("the user deleted", || async {
+        !browser
+            .source()
+            .await
+            .contains("data-login-id=\"made@example.com\"")
+    })
+    .await;
     browser.click("#reset-all button").await;
-    browser.wait_for_source("id=\"users\"").await;
+    eventually("no user left", || async {
+        !browser.source().await.contains("data-login-id=")
+    })
+    .await;
     assert_eq!(emulator.user_count(), 0);
     browser.close().await;
     emulator.stop().await;

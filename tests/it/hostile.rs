@@ -409,7 +409,19 @@ async fn a_verified_token_stops_validating_once_its_key_is_withdrawn() {
     let other = RsaKey::generate("another-key");
     mount(json!({"keys": [other.jwk()]})).await;
     clock.advance(Duration::from_secs(601));
-    let error = client.sessions().validate(&token).await.unwrap_err();
+    // The stale set is served while one background refresh runs; once it has run, the token
+    // of the withdrawn key is refused (bounded wait).
+    let mut refused = None;
+    for _ in 0..200 {
+        match client.sessions().validate(&token).await {
+            Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            Err(error) => {
+                refused = Some(error);
+                break;
+            }
+        }
+    }
+    let error = refused.expect("the withdrawn key's token is refused after the refresh");
     assert!(
         matches!(error.session(), Some(SessionError::UnknownKey)),
         "{error:?}"

@@ -515,6 +515,18 @@ async fn fetches(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
 }
 
+/// Waits (bounded) until `server` has seen `count` key fetches: a stale key set is refreshed
+/// in the background.
+async fn await_fetches(server: &MockServer, count: usize) {
+    for _ in 0..200 {
+        if fetches(server).await >= count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the key set was not fetched {count} times");
+}
+
 #[tokio::test]
 async fn concurrent_first_validations_share_one_fetch() {
     let (server, client) =
@@ -621,8 +633,70 @@ async fn keys_are_refetched_after_their_ttl() {
     validate(&client, &token).await.unwrap();
     assert_eq!(fetches(&server).await, 1, "fresh keys are reused");
     clock.shift(601);
+    // The stale set is served at once and refreshed in the background, once.
     validate(&client, &token).await.unwrap();
-    assert_eq!(fetches(&server).await, 2, "stale keys are refetched");
+    validate(&client, &token).await.unwrap();
+    await_fetches(&server, 2).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(fetches(&server).await, 2, "stale keys are refetched once");
+}
+
+#[tokio::test]
+async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist() {
+    let clock = ShiftedClock::default();
+    let config = SessionConfig::default()
+        .key_cache_ttl(Duration::from_secs(600))
+        .key_fetch_timeout(Duration::from_millis(300))
+        .verified_cache_capacity(0)
+        .clock(clock.clone());
+    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
+    let token = key().sign(&with(claims("DS"), json!({"exp": now() + 7200})));
+    validate(&client, &token).await.unwrap();
+    // The key endpoint now hangs (far longer than any bound below).
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"keys": [key().jwk()]}))
+                .set_delay(Duration::from_secs(30)),
+        )
+        .mount(&server)
+        .await;
+    clock.shift(601);
+    // Many requests with the stale set: each answers at once, one refresh runs in the
+    // background (bounded here only so a regression fails instead of hanging).
+    for _ in 0..20 {
+        tokio::time::timeout(Duration::from_secs(5), validate(&client, &token))
+            .await
+            .expect("a hanging key fetch blocked a request")
+            .unwrap();
+    }
+    for _ in 0..200 {
+        if client.sessions().key_fetch_count() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    validate(&client, &token).await.unwrap();
+    assert_eq!(
+        client.sessions().key_fetch_count(),
+        2,
+        "one background refresh"
+    );
+
+    // With no key cached at all, a request waits for one fetch, bounded by its timeout.
+    let cold = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .session_config(SessionConfig::default().key_fetch_timeout(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let error = tokio::time::timeout(Duration::from_secs(5), cold.sessions().validate(&token))
+        .await
+        .expect("the key fetch timeout bounds the wait")
+        .unwrap_err();
+    assert!(matches!(error, Error::KeyFetch { .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -685,6 +759,9 @@ async fn stale_keys_are_used_while_the_service_fails() {
     validate(&client, &token)
         .await
         .expect("the stale key still validates");
+    await_fetches(&server, 1).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    validate(&client, &token).await.unwrap();
     validate(&client, &token).await.unwrap();
     assert_eq!(
         fetches(&server).await,
