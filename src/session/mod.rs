@@ -14,6 +14,7 @@ mod claims;
 mod clock;
 pub mod cookies;
 pub mod dangerous;
+mod jwk;
 mod keys;
 mod origin;
 mod results;
