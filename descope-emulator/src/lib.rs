@@ -19,6 +19,7 @@
 //! one table, in the source of `failure.rs` and in the README.
 
 mod builder;
+mod builder_tools;
 mod failure;
 mod keys;
 mod options;
@@ -27,6 +28,7 @@ mod persist;
 mod seed;
 mod serve;
 mod server;
+mod state_file;
 mod store;
 mod verification;
 

@@ -11,6 +11,7 @@
 //! [`Error::is_code_expired`](crate::Error::is_code_expired) and
 //! [`Error::is_too_many_attempts`](crate::Error::is_too_many_attempts).
 
+mod link_kind;
 mod links;
 mod otp;
 mod wait;

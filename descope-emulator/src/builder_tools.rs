@@ -1,0 +1,67 @@
+//! The builder's settings for the email flows, the console and seed files.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::builder::Import;
+use crate::EmulatorBuilder;
+
+impl EmulatorBuilder {
+    /// How a password reset completes (`resetMethod`): a magic link, an enchanted link or an
+    /// OTP code, delivered to the outbox. Defaults to [`Method::MagicLink`](crate::Method).
+    pub fn reset_method(mut self, method: crate::outbox::Method) -> Self {
+        self.options.reset_method = method;
+        self
+    }
+
+    /// Where emailed links lead when a request names no redirect URL (the Python SDK's email
+    /// updates send none). Defaults to the emulator's own page that shows the token
+    /// (`/emulator/v1/link`).
+    pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
+        self.options.redirect_url = Some(url.into());
+        self
+    }
+
+    /// How long emailed codes and links stay valid, on the emulator's clock. Defaults to 10
+    /// minutes.
+    pub fn code_ttl(mut self, ttl: Duration) -> Self {
+        self.options.code_ttl = ttl;
+        self
+    }
+
+    /// Refuse a password reset for a user whose email is not verified. Defaults to off.
+    pub fn reset_requires_verified_email(mut self, on: bool) -> Self {
+        self.options.reset_requires_verified_email = on;
+        self
+    }
+
+    /// Start from the users of this seed file, replacing any in the state file
+    /// ([`state_file`](Self::state_file)). A bad file (unreadable, unknown fields, an invalid
+    /// user, named by index, login ID and field) makes [`start`](Self::start) fail: nothing is
+    /// served. Defaults to none.
+    pub fn import_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.import = Some(Import::File(path.into()));
+        self
+    }
+
+    /// Start from the users of `seed`, as [`import_file`](Self::import_file). Defaults to
+    /// none.
+    pub fn import(mut self, seed: crate::SeedFile) -> Self {
+        self.import = Some(Import::Seed(seed));
+        self
+    }
+
+    /// Write the users as a seed file to `path` on a clean stop
+    /// ([`Emulator::stop`](crate::Emulator::stop), SIGINT, SIGTERM). Defaults to none.
+    pub fn export_on_exit(mut self, path: impl Into<PathBuf>) -> Self {
+        self.options.export_on_exit = Some(path.into());
+        self
+    }
+
+    /// Serve the console (`GET /`) and its actions to every peer, not only loopback ones.
+    /// Defaults to off.
+    pub fn console_public(mut self, public: bool) -> Self {
+        self.options.console_public = public;
+        self
+    }
+}
