@@ -358,12 +358,12 @@ async fn logout(
             app.client.cookie_config().refresh_token(&headers)
         }
     };
-    let mut cookies = http::HeaderMap::new();
     let outcome = app
         .client
         .sessions()
-        .logout_and_clear(refresh_jwt.as_ref(), &mut cookies)
+        .logout_and_clear(refresh_jwt.as_ref())
         .await;
+    let cookies = outcome.set_cookies;
     if let Some(failure) = outcome.failure {
         eprintln!("actix_app: logout could not revoke the session: {failure}");
     }

@@ -168,11 +168,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("update     password updated with the refresh JWT");
 
     let refreshed = client.sessions().refresh(&auth.refresh_jwt).await?;
-    let refresh_jwt = refreshed.current_refresh_jwt(&auth.refresh_jwt);
+    let refresh_jwt = &refreshed.refresh_jwt; // the one to use from now on
     println!(
         "refresh    new session JWT {}, rotated refresh JWT: {}",
         preview(refreshed.session_jwt.secret()),
-        refreshed.refresh_jwt.is_some()
+        refreshed.rotated
     );
 
     client.sessions().logout(refresh_jwt).await?;

@@ -477,12 +477,12 @@ async fn logout(
         Some(CurrentSession(current)) => current.refresh_jwt,
         None => app.client.cookie_config().refresh_token(&request_headers),
     };
-    let mut headers = HeaderMap::new();
     let outcome = app
         .client
         .sessions()
-        .logout_and_clear(refresh_jwt.as_ref(), &mut headers)
+        .logout_and_clear(refresh_jwt.as_ref())
         .await;
+    let headers = outcome.set_cookies;
     if let Some(failure) = outcome.failure {
         eprintln!("web_app: logout could not revoke the session: {failure}");
     }

@@ -28,7 +28,7 @@ fn check_tenant_id(tenant_id: &str) -> Result<()> {
 
 impl UserManagement {
     /// Adds project-level roles; they are in the user's next session JWT.
-    pub fn add_roles<I, S>(
+    pub(super) fn add_roles_future<I, S>(
         &self,
         login_id: impl Into<String>,
         roles: I,
@@ -41,7 +41,7 @@ impl UserManagement {
     }
 
     /// Removes project-level roles.
-    pub fn remove_roles<I, S>(
+    pub(super) fn remove_roles_future<I, S>(
         &self,
         login_id: impl Into<String>,
         roles: I,
@@ -55,7 +55,7 @@ impl UserManagement {
 
     /// Adds roles in a tenant (making the user a member when needed); they are in the next
     /// session JWT's `tenants` claim.
-    pub fn add_tenant_roles<I, S>(
+    pub(super) fn add_tenant_roles_future<I, S>(
         &self,
         login_id: impl Into<String>,
         tenant_id: impl Into<String>,
@@ -74,7 +74,7 @@ impl UserManagement {
     }
 
     /// Removes roles in a tenant the user belongs to.
-    pub fn remove_tenant_roles<I, S>(
+    pub(super) fn remove_tenant_roles_future<I, S>(
         &self,
         login_id: impl Into<String>,
         tenant_id: impl Into<String>,
@@ -132,7 +132,7 @@ impl UserManagement {
     }
 
     /// Makes the user a member of a tenant (roles there: [`add_tenant_roles`](Self::add_tenant_roles)).
-    pub fn add_tenant(
+    pub(super) fn add_tenant_future(
         &self,
         login_id: impl Into<String>,
         tenant_id: impl Into<String>,
@@ -141,7 +141,7 @@ impl UserManagement {
     }
 
     /// Ends the user's membership of a tenant, with their roles there.
-    pub fn remove_tenant(
+    pub(super) fn remove_tenant_future(
         &self,
         login_id: impl Into<String>,
         tenant_id: impl Into<String>,

@@ -11,9 +11,14 @@
 
 mod create;
 mod membership;
+mod requests;
 mod users;
 
 pub use create::CreateUser;
+pub use requests::{
+    DeleteAllTestUsers, DeleteUser, ExpirePassword, LoadUser, LogoutUser, SetPassword,
+    SetUserStatus, UpdateRoles, UpdateTenant,
+};
 pub use users::UserManagement;
 
 use crate::client::{Client, ENV_MANAGEMENT_KEY};

@@ -49,7 +49,10 @@ impl UserManagement {
     }
 
     /// The user with this login ID.
-    pub fn load(&self, login_id: impl Into<String>) -> impl Future<Output = Result<User>> + Send {
+    pub(super) fn load_future(
+        &self,
+        login_id: impl Into<String>,
+    ) -> impl Future<Output = Result<User>> + Send {
         let (client, login_id) = (self.client.clone(), login_id.into());
         async move {
             const OP: Operation = Operation::LoadUser;
@@ -62,7 +65,7 @@ impl UserManagement {
     }
 
     /// The user with this user ID (`U2...`).
-    pub fn load_by_user_id(
+    pub(super) fn load_by_user_id_future(
         &self,
         user_id: impl Into<String>,
     ) -> impl Future<Output = Result<User>> + Send {
@@ -77,7 +80,10 @@ impl UserManagement {
     }
 
     /// Deletes the user with this login ID, and ends their sessions.
-    pub fn delete(&self, login_id: impl Into<String>) -> impl Future<Output = Result<()>> + Send {
+    pub(super) fn delete_future(
+        &self,
+        login_id: impl Into<String>,
+    ) -> impl Future<Output = Result<()>> + Send {
         let (client, login_id) = (self.client.clone(), login_id.into());
         async move {
             check_login_id(&login_id)?;
@@ -90,7 +96,7 @@ impl UserManagement {
     }
 
     /// Deletes the user with this user ID, and ends their sessions.
-    pub fn delete_by_user_id(
+    pub(super) fn delete_by_user_id_future(
         &self,
         user_id: impl Into<String>,
     ) -> impl Future<Output = Result<()>> + Send {
@@ -106,7 +112,7 @@ impl UserManagement {
     }
 
     /// Deletes every test user, and only those.
-    pub fn delete_all_test_users(&self) -> impl Future<Output = Result<()>> + Send {
+    pub(super) fn delete_all_test_users_future(&self) -> impl Future<Output = Result<()>> + Send {
         let client = self.client.clone();
         async move {
             const OP: Operation = Operation::DeleteAllTestUsers;
@@ -117,12 +123,15 @@ impl UserManagement {
     }
 
     /// Enables a user: they may sign in again.
-    pub fn enable(&self, login_id: impl Into<String>) -> impl Future<Output = Result<User>> + Send {
+    pub(super) fn enable_future(
+        &self,
+        login_id: impl Into<String>,
+    ) -> impl Future<Output = Result<User>> + Send {
         self.set_status(login_id.into(), UserStatus::Enabled)
     }
 
     /// Disables a user: sign-in and refresh are refused until [`enable`](Self::enable).
-    pub fn disable(
+    pub(super) fn disable_future(
         &self,
         login_id: impl Into<String>,
     ) -> impl Future<Output = Result<User>> + Send {
@@ -149,7 +158,7 @@ impl UserManagement {
     }
 
     /// Sets a password the user signs in with as is.
-    pub fn set_active_password(
+    pub(super) fn set_active_password_future(
         &self,
         login_id: impl Into<String>,
         password: impl Into<Password>,
@@ -159,7 +168,7 @@ impl UserManagement {
 
     /// Sets a temporary password: sign-in with it is refused until the user replaces it
     /// ([`PasswordClient::replace`](crate::PasswordClient::replace)).
-    pub fn set_temporary_password(
+    pub(super) fn set_temporary_password_future(
         &self,
         login_id: impl Into<String>,
         password: impl Into<Password>,
@@ -195,7 +204,7 @@ impl UserManagement {
     }
 
     /// Expires the user's password: sign-in with it is refused until it is replaced or reset.
-    pub fn expire_password(
+    pub(super) fn expire_password_future(
         &self,
         login_id: impl Into<String>,
     ) -> impl Future<Output = Result<()>> + Send {
@@ -212,7 +221,10 @@ impl UserManagement {
 
     /// Signs the user out everywhere: every refresh JWT of theirs is revoked (session JWTs
     /// already issued stay valid until they expire).
-    pub fn logout(&self, login_id: impl Into<String>) -> impl Future<Output = Result<()>> + Send {
+    pub(super) fn logout_future(
+        &self,
+        login_id: impl Into<String>,
+    ) -> impl Future<Output = Result<()>> + Send {
         let (client, login_id) = (self.client.clone(), login_id.into());
         async move {
             check_login_id(&login_id)?;
@@ -225,7 +237,7 @@ impl UserManagement {
     }
 
     /// [`logout`](Self::logout) by user ID.
-    pub fn logout_by_user_id(
+    pub(super) fn logout_by_user_id_future(
         &self,
         user_id: impl Into<String>,
     ) -> impl Future<Output = Result<()>> + Send {

@@ -55,7 +55,7 @@ impl IssuedTokens for Refreshed {
         &self.session_jwt
     }
     fn refresh_jwt(&self) -> Option<&RefreshJwt> {
-        self.refresh_jwt.as_ref()
+        self.rotated.then_some(&self.refresh_jwt)
     }
     fn cookie_settings(&self) -> &CookieSettings {
         &self.cookies

@@ -16,6 +16,7 @@ pub mod cookies;
 pub mod dangerous;
 mod jwk;
 mod keys;
+mod operations;
 mod origin;
 mod results;
 mod shared_refresh;
@@ -26,6 +27,10 @@ pub(crate) mod web;
 
 pub use claims::{Session, TenantClaims, TokenKind};
 pub use clock::{Clock, OffsetClock, SystemClock};
+pub use operations::{
+    History, Keys, LogoutAll, LogoutAndClear, LogoutSession, Me, Refresh, SelectTenant, TryRefresh,
+    ValidateAndRefresh,
+};
 pub use origin::OriginCheck;
 pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, Validated};
 pub use shared_refresh::{DEFAULT_REFRESH_SHARE_CAPACITY, DEFAULT_REFRESH_SHARE_WINDOW};
@@ -155,7 +160,7 @@ impl SessionClient {
     /// get the same new session and rotated refresh JWT, and so do calls within
     /// [`SessionConfig::refresh_share_window`] after it (see there). On an error,
     /// [`Error::ends_session`] tells a refused refresh (signed out) from an outage.
-    pub async fn validate_and_refresh<T: Token + ?Sized>(
+    pub(crate) async fn validate_and_refresh_now<T: Token + ?Sized>(
         &self,
         session_jwt: &T,
         refresh_jwt: &RefreshJwt,
@@ -181,13 +186,13 @@ impl SessionClient {
     /// Exchanges a refresh JWT for a new session: the refresh JWT is validated locally first,
     /// and the new session JWT after. When the project rotates refresh tokens, the new one is in
     /// [`Refreshed::refresh_jwt`]: store it.
-    pub async fn refresh(&self, refresh_jwt: &RefreshJwt) -> Result<Refreshed> {
+    pub(crate) async fn refresh_now(&self, refresh_jwt: &RefreshJwt) -> Result<Refreshed> {
         const OP: Operation = Operation::RefreshSession;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
         let body = RefreshSessionRequest::default();
         let response = send(&self.client.shared, OP, || api.refresh_session(&body)).await?;
-        self.refreshed(OP, response)
+        self.refreshed(OP, response, refresh_jwt)
             .await?
             .ok_or_else(|| Error::Decode {
                 operation: OP,
@@ -201,13 +206,16 @@ impl SessionClient {
         let state = self.client.session.clone();
         state
             .refreshes
-            .run(refresh_jwt.secret(), || self.refresh(refresh_jwt))
+            .run(refresh_jwt.secret(), || self.refresh_now(refresh_jwt))
             .await
     }
 
     /// Like [`refresh`](Self::refresh), but `Ok(None)` instead of an error when the refresh JWT
     /// is not valid (locally or at the service). A failure to get the keys is an error.
-    pub async fn try_refresh(&self, refresh_jwt: &RefreshJwt) -> Result<Option<Refreshed>> {
+    pub(crate) async fn try_refresh_now(
+        &self,
+        refresh_jwt: &RefreshJwt,
+    ) -> Result<Option<Refreshed>> {
         const OP: Operation = Operation::TryRefreshSession;
         let Ok(api) = self.api(refresh_jwt) else {
             return Ok(None);
@@ -219,7 +227,7 @@ impl SessionClient {
         }
         let body = RefreshSessionRequest::default();
         let response = send(&self.client.shared, OP, || api.try_refresh_session(&body)).await?;
-        self.refreshed(OP, response).await
+        self.refreshed(OP, response, refresh_jwt).await
     }
 
     /// A new session from a JWT response (refresh, try-refresh, tenant selection): its session
@@ -228,6 +236,7 @@ impl SessionClient {
         &self,
         operation: Operation,
         response: progenitor_client::ResponseValue<crate::wire::JwtResponse>,
+        previous: &RefreshJwt,
     ) -> Result<Option<Refreshed>> {
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let Some((session_jwt, issued)) = Refreshed::parse(response.into_inner(), &headers) else {
@@ -235,11 +244,11 @@ impl SessionClient {
         };
         let session = self.validate(&session_jwt).await?;
         self.client.check_cookie_names(&issued.cookies);
-        Refreshed::new(operation, session_jwt, session, issued).map(Some)
+        Refreshed::new(operation, session_jwt, session, issued, previous).map(Some)
     }
 
     /// Revokes the refresh JWT (validated locally first).
-    pub async fn logout(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
+    pub(crate) async fn logout_now(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: Operation = Operation::Logout;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
@@ -251,7 +260,7 @@ impl SessionClient {
     }
 
     /// Revokes every refresh JWT of the user who owns this one (validated locally first).
-    pub async fn logout_all(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
+    pub(crate) async fn logout_all_now(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: Operation = Operation::LogoutAll;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
@@ -268,14 +277,10 @@ impl SessionClient {
     /// A refresh JWT that is already revoked, expired or invalid is not an error: the user is
     /// logged out all the same. Other failures (the service unreachable) are in
     /// [`Logout::failure`], for the app to log; the cookies are cleared anyway.
-    pub async fn logout_and_clear(
-        &self,
-        refresh_jwt: Option<&RefreshJwt>,
-        response: &mut http::HeaderMap,
-    ) -> Logout {
+    pub(crate) async fn logout_and_clear_now(&self, refresh_jwt: Option<&RefreshJwt>) -> Logout {
         let (revoked, failure, settings) = match refresh_jwt {
             None => (false, None, None),
-            Some(token) => match self.logout(token).await {
+            Some(token) => match self.logout_now(token).await {
                 Ok(out) => (true, None, Some(out.cookies)),
                 Err(Error::Session(_) | Error::InvalidInput { .. }) => (false, None, None),
                 Err(Error::Api(api)) if matches!(api.status, 400 | 401 | 403) => {
@@ -284,14 +289,19 @@ impl SessionClient {
                 Err(other) => (false, Some(other), None),
             },
         };
+        let mut set_cookies = http::HeaderMap::new();
         self.client
             .cookie_config()
-            .clear(response, settings.as_ref());
-        Logout { revoked, failure }
+            .clear(&mut set_cookies, settings.as_ref());
+        Logout {
+            revoked,
+            failure,
+            set_cookies,
+        }
     }
 
     /// The user who owns the refresh JWT (validated locally first).
-    pub async fn me(&self, refresh_jwt: &RefreshJwt) -> Result<User> {
+    pub(crate) async fn me_now(&self, refresh_jwt: &RefreshJwt) -> Result<User> {
         const OP: Operation = Operation::Me;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
@@ -307,7 +317,7 @@ impl SessionClient {
     /// ([`Session::current_tenant`]), validated, and a new refresh JWT that keeps the selection
     /// across refreshes ([`Refreshed::refresh_jwt`]: store it). The user must belong to the
     /// tenant. The refresh JWT is validated locally first.
-    pub async fn select_tenant(
+    pub(crate) async fn select_tenant_now(
         &self,
         tenant_id: impl Into<String>,
         refresh_jwt: &RefreshJwt,
@@ -321,7 +331,7 @@ impl SessionClient {
         self.validate_refresh(refresh_jwt).await?;
         let body = SelectTenantRequest { tenant };
         let response = send(&self.client.shared, OP, || api.select_tenant(&body)).await?;
-        self.refreshed(OP, response)
+        self.refreshed(OP, response, refresh_jwt)
             .await?
             .ok_or_else(|| Error::Decode {
                 operation: OP,
@@ -331,7 +341,7 @@ impl SessionClient {
 
     /// The sign-ins of the user who owns the refresh JWT (validated locally first), oldest
     /// first, as the service keeps them.
-    pub async fn history(&self, refresh_jwt: &RefreshJwt) -> Result<Vec<AuthHistory>> {
+    pub(crate) async fn history_now(&self, refresh_jwt: &RefreshJwt) -> Result<Vec<AuthHistory>> {
         const OP: Operation = Operation::MeHistory;
         let api = self.api(refresh_jwt)?;
         self.validate_refresh(refresh_jwt).await?;
@@ -352,7 +362,7 @@ impl SessionClient {
     }
 
     /// The project's public keys, as the service publishes them.
-    pub async fn keys(&self) -> Result<Vec<Jwk>> {
+    pub(crate) async fn keys_now(&self) -> Result<Vec<Jwk>> {
         const OP: Operation = Operation::GetKeys;
         let api = self.client.api();
         let response = send(&self.client.shared, OP, || {

@@ -11,7 +11,7 @@ use crate::user::User;
 use crate::wire::JwtResponse;
 
 /// A new session from a refresh: the session JWT, the session it was validated as, and the
-/// rotated refresh JWT when the project rotates them.
+/// refresh JWT to use from now on.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Refreshed {
@@ -19,9 +19,12 @@ pub struct Refreshed {
     pub session_jwt: SessionJwt,
     /// The new session JWT, validated.
     pub session: Session,
-    /// The rotated refresh JWT, when one came back (body or refresh cookie): store it, the old
-    /// one may no longer work. `None` when the project does not rotate refresh JWTs.
-    pub refresh_jwt: Option<RefreshJwt>,
+    /// The refresh JWT to use from now on: the rotated one when one came back (body or
+    /// refresh cookie; the old one may no longer work), else the one the refresh was made with.
+    pub refresh_jwt: RefreshJwt,
+    /// Whether [`refresh_jwt`](Self::refresh_jwt) is new (the project rotates refresh JWTs):
+    /// store it.
+    pub rotated: bool,
     /// The user, when the service included it.
     pub user: Option<User>,
     /// Expiry of the session JWT, in Unix seconds, when the service said.
@@ -33,12 +36,6 @@ pub struct Refreshed {
 }
 
 impl Refreshed {
-    /// The refresh JWT to use from now on: the rotated one, else `previous` (the one the
-    /// refresh was made with).
-    pub fn current_refresh_jwt<'a>(&'a self, previous: &'a RefreshJwt) -> &'a RefreshJwt {
-        self.refresh_jwt.as_ref().unwrap_or(previous)
-    }
-
     /// The tokens of a refresh answer (`None` without a session JWT: try-refresh refused it).
     pub(crate) fn parse(body: JwtResponse, headers: &HeaderMap) -> Option<(SessionJwt, Issued)> {
         let mut issued = Issued::from_response(body, headers);
@@ -51,11 +48,14 @@ impl Refreshed {
         session_jwt: SessionJwt,
         session: Session,
         issued: Issued,
+        previous: &RefreshJwt,
     ) -> Result<Self> {
+        let rotated = issued.refresh_jwt.is_some();
         Ok(Self {
             session_jwt,
             session,
-            refresh_jwt: issued.refresh_jwt,
+            refresh_jwt: issued.refresh_jwt.unwrap_or_else(|| previous.clone()),
+            rotated,
             user: issued
                 .user
                 .map(|user| User::from_wire(operation, user))
@@ -76,7 +76,7 @@ pub struct Validated {
     /// The session JWT that is valid now: the one given, or the new one after a refresh.
     pub session_jwt: SessionJwt,
     /// The refresh, when the given session JWT was not valid and was refreshed. Its
-    /// `refresh_jwt` is the rotated refresh JWT, when one came back: store it.
+    /// `refresh_jwt` is the one to use from now on (store it when `rotated`).
     pub refreshed: Option<Refreshed>,
 }
 
@@ -89,10 +89,16 @@ pub struct LoggedOut {
 }
 
 /// What [`SessionClient::logout_and_clear`](super::SessionClient::logout_and_clear) did. The
-/// cookies are cleared in every case.
+/// cookies are cleared in every case: put [`set_cookies`](Self::set_cookies) on the response.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Logout {
+    /// The `Set-Cookie` headers that clear both session cookies (a response part).
+    ///
+    /// # Security Warning
+    ///
+    /// Headers for the browser: send them, never log them.
+    pub set_cookies: http::HeaderMap,
     /// Whether the refresh JWT was revoked now (false when there was none, or it was already
     /// revoked, expired or invalid).
     pub revoked: bool,

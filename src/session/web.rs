@@ -266,7 +266,7 @@ pub(crate) async fn authenticate(
         Ok(refreshed) => Found::Session(Box::new(RequestSession {
             session: refreshed.session.clone(),
             session_jwt: refreshed.session_jwt.clone(),
-            refresh_jwt: Some(refreshed.refresh_jwt.clone().unwrap_or(refresh_jwt)),
+            refresh_jwt: Some(refreshed.refresh_jwt.clone()),
             refreshed: Some(refreshed),
         })),
         Err(error) if error.ends_session() => {

@@ -96,7 +96,7 @@ async fn no_secret_in_any_log_line_result_or_error() {
     }
     let refreshed = client.sessions().refresh(&auth.refresh_jwt).await.unwrap();
     seen.push_str(&format!("{refreshed:?}\n{refreshed:#?}\n"));
-    let current = refreshed.current_refresh_jwt(&auth.refresh_jwt).clone();
+    let current = refreshed.refresh_jwt.clone();
     password
         .update("ada@example.com", NEW_PASSWORD, &current)
         .await
@@ -120,7 +120,7 @@ async fn no_secret_in_any_log_line_result_or_error() {
     let latest = validated
         .refreshed
         .as_ref()
-        .map(|r| r.current_refresh_jwt(&replaced.refresh_jwt).clone())
+        .map(|r| r.refresh_jwt.clone())
         .unwrap();
     let logged_out = client.sessions().logout(&latest).await.unwrap();
     seen.push_str(&format!("{logged_out:?}\n"));
@@ -165,9 +165,7 @@ async fn no_secret_in_any_log_line_result_or_error() {
         ]
         .map(str::to_owned),
     );
-    if let Some(rotated) = &selected.refresh_jwt {
-        tokens.push(rotated.secret().to_owned());
-    }
+    tokens.push(selected.refresh_jwt.secret().to_owned());
 
     // Errors of every kind, each with tokens or passwords in play.
     let errors = vec![
@@ -221,7 +219,7 @@ async fn no_secret_in_any_log_line_result_or_error() {
             .unwrap_err(),
         client
             .sessions()
-            .select_tenant("T2other", &selected.refresh_jwt.clone().unwrap())
+            .select_tenant("T2other", &selected.refresh_jwt.clone())
             .await
             .unwrap_err(),
     ];
@@ -239,12 +237,8 @@ async fn no_secret_in_any_log_line_result_or_error() {
         tokens.push(refresh.secret().to_owned());
     }
     tokens.push(validated.session_jwt.secret().to_owned());
-    if let Some(rotated) = validated
-        .refreshed
-        .as_ref()
-        .and_then(|r| r.refresh_jwt.as_ref())
-    {
-        tokens.push(rotated.secret().to_owned());
+    if let Some(refreshed) = &validated.refreshed {
+        tokens.push(refreshed.refresh_jwt.secret().to_owned());
     }
     if let Some(tried) = &tried {
         tokens.push(tried.session_jwt.secret().to_owned());

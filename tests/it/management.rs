@@ -118,10 +118,11 @@ async fn every_user_operation_sends_its_exact_wire() {
     type Call = Box<dyn Fn(&Client) -> descope::BoxFuture<'static, Result<(), Error>>>;
     fn call<F, T>(f: impl Fn(&Client) -> F + 'static) -> Call
     where
-        F: std::future::Future<Output = Result<T, Error>> + Send + 'static,
+        F: std::future::IntoFuture<Output = Result<T, Error>>,
+        F::IntoFuture: Send + 'static,
     {
         Box::new(move |c| {
-            let future = f(c);
+            let future = f(c).into_future();
             Box::pin(async move { future.await.map(|_| ()) })
         })
     }
@@ -374,7 +375,7 @@ async fn select_tenant_sends_the_refresh_jwt_and_validates_the_answer() {
         .await
         .unwrap();
     assert_eq!(selected.session.user_id(), "U2fixture");
-    assert_eq!(selected.refresh_jwt.unwrap().secret(), refresh_jwt());
+    assert_eq!(selected.refresh_jwt.secret(), refresh_jwt());
     let request = only_request(&server).await;
     // Auth calls carry the auth management key, never the management key.
     let auth = format!("{}:K2auth-side-key", refresh_auth());

@@ -142,7 +142,7 @@ async fn parallel_requests_with_one_expired_session_make_one_refresh(web: Web) {
                 .validate_and_refresh(&session, &refresh)
                 .await
                 .unwrap();
-            valid.refreshed.unwrap().refresh_jwt.unwrap()
+            valid.refreshed.unwrap().refresh_jwt
         }));
     }
     let mut rotated = Vec::new();

@@ -591,6 +591,7 @@ async fn rotated_refresh_jwt_from_a_custom_cookie_name() {
         .refresh(&refresh_jwt().into())
         .await
         .unwrap();
-    assert_eq!(auth.refresh_jwt.unwrap().secret(), "rotated-token");
+    assert_eq!(auth.refresh_jwt.secret(), "rotated-token");
+    assert!(auth.rotated);
     assert_eq!(auth.cookies.refresh_name, "MYDSR");
 }

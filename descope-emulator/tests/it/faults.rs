@@ -243,7 +243,7 @@ async fn a_mixed_workload_at_concurrency_64_loses_nothing() {
                         .sign_in(login_id.as_str(), current.as_str())
                         .await?;
                     let refreshed = client.sessions().refresh(&auth.refresh_jwt).await?;
-                    let rotated = refreshed.current_refresh_jwt(&auth.refresh_jwt).clone();
+                    let rotated = refreshed.refresh_jwt.clone();
                     assert_ne!(rotated, auth.refresh_jwt, "rotation is on");
                     let me = client.sessions().me(&rotated).await?;
                     assert_eq!(me.login_ids, std::slice::from_ref(&login_id));

@@ -363,7 +363,7 @@ async fn tenant_select_sets_dct_and_refresh_keeps_it() {
             .unwrap();
         assert_eq!(selected.session.current_tenant(), Some("T2one"));
         assert!(selected.session.has_tenant_role("T2one", "member"));
-        let current = selected.current_refresh_jwt(&refresh).clone();
+        let current = selected.refresh_jwt.clone();
         let refreshed = client.sessions().refresh(&current).await.unwrap();
         assert_eq!(
             refreshed.session.current_tenant(),
