@@ -297,6 +297,7 @@ impl ClientBuilder {
         Ok(Client {
             shared,
             session,
+            policy_cache: Arc::default(),
             project_api,
             management_api,
         })

@@ -70,9 +70,10 @@ pub enum Error {
         /// Why it was refused.
         reason: &'static str,
     },
-    /// A new password does not meet the project's policy, checked before sending (the
-    /// `check_policy` option of sign-up, replace and update). Names every unmet rule, never the
-    /// password.
+    /// A new password does not meet the project's policy: checked before sending (the
+    /// `check_policy` option of sign-up, replace and update), or refused by the service and
+    /// then named with the project's policy, which the client fetches (and caches) when it
+    /// needs it. Names every unmet rule, never the password.
     #[error(transparent)]
     PasswordPolicy(#[from] crate::policy::PolicyViolation),
     /// An enchanted link was not verified before the deadline of

@@ -57,8 +57,10 @@ pub use request::BoxFuture;
 pub use reqwest;
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
 pub use secret::{AccessKey, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
+pub use session::cookies::CookieConfig;
 pub use session::{
-    AuthHistory, LoggedOut, Refreshed, Session, SessionClient, SessionConfig, Validated,
+    AuthHistory, LoggedOut, OriginCheck, Refreshed, Session, SessionClient, SessionConfig,
+    Validated,
 };
 pub use unrecognized::Unrecognized;
 pub use user::{AuthMethods, Tenant, User, UserStatus};

@@ -186,23 +186,42 @@ where
         Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
     >,
 {
+    // One span per operation: its name, outcome, attempts and duration; never a body.
+    let span = tracing::debug_span!(
+        "descope",
+        operation = operation.as_str(),
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    let started = Instant::now();
     let mut attempt = 0;
     loop {
-        let result = call().await;
-        let status = result.as_ref().err().and_then(|e| e.status());
-        match status.and_then(|s| shared.retry.delay(s.as_u16(), attempt)) {
+        let result = tracing::Instrument::instrument(call(), span.clone()).await;
+        let status = match &result {
+            Ok(value) => Some(value.status()),
+            Err(error) => error.status(),
+        };
+        let retry = result
+            .as_ref()
+            .err()
+            .and_then(|e| e.status())
+            .and_then(|s| shared.retry.delay(s.as_u16(), attempt));
+        match retry {
             Some(delay) => {
                 drop(result);
-                tracing::debug!(
-                    operation = operation.as_str(),
-                    attempt,
-                    ?delay,
-                    "descope request retried"
-                );
+                tracing::debug!(parent: &span, attempt, ?delay, "descope request retried");
                 shared.sleeper.sleep(delay).await;
                 attempt += 1;
             }
-            None => return convert(operation, result),
+            None => {
+                if let Some(status) = status {
+                    span.record("status", status.as_u16());
+                }
+                span.record("attempts", attempt + 1);
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                return convert(operation, result);
+            }
         }
     }
 }

@@ -53,7 +53,14 @@ impl Replace {
             policy.check(self.body.new_password.secret())?;
         }
         let api = self.client.api();
-        let response = send(&self.client.shared, OP, || api.password_replace(&self.body)).await?;
+        let response =
+            match send(&self.client.shared, OP, || api.password_replace(&self.body)).await {
+                Ok(response) => response,
+                Err(error) => {
+                    let password = &self.body.new_password;
+                    return Err(super::refusal::named(&self.client, error, password).await);
+                }
+            };
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.check_cookie_names(&auth.cookies);
@@ -92,7 +99,11 @@ impl Update {
         let api = self
             .client
             .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        send(&self.client.shared, OP, || api.password_update(&self.body)).await?;
+        if let Err(error) = send(&self.client.shared, OP, || api.password_update(&self.body)).await
+        {
+            let password = &self.body.new_password;
+            return Err(super::refusal::named(&self.client, error, password).await);
+        }
         Ok(())
     }
 }

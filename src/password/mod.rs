@@ -2,6 +2,7 @@
 
 mod change;
 mod complete;
+pub(crate) mod refusal;
 mod reset;
 mod sign_in;
 mod sign_up;

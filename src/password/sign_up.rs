@@ -109,7 +109,14 @@ impl SignUp {
             policy.check(self.body.password.secret())?;
         }
         let api = self.client.api();
-        let response = send(&self.client.shared, OP, || api.password_sign_up(&self.body)).await?;
+        let response = match send(&self.client.shared, OP, || api.password_sign_up(&self.body))
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => {
+                return Err(super::refusal::named(&self.client, error, &self.body.password).await)
+            }
+        };
         let headers = crate::auth_info::set_cookie_headers(response.headers());
         let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
         self.client.check_cookie_names(&auth.cookies);

@@ -196,6 +196,19 @@ impl Session {
         time(self.inner.expires_at)
     }
 
+    /// How long until the token expires (`exp`), as of the system clock; zero once it has.
+    /// The validator allows its leeway past this.
+    pub fn expires_in(&self) -> std::time::Duration {
+        self.expires_in_at(SystemTime::now())
+    }
+
+    /// [`expires_in`](Self::expires_in) as of `now` (for tests and custom clocks).
+    pub fn expires_in_at(&self, now: SystemTime) -> std::time::Duration {
+        self.expires_at()
+            .duration_since(now)
+            .unwrap_or(std::time::Duration::ZERO)
+    }
+
     /// When the token was issued (`iat`), when it says.
     pub fn issued_at(&self) -> Option<SystemTime> {
         self.inner.issued_at.map(time)

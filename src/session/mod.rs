@@ -39,6 +39,9 @@ pub use validate::{
     DEFAULT_KEY_REFETCH_INTERVAL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN,
     DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
+/// The web integrations' types (features `tower`, `axum`, `actix`).
+#[cfg(any(feature = "tower", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tower", feature = "actix"))))]
 pub use web::{Rejection, RequestSession};
 
 use crate::auth_info::CookieSettings;

@@ -51,6 +51,7 @@ async fn no_secret_in_any_log_line_result_or_error() {
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
@@ -334,6 +335,16 @@ async fn no_secret_in_any_log_line_result_or_error() {
         logs.contains("descope request"),
         "the subscriber captured this crate's events"
     );
+    // One span per operation, closed with its outcome, attempts and duration.
+    let signed_in = logs
+        .lines()
+        .find(|l| l.contains("descope{operation=\"password_sign_in\"") && l.contains("close"))
+        .expect("a closed span for the sign-in");
+    assert!(
+        signed_in.contains("status=200") && signed_in.contains("attempts=1"),
+        "{signed_in}"
+    );
+    assert!(signed_in.contains("duration_ms="), "{signed_in}");
     let mut secrets: Vec<String> = [
         PASSWORD,
         NEW_PASSWORD,

@@ -434,3 +434,46 @@ async fn the_retry_matrix_of_the_default_policy_counted_server_side() {
     assert!(matches!(sign_in(&client).await, Error::Transport { .. }));
     assert!(sleeper.0.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_service_policy_refusal_names_the_rules_with_the_fetched_policy_cached() {
+    let (server, client) = mock().await;
+    Mock::given(wiremock::matchers::path("/v1/auth/password/signup"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"errorCode": "E062902"})))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path("/v1/auth/password/policy"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "minLength": 12, "lowercase": true, "uppercase": true, "number": true,
+            "nonAlphanumeric": false
+        })))
+        .mount(&server)
+        .await;
+    for _ in 0..2 {
+        let error = client
+            .password()
+            .sign_up("ada@example.com", "short")
+            .await
+            .unwrap_err();
+        let Error::PasswordPolicy(violation) = &error else {
+            panic!("{error:?}");
+        };
+        assert!(violation.to_string().contains("12"), "{violation}");
+        assert!(!error.to_string().contains("short"), "never the password");
+    }
+    let policy_fetches = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/v1/auth/password/policy")
+        .count();
+    assert_eq!(policy_fetches, 1, "the policy is cached");
+    // A password the policy accepts keeps the service's own refusal.
+    let error = client
+        .password()
+        .sign_up("ada@example.com", "Long-Enough-Passw0rd")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(400));
+}
