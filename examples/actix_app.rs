@@ -227,9 +227,7 @@ async fn sign_up(app: web::Data<AppState>, form: web::Form<Credentials>) -> Http
     }
     match request.await {
         Ok(auth) => {
-            let mut cookies = http::HeaderMap::new();
-            app.client.cookie_config().set(&mut cookies, &auth);
-            see_other("/me", &cookies)
+            see_other("/me", &app.client.cookie_config().set_headers(&auth))
         }
         Err(error) => failure(&error),
     }
@@ -244,9 +242,7 @@ async fn login(app: web::Data<AppState>, form: web::Form<Credentials>) -> HttpRe
         .await
     {
         Ok(auth) => {
-            let mut cookies = http::HeaderMap::new();
-            app.client.cookie_config().set(&mut cookies, &auth);
-            see_other("/me", &cookies)
+            see_other("/me", &app.client.cookie_config().set_headers(&auth))
         }
         Err(error) => failure(&error),
     }
@@ -332,9 +328,7 @@ async fn change_password(
         .await
     {
         Ok(auth) => {
-            let mut cookies = http::HeaderMap::new();
-            app.client.cookie_config().set(&mut cookies, &auth);
-            see_other("/me", &cookies)
+            see_other("/me", &app.client.cookie_config().set_headers(&auth))
         }
         Err(error) => failure(&error),
     }
@@ -401,8 +395,7 @@ async fn forgot(app: web::Data<AppState>, form: web::Form<ForgotForm>) -> HttpRe
 async fn reset_page(app: web::Data<AppState>, link: web::Query<ResetLink>) -> HttpResponse {
     match app.client.magic_link().verify(link.into_inner().t).await {
         Ok(auth) => {
-            let mut cookies = http::HeaderMap::new();
-            app.client.cookie_config().set(&mut cookies, &auth);
+            let cookies = app.client.cookie_config().set_headers(&auth);
             with_cookies(html(StatusCode::OK, pages::reset_form()), &cookies)
         }
         Err(error) if is_refusal(&error) => {
@@ -468,9 +461,7 @@ async fn verify_code(
     };
     match app.client.otp().verify(login_id, form.code.trim()).await {
         Ok(auth) => {
-            let mut cookies = http::HeaderMap::new();
-            app.client.cookie_config().set(&mut cookies, &auth);
-            see_other("/me", &cookies)
+            see_other("/me", &app.client.cookie_config().set_headers(&auth))
         }
         Err(error) if error.is_wrong_code() => html(
             StatusCode::UNAUTHORIZED,

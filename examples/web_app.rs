@@ -206,9 +206,7 @@ async fn sign_up(State(app): State<App>, Form(form): Form<Credentials>) -> Respo
     }
     match request.await {
         Ok(auth) => {
-            let mut headers = HeaderMap::new();
-            app.client.cookie_config().set(&mut headers, &auth);
-            see_other("/me", headers)
+            see_other("/me", app.client.cookie_config().set_headers(&auth))
         }
         Err(error) => failure(&error),
     }
@@ -222,9 +220,7 @@ async fn login(State(app): State<App>, Form(form): Form<Credentials>) -> Respons
         .await
     {
         Ok(auth) => {
-            let mut headers = HeaderMap::new();
-            app.client.cookie_config().set(&mut headers, &auth);
-            see_other("/me", headers)
+            see_other("/me", app.client.cookie_config().set_headers(&auth))
         }
         Err(error) => failure(&error),
     }
@@ -325,9 +321,7 @@ async fn change_password(
         .await
     {
         Ok(auth) => {
-            let mut headers = HeaderMap::new();
-            app.client.cookie_config().set(&mut headers, &auth);
-            see_other("/me", headers)
+            see_other("/me", app.client.cookie_config().set_headers(&auth))
         }
         Err(error) => failure(&error),
     }
@@ -369,9 +363,8 @@ async fn forgot(State(app): State<App>, Form(form): Form<ForgotForm>) -> Respons
 async fn reset_page(State(app): State<App>, Query(link): Query<ResetLink>) -> Response {
     match app.client.magic_link().verify(link.t).await {
         Ok(auth) => {
-            let mut headers = HeaderMap::new();
-            app.client.cookie_config().set(&mut headers, &auth);
-            (headers, Html(pages::reset_form())).into_response()
+            let cookies = app.client.cookie_config().set_headers(&auth);
+            (cookies, Html(pages::reset_form())).into_response()
         }
         Err(error)
             if error
@@ -444,9 +437,7 @@ async fn verify_code(
     let _ = form.email;
     match app.client.otp().verify(login_id, form.code.trim()).await {
         Ok(auth) => {
-            let mut headers = HeaderMap::new();
-            app.client.cookie_config().set(&mut headers, &auth);
-            see_other("/me", headers)
+            see_other("/me", app.client.cookie_config().set_headers(&auth))
         }
         Err(error)
             if error.is_wrong_code() || error.is_code_expired() || error.is_too_many_attempts() =>

@@ -15,6 +15,8 @@ pub mod email;
 mod error;
 mod error_code;
 mod generated;
+#[cfg(feature = "tower")]
+mod guard;
 mod http_error;
 mod limits;
 pub mod management;

@@ -39,6 +39,8 @@
 //! # }
 //! ```
 
+pub use crate::guard::{RequireSession, RequireSessionService};
+
 use std::task::{Context, Poll};
 
 use crate::client::Client;

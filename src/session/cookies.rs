@@ -201,6 +201,25 @@ impl CookieConfig {
         self.set_at(headers, tokens, now);
     }
 
+    /// The `Set-Cookie` headers of [`set`](Self::set) as a response part (a `HeaderMap` is
+    /// one in axum: `(StatusCode::SEE_OTHER, [(LOCATION, "/")], cookies.set_headers(&auth))`).
+    ///
+    /// # Security Warning
+    ///
+    /// The headers contain the tokens: send them, never log them.
+    pub fn set_headers<T: IssuedTokens + ?Sized>(&self, tokens: &T) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        self.set(&mut headers, tokens);
+        headers
+    }
+
+    /// The `Set-Cookie` headers of [`clear`](Self::clear) as a response part.
+    pub fn clear_headers(&self, service: Option<&CookieSettings>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        self.clear(&mut headers, service);
+        headers
+    }
+
     /// [`set`](Self::set) as of `now_unix` (Unix seconds), for tests and custom clocks.
     ///
     /// # Security Warning

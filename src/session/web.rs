@@ -124,6 +124,20 @@ impl Rejection {
         )
     }
 
+    /// A session without the role or permission a guard requires.
+    pub(crate) fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the session lacks a required role or permission",
+        )
+    }
+
+    /// No session at all (no layer or middleware ran, or it found none).
+    pub(crate) fn missing() -> Self {
+        Self::unauthorized("missing token")
+    }
+
     pub(crate) fn cross_site() -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", "cross-site request")
     }

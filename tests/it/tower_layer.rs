@@ -240,3 +240,56 @@ async fn errors_answer_with_the_right_status_and_no_service_text() {
     let error = down.password().policy().await.unwrap_err();
     assert_eq!(body(error.into_response()).await.0, 503);
 }
+
+#[tokio::test]
+async fn the_guard_answers_401_without_a_session_and_403_without_the_role() {
+    use descope::tower::RequireSession;
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .user(descope_emulator::SeedUser::new("admin@example.com", PASSWORD).roles(["admin"]))
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    let admin = client
+        .password()
+        .sign_in("admin@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let user = client
+        .password()
+        .sign_up("user@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let mut guarded =
+        SessionLayer::new(client.clone()).layer(RequireSession::role("admin").layer(WhoAmI));
+    let response = call(&mut guarded, &format!("DS={}", admin.session_jwt.secret())).await;
+    assert_eq!(response.status(), 200);
+    assert!(response
+        .body()
+        .starts_with(&format!("Some({:?})", admin.user.user_id)));
+    let response = call(&mut guarded, &format!("DS={}", user.session_jwt.secret())).await;
+    assert_eq!(response.status(), 403);
+    let body: Value = serde_json::from_str(response.body()).unwrap();
+    assert_eq!(body["error"], "forbidden");
+    let response = call(&mut guarded, "theme=dark").await;
+    assert_eq!(response.status(), 401);
+    let body: Value = serde_json::from_str(response.body()).unwrap();
+    assert_eq!(
+        (body["error"].as_str(), body["message"].as_str()),
+        (Some("unauthorized"), Some("missing token"))
+    );
+    // Without the session layer in front there is no session: 401, never a pass.
+    let mut alone = RequireSession::any().layer(WhoAmI);
+    let response = call(&mut alone, &format!("DS={}", admin.session_jwt.secret())).await;
+    assert_eq!(response.status(), 401);
+    let admin_session = client
+        .sessions()
+        .validate(&admin.session_jwt)
+        .await
+        .unwrap();
+    assert!(RequireSession::role("admin").allows(&admin_session));
+    assert!(!RequireSession::permission("x").allows(&admin_session));
+    assert!(!RequireSession::tenant_role("T1", "admin").allows(&admin_session));
+    emulator.stop().await;
+}

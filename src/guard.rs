@@ -1,0 +1,144 @@
+//! A role or permission guard as a tower [`Layer`](tower_layer::Layer) (feature `tower`; with
+//! axum, `Router::route_layer(..)`): after the [`SessionLayer`](crate::tower::SessionLayer) or
+//! the axum middleware found the session, requests without one get 401 and requests whose
+//! session lacks the role or permission get 403, both in the crate's JSON error shape.
+//!
+//! ```no_run
+//! # fn app(client: descope::Client) {
+//! use descope::tower::{RequireSession, SessionLayer};
+//! # use tower_layer::Layer;
+//! # #[derive(Clone)] struct Handler;
+//! // e.g. axum: Router::new().route("/admin", get(admin))
+//! //     .route_layer(RequireSession::role("admin")).layer(SessionLayer::new(client))
+//! let admin_only = RequireSession::role("admin");
+//! # let _ = admin_only;
+//! # }
+//! ```
+
+use std::task::{Context, Poll};
+
+use crate::request::BoxFuture;
+use crate::session::{Rejection, Session};
+
+/// What a guarded request's session must have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Requirement {
+    Session,
+    Role(String),
+    Permission(String),
+    TenantRole(String, String),
+    TenantPermission(String, String),
+}
+
+/// A guard layer: see the [module](self) docs.
+#[derive(Clone, Debug)]
+pub struct RequireSession {
+    requirement: Requirement,
+}
+
+impl RequireSession {
+    /// Any valid session.
+    pub fn any() -> Self {
+        Self {
+            requirement: Requirement::Session,
+        }
+    }
+
+    /// A session with the project-level role `role`.
+    pub fn role(role: impl Into<String>) -> Self {
+        Self {
+            requirement: Requirement::Role(role.into()),
+        }
+    }
+
+    /// A session with the project-level permission `permission`.
+    pub fn permission(permission: impl Into<String>) -> Self {
+        Self {
+            requirement: Requirement::Permission(permission.into()),
+        }
+    }
+
+    /// A session with `role` in the tenant `tenant_id`.
+    pub fn tenant_role(tenant_id: impl Into<String>, role: impl Into<String>) -> Self {
+        Self {
+            requirement: Requirement::TenantRole(tenant_id.into(), role.into()),
+        }
+    }
+
+    /// A session with `permission` in the tenant `tenant_id`.
+    pub fn tenant_permission(tenant_id: impl Into<String>, permission: impl Into<String>) -> Self {
+        Self {
+            requirement: Requirement::TenantPermission(tenant_id.into(), permission.into()),
+        }
+    }
+
+    /// Whether `session` meets the requirement.
+    pub fn allows(&self, session: &Session) -> bool {
+        match &self.requirement {
+            Requirement::Session => true,
+            Requirement::Role(role) => session.has_role(role),
+            Requirement::Permission(permission) => session.has_permission(permission),
+            Requirement::TenantRole(tenant, role) => session.has_tenant_role(tenant, role),
+            Requirement::TenantPermission(tenant, permission) => {
+                session.has_tenant_permission(tenant, permission)
+            }
+        }
+    }
+}
+
+impl<S> tower_layer::Layer<S> for RequireSession {
+    type Service = RequireSessionService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequireSessionService {
+            inner,
+            guard: self.clone(),
+        }
+    }
+}
+
+/// The service of a [`RequireSession`] layer.
+#[derive(Clone, Debug)]
+pub struct RequireSessionService<S> {
+    inner: S,
+    guard: RequireSession,
+}
+
+impl<S, B, R> tower_service::Service<http::Request<B>> for RequireSessionService<S>
+where
+    S: tower_service::Service<http::Request<B>, Response = http::Response<R>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+    R: From<String> + 'static,
+{
+    type Response = http::Response<R>;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let refusal = match request.extensions().get::<Session>() {
+            Some(session) if self.guard.allows(session) => None,
+            Some(_) => Some(Rejection::forbidden()),
+            None => Some(
+                request
+                    .extensions()
+                    .get::<Rejection>()
+                    .cloned()
+                    .unwrap_or_else(Rejection::missing),
+            ),
+        };
+        if let Some(rejection) = refusal {
+            return Box::pin(async move { Ok(rejection.into_response()) });
+        }
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(inner.call(request))
+    }
+}
