@@ -61,8 +61,8 @@ pub use retry::{RetryPolicy, Sleeper, TokioSleeper, DEFAULT_RETRY_DELAYS, DEFAUL
 pub use secret::{AccessKey, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
 pub use session::cookies::CookieConfig;
 pub use session::{
-    AuthHistory, LoggedOut, OriginCheck, Refreshed, Session, SessionClient, SessionConfig,
-    Validated,
+    AuthHistory, LoggedOut, OriginCheck, Refreshed, RequestSession, Session, SessionClient,
+    SessionConfig,
 };
 pub use unrecognized::Unrecognized;
 pub use user::{AuthMethods, Tenant, User, UserStatus};

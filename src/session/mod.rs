@@ -32,7 +32,7 @@ pub use operations::{
     ValidateAndRefresh,
 };
 pub use origin::OriginCheck;
-pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, Validated};
+pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, RequestSession};
 pub use shared_refresh::{DEFAULT_REFRESH_SHARE_CAPACITY, DEFAULT_REFRESH_SHARE_WINDOW};
 pub use validate::{
     issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_FETCH_TIMEOUT,
@@ -42,7 +42,7 @@ pub use validate::{
 /// The web integrations' types (features `tower`, `axum`, `actix`).
 #[cfg(any(feature = "tower", feature = "actix"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "tower", feature = "actix"))))]
-pub use web::{Rejection, RequestSession};
+pub use web::Rejection;
 
 use crate::auth_info::CookieSettings;
 use crate::client::Client;
@@ -167,19 +167,21 @@ impl SessionClient {
         &self,
         session_jwt: &T,
         refresh_jwt: &RefreshJwt,
-    ) -> Result<Validated> {
+    ) -> Result<RequestSession> {
         match self.validate(session_jwt).await {
-            Ok(session) => Ok(Validated {
+            Ok(session) => Ok(RequestSession {
                 session,
                 session_jwt: SessionJwt::from(session_jwt.token()),
+                refresh_jwt: Some(refresh_jwt.clone()),
                 refreshed: None,
             }),
             Err(error @ Error::KeyFetch { .. }) => Err(error),
             Err(_) => {
                 let refreshed = self.refresh_shared(refresh_jwt).await?;
-                Ok(Validated {
+                Ok(RequestSession {
                     session: refreshed.session.clone(),
                     session_jwt: refreshed.session_jwt.clone(),
+                    refresh_jwt: Some(refreshed.refresh_jwt.clone()),
                     refreshed: Some(refreshed),
                 })
             }

@@ -3,7 +3,7 @@
 //! `'static + Send` (`tokio::spawn(client.sessions().refresh(&rt).send())` compiles). Options
 //! can be added to a builder later without breaking callers.
 
-use super::{LoggedOut, Logout, Refreshed, SessionClient, Validated};
+use super::{LoggedOut, Logout, Refreshed, RequestSession, SessionClient};
 use crate::error::Result;
 use crate::secret::RefreshJwt;
 use crate::session::AuthHistory;
@@ -41,7 +41,7 @@ macro_rules! operation {
 
 operation! {
     /// [`SessionClient::validate_and_refresh`]: `.await` it.
-    ValidateAndRefresh { session_jwt: String, refresh_jwt: RefreshJwt } -> Result<Validated>
+    ValidateAndRefresh { session_jwt: String, refresh_jwt: RefreshJwt } -> Result<RequestSession>
         => |client| client.validate_and_refresh_now(session_jwt.as_str(), &refresh_jwt)
 }
 

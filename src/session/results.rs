@@ -67,16 +67,22 @@ impl Refreshed {
     }
 }
 
-/// The result of [`SessionClient::validate_and_refresh`](super::SessionClient::validate_and_refresh).
+/// The session of a request, with its *current* tokens: what
+/// [`SessionClient::validate_and_refresh`](super::SessionClient::validate_and_refresh) returns,
+/// and what the web integrations (tower layer, axum and actix middleware) hand to handlers.
+/// After a refresh, the tokens are the new ones, so `me`, `update` or `logout` made with them
+/// work (not the rotated-away refresh JWT of a cookie).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub struct Validated {
-    /// The valid session.
+pub struct RequestSession {
+    /// The validated session.
     pub session: Session,
     /// The session JWT that is valid now: the one given, or the new one after a refresh.
     pub session_jwt: SessionJwt,
-    /// The refresh, when the given session JWT was not valid and was refreshed. Its
-    /// `refresh_jwt` is the one to use from now on (store it when `rotated`).
+    /// The refresh JWT in use now: the rotated one after a refresh, else the one given (the
+    /// request's cookie; `None` for a request that carried only a session JWT).
+    pub refresh_jwt: Option<RefreshJwt>,
+    /// The refresh made, when the session JWT was not valid (its cookies go on the response).
     pub refreshed: Option<Refreshed>,
 }
 

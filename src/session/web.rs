@@ -15,29 +15,12 @@
 use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 
-use super::claims::Session;
 use super::cookies::{bearer_token, CookieConfig};
-use super::results::Refreshed;
+pub(crate) use super::results::RequestSession;
 use crate::client::Client;
 use crate::error::{Error, SessionError};
 use crate::http_error::ErrorBody;
-use crate::secret::{RefreshJwt, SessionJwt};
-
-/// The session of a request, as the layer (or middleware) left it in the request's extensions:
-/// after an automatic refresh, the *current* tokens, so a handler that calls `me`, `update` or
-/// `logout` uses the refresh JWT that is still valid (not the rotated-away one of the cookie).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct RequestSession {
-    /// The validated session.
-    pub session: Session,
-    /// The session JWT that is valid now.
-    pub session_jwt: SessionJwt,
-    /// The refresh JWT in use now: the rotated one after a refresh, else the request's cookie.
-    pub refresh_jwt: Option<RefreshJwt>,
-    /// The refresh made for this request, when there was one (its cookies go on the response).
-    pub refreshed: Option<Refreshed>,
-}
+use crate::secret::SessionJwt;
 
 /// Why a web integration refused a request, or found no session in it: an HTTP status and the
 /// crate's one JSON error shape, `{"error": kind, "message": text}` ([`ErrorBody`]).

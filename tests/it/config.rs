@@ -288,7 +288,7 @@ fn clients_results_errors_and_futures_are_thread_safe() {
     send_sync::<descope::SessionError>();
     send_sync::<descope::AuthInfo>();
     send_sync::<descope::Session>();
-    send_sync::<descope::Validated>();
+    send_sync::<descope::RequestSession>();
     send_sync::<descope::Refreshed>();
     send_sync::<descope::User>();
     send_sync::<descope::PasswordPolicy>();
