@@ -226,9 +226,7 @@ async fn sign_up(app: web::Data<AppState>, form: web::Form<Credentials>) -> Http
         request = request.email(form.login_id.trim());
     }
     match request.await {
-        Ok(auth) => {
-            see_other("/me", &app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", &app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
 }
@@ -241,9 +239,7 @@ async fn login(app: web::Data<AppState>, form: web::Form<Credentials>) -> HttpRe
         .sign_in(form.login_id.trim(), form.password)
         .await
     {
-        Ok(auth) => {
-            see_other("/me", &app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", &app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
 }
@@ -327,9 +323,7 @@ async fn change_password(
         .check_policy(&app.policy)
         .await
     {
-        Ok(auth) => {
-            see_other("/me", &app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", &app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
 }
@@ -460,9 +454,7 @@ async fn verify_code(
         Err(page) => return page,
     };
     match app.client.otp().verify(login_id, form.code.trim()).await {
-        Ok(auth) => {
-            see_other("/me", &app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", &app.client.cookie_config().set_headers(&auth)),
         Err(error) if error.is_wrong_code() => html(
             StatusCode::UNAUTHORIZED,
             pages::code_refused("That code is not right."),

@@ -205,9 +205,7 @@ async fn sign_up(State(app): State<App>, Form(form): Form<Credentials>) -> Respo
         request = request.email(form.login_id.trim());
     }
     match request.await {
-        Ok(auth) => {
-            see_other("/me", app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
 }
@@ -219,9 +217,7 @@ async fn login(State(app): State<App>, Form(form): Form<Credentials>) -> Respons
         .sign_in(form.login_id.trim(), form.password)
         .await
     {
-        Ok(auth) => {
-            see_other("/me", app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
 }
@@ -320,9 +316,7 @@ async fn change_password(
         .check_policy(&app.policy)
         .await
     {
-        Ok(auth) => {
-            see_other("/me", app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
 }
@@ -436,9 +430,7 @@ async fn verify_code(
     };
     let _ = form.email;
     match app.client.otp().verify(login_id, form.code.trim()).await {
-        Ok(auth) => {
-            see_other("/me", app.client.cookie_config().set_headers(&auth))
-        }
+        Ok(auth) => see_other("/me", app.client.cookie_config().set_headers(&auth)),
         Err(error)
             if error.is_wrong_code() || error.is_code_expired() || error.is_too_many_attempts() =>
         {

@@ -88,7 +88,7 @@ impl ExchangeAccessKey {
         let session = self.client.sessions().validate(&session_jwt).await?;
         Ok(AccessKeySession {
             key_id: session.user_id().to_owned(),
-            expiration: body.expiration,
+            expiration: body.expiration.map(crate::time::instant),
             session_jwt,
             session,
         })
@@ -106,6 +106,6 @@ pub struct AccessKeySession {
     pub session_jwt: SessionJwt,
     /// The session JWT, validated.
     pub session: Session,
-    /// Expiry of the session JWT, in Unix seconds, when the service said.
-    pub expiration: Option<i64>,
+    /// When the session JWT expires, when the service said.
+    pub expiration: Option<std::time::SystemTime>,
 }

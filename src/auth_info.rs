@@ -35,14 +35,14 @@ pub struct AuthInfo {
     pub user: User,
     /// True the first time this user signs in (sign-up).
     pub first_seen: bool,
-    /// Expiry of the session JWT, in Unix seconds, when the service said.
-    pub session_expiration: Option<i64>,
+    /// When the session JWT expires, when the service said.
+    pub session_expiration: Option<std::time::SystemTime>,
     /// The session JWT's claims, as the service sent them (empty when it did not).
     pub claims: Map<String, Value>,
     /// How the service asks the session cookies to be set.
     pub cookies: CookieSettings,
-    /// When to refresh the session, in seconds from now, when the service said.
-    pub next_refresh_seconds: Option<i64>,
+    /// How long until the session should be refreshed, when the service said.
+    pub next_refresh: Option<std::time::Duration>,
     /// What an identity provider returned, for SSO sign-ins.
     pub idp_response: Option<IdpResponse>,
     /// A token from an external identity provider, when there is one.
@@ -69,10 +69,10 @@ pub struct CookieSettings {
     pub session_domain: Option<String>,
     /// `Path` of the cookies, when set.
     pub path: Option<String>,
-    /// `Max-Age` of the refresh cookie, in seconds, when set.
-    pub max_age: Option<i64>,
-    /// Expiry of the refresh cookie, in Unix seconds, when set.
-    pub expiration: Option<i64>,
+    /// `Max-Age` of the refresh cookie, when set.
+    pub max_age: Option<std::time::Duration>,
+    /// When the refresh cookie expires, when set.
+    pub expiration: Option<std::time::SystemTime>,
 }
 
 impl Default for CookieSettings {
@@ -104,8 +104,8 @@ impl CookieSettings {
             domain: text(body.cookie_domain.take()),
             session_domain: text(body.session_cookie_domain.take()),
             path: text(body.cookie_path.take()),
-            max_age: body.cookie_max_age,
-            expiration: body.cookie_expiration,
+            max_age: body.cookie_max_age.map(crate::time::seconds),
+            expiration: body.cookie_expiration.map(crate::time::instant),
         }
     }
 }
@@ -115,9 +115,9 @@ pub(crate) struct Issued {
     pub(crate) session_jwt: Option<SessionJwt>,
     pub(crate) refresh_jwt: Option<RefreshJwt>,
     pub(crate) user: Option<ResponseUser>,
-    pub(crate) session_expiration: Option<i64>,
+    pub(crate) session_expiration: Option<std::time::SystemTime>,
     pub(crate) cookies: CookieSettings,
-    pub(crate) next_refresh_seconds: Option<i64>,
+    pub(crate) next_refresh: Option<std::time::Duration>,
 }
 
 impl Issued {
@@ -135,9 +135,9 @@ impl Issued {
             session_jwt,
             refresh_jwt,
             user: body.user,
-            session_expiration: body.session_expiration,
+            session_expiration: body.session_expiration.map(crate::time::instant),
             cookies,
-            next_refresh_seconds: body.next_refresh_seconds,
+            next_refresh: body.next_refresh_seconds.map(crate::time::seconds),
         }
     }
 }
@@ -174,10 +174,10 @@ impl AuthInfo {
             refresh_jwt,
             user: User::from_wire(operation, user)?,
             first_seen: body.first_seen.unwrap_or(false),
-            session_expiration: body.session_expiration,
+            session_expiration: body.session_expiration.map(crate::time::instant),
             claims: body.claims.unwrap_or_default(),
             cookies,
-            next_refresh_seconds: body.next_refresh_seconds,
+            next_refresh: body.next_refresh_seconds.map(crate::time::seconds),
             idp_response: body.idp_response,
             external_token: body.external_token.filter(|t| !t.is_empty()),
             tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),

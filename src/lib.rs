@@ -29,6 +29,7 @@ mod request;
 mod retry;
 pub mod secret;
 pub mod session;
+mod time;
 #[cfg(feature = "tower")]
 pub mod tower;
 mod transport;

@@ -45,14 +45,14 @@ pub struct User {
     pub recovery_phone: Option<String>,
     /// Whether the recovery phone number is verified.
     pub verified_recovery_phone: bool,
-    /// When the user's consent expires, in Unix seconds, when the project tracks consent.
-    pub consent_expiration: Option<i64>,
+    /// When the user's consent expires, when the project tracks consent.
+    pub consent_expiration: Option<std::time::SystemTime>,
     /// Enabled, disabled or invited.
     pub status: UserStatus,
     /// Whether this is a test user.
     pub test: bool,
-    /// When the user was created, in Unix seconds.
-    pub created_time: Option<i64>,
+    /// When the user was created.
+    pub created_time: Option<std::time::SystemTime>,
     /// Project-level role names.
     pub roles: Vec<String>,
     /// Project-level permissions.
@@ -187,14 +187,14 @@ impl User {
             verified_recovery_email: wire.verified_recovery_email.unwrap_or(false),
             recovery_phone: text(wire.recovery_phone),
             verified_recovery_phone: wire.verified_recovery_phone.unwrap_or(false),
-            consent_expiration: wire.consent_expiration,
+            consent_expiration: wire.consent_expiration.map(crate::time::instant),
             status: wire
                 .status
                 .as_deref()
                 .map(UserStatus::from)
                 .unwrap_or_default(),
             test: wire.test.unwrap_or(false),
-            created_time: wire.created_time,
+            created_time: wire.created_time.map(crate::time::instant),
             roles: wire.role_names.unwrap_or_default(),
             permissions: wire.permissions.unwrap_or_default(),
             tenants: wire

@@ -31,8 +31,8 @@ pub trait IssuedTokens {
     fn refresh_jwt(&self) -> Option<&RefreshJwt>;
     /// The cookie settings the service sent.
     fn cookie_settings(&self) -> &CookieSettings;
-    /// Expiry of the session JWT, in Unix seconds, when known.
-    fn session_expiration(&self) -> Option<i64>;
+    /// When the session JWT expires, when known.
+    fn session_expiration(&self) -> Option<std::time::SystemTime>;
 }
 
 impl IssuedTokens for AuthInfo {
@@ -45,7 +45,7 @@ impl IssuedTokens for AuthInfo {
     fn cookie_settings(&self) -> &CookieSettings {
         &self.cookies
     }
-    fn session_expiration(&self) -> Option<i64> {
+    fn session_expiration(&self) -> Option<std::time::SystemTime> {
         self.session_expiration
     }
 }
@@ -60,9 +60,8 @@ impl IssuedTokens for Refreshed {
     fn cookie_settings(&self) -> &CookieSettings {
         &self.cookies
     }
-    fn session_expiration(&self) -> Option<i64> {
-        self.session_expiration
-            .or(Some(self.session.inner.expires_at))
+    fn session_expiration(&self) -> Option<std::time::SystemTime> {
+        self.session_expiration.or(Some(self.session.expires_at()))
     }
 }
 
@@ -243,6 +242,7 @@ impl CookieConfig {
             settings,
         );
         if let Some(expiration) = tokens.session_expiration() {
+            let expiration = super::validate::unix_seconds(expiration);
             session = session.max_age(cookie::time::Duration::seconds(
                 expiration.saturating_sub(now_unix).max(0),
             ));
@@ -256,7 +256,8 @@ impl CookieConfig {
                 settings,
             );
             if let Some(max_age) = settings.max_age {
-                cookie = cookie.max_age(cookie::time::Duration::seconds(max_age.max(0)));
+                let seconds = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+                cookie = cookie.max_age(cookie::time::Duration::seconds(seconds));
             }
             append(headers, cookie.build());
         }

@@ -27,10 +27,10 @@ pub struct Refreshed {
     pub rotated: bool,
     /// The user, when the service included it.
     pub user: Option<User>,
-    /// Expiry of the session JWT, in Unix seconds, when the service said.
-    pub session_expiration: Option<i64>,
-    /// When to refresh again, in seconds from now, when the service said.
-    pub next_refresh_seconds: Option<i64>,
+    /// When the session JWT expires, when the service said.
+    pub session_expiration: Option<std::time::SystemTime>,
+    /// How long until the session should be refreshed again, when the service said.
+    pub next_refresh: Option<std::time::Duration>,
     /// How the service asks the session cookies to be set.
     pub cookies: CookieSettings,
 }
@@ -61,7 +61,7 @@ impl Refreshed {
                 .map(|user| User::from_wire(operation, user))
                 .transpose()?,
             session_expiration: issued.session_expiration,
-            next_refresh_seconds: issued.next_refresh_seconds,
+            next_refresh: issued.next_refresh,
             cookies: issued.cookies,
         })
     }
@@ -118,8 +118,8 @@ pub struct Logout {
 pub struct AuthHistory {
     /// The user ID.
     pub user_id: String,
-    /// When, in Unix seconds.
-    pub login_time: i64,
+    /// When.
+    pub login_time: std::time::SystemTime,
     /// The city the sign-in came from, when known.
     pub city: Option<String>,
     /// The country the sign-in came from, when known.
@@ -131,18 +131,12 @@ pub struct AuthHistory {
 }
 
 impl AuthHistory {
-    /// [`login_time`](Self::login_time) as a time (the epoch for a negative value).
-    pub fn time(&self) -> std::time::SystemTime {
-        let seconds = u64::try_from(self.login_time).unwrap_or(0);
-        std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)
-    }
-
     /// `None` for an entry without a user ID or time (nothing to show).
     pub(crate) fn from_wire(entry: crate::wire::AuthHistoryEntry) -> Option<Self> {
         let text = |v: Option<String>| v.filter(|v| !v.is_empty());
         Some(Self {
             user_id: text(entry.user_id)?,
-            login_time: entry.login_time?,
+            login_time: crate::time::instant(entry.login_time?),
             city: text(entry.city),
             country: text(entry.country),
             ip: text(entry.ip),

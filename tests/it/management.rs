@@ -405,7 +405,7 @@ async fn history_reads_the_bare_array() {
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].city.as_deref(), Some("Paris"));
     assert_eq!(
-        history[0].time(),
+        history[0].login_time,
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000)
     );
     assert_eq!(history[0].ip.as_deref(), Some("192.0.2.1"));
@@ -438,7 +438,10 @@ async fn access_key_exchange_sends_the_key_and_validates_the_session() {
         .await
         .unwrap();
     assert_eq!(access.key_id, "U2fixture", "the key ID is the JWT's sub");
-    assert_eq!(access.expiration, Some(1900000000));
+    assert_eq!(
+        access.expiration,
+        Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1900000000))
+    );
     assert!(!format!("{access:?}").contains(session_jwt()));
     let body = check_request(
         &only_request(&server).await,

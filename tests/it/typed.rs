@@ -44,7 +44,10 @@ async fn every_field_of_the_seed_reaches_the_typed_result() {
     assert_eq!(auth.session_jwt.secret(), session_jwt());
     assert_eq!(auth.refresh_jwt.secret(), refresh_jwt());
     assert!(auth.first_seen);
-    assert_eq!(auth.next_refresh_seconds, Some(3000));
+    assert_eq!(
+        auth.next_refresh,
+        Some(std::time::Duration::from_secs(3000))
+    );
     assert_eq!(auth.tenant_sso_id.as_deref(), Some("T2sso"));
     assert_eq!(
         auth.external_token.as_ref().map(|t| t.secret()),
@@ -58,7 +61,10 @@ async fn every_field_of_the_seed_reaches_the_typed_result() {
     );
     assert!(auth.user.verified_recovery_email && !auth.user.verified_recovery_phone);
     assert_eq!(auth.user.recovery_phone.as_deref(), Some("+15555550100"));
-    assert_eq!(auth.user.consent_expiration, Some(4_102_444_800));
+    assert_eq!(
+        auth.user.consent_expiration,
+        Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(4_102_444_800))
+    );
     let idp = auth.idp_response.as_ref().unwrap();
     assert_eq!(idp.saml_response.as_deref(), Some("string"));
     assert_eq!(
@@ -95,7 +101,7 @@ async fn every_field_of_the_seed_reaches_the_typed_result() {
     );
     assert_eq!(user.external_ids, ["string"]);
     assert_eq!(user.sso_app_ids, ["string"]);
-    assert_eq!(user.created_time, Some(0));
+    assert_eq!(user.created_time, Some(std::time::UNIX_EPOCH));
     assert!(user.methods.password && user.methods.webauthn);
     assert!(!user.methods.totp && !user.methods.saml);
     assert_eq!(user.methods.oauth.get("property1"), Some(&false));

@@ -152,8 +152,14 @@ async fn sign_in_minimal() {
     assert_eq!(auth.refresh_jwt.secret(), refresh_jwt());
     assert_eq!(auth.user.user_id, "U2fixture");
     assert_eq!(auth.cookies.domain.as_deref(), Some("example.com"));
-    assert_eq!(auth.cookies.max_age, Some(2592000));
-    assert_eq!(auth.session_expiration, Some(1800000000));
+    assert_eq!(
+        auth.cookies.max_age,
+        Some(std::time::Duration::from_secs(2592000))
+    );
+    assert_eq!(
+        auth.session_expiration,
+        Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1800000000))
+    );
     let body = check_request(
         &only_request(&server).await,
         "POST",

@@ -241,7 +241,10 @@ async fn jwts_carry_the_claims_and_verify_against_the_published_keys() {
         session["exp"].as_i64().unwrap(),
     );
     assert_eq!(exp - iat, 600);
-    assert_eq!(auth.session_expiration, Some(exp));
+    assert_eq!(
+        auth.session_expiration,
+        Some(std::time::UNIX_EPOCH + Duration::from_secs(exp as u64))
+    );
     let refresh = verified_claims(&emulator, auth.refresh_jwt.secret()).await;
     assert_eq!(refresh["drn"], "DSR");
     assert_eq!(refresh["sub"], json!(user_id));
