@@ -56,10 +56,10 @@ pub struct Client {
     /// The project's password policy, once fetched (to name the rules of a refusal).
     pub(crate) policy_cache: Arc<crate::password::refusal::PolicyCache>,
     /// The generated client with the project's own authorization, built once.
-    pub(crate) project_api: Arc<crate::generated::Client>,
+    pub(crate) project_api: Arc<crate::wire::Api>,
     /// The generated client with `Bearer <projectId>:<managementKey>`, when a management key
     /// is configured (never used for authentication calls).
-    pub(crate) management_api: Option<Arc<crate::generated::Client>>,
+    pub(crate) management_api: Option<Arc<crate::wire::Api>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -182,7 +182,7 @@ impl Client {
     }
 
     /// The generated client with `Authorization: Bearer <projectId>[:<authManagementKey>]`.
-    pub(crate) fn api(&self) -> &crate::generated::Client {
+    pub(crate) fn api(&self) -> &crate::wire::Api {
         &self.project_api
     }
 
@@ -191,7 +191,7 @@ impl Client {
         &self,
         token: &str,
         field: &'static str,
-    ) -> Result<crate::generated::Client> {
+    ) -> Result<crate::wire::Api> {
         let value = bearer(
             &self.shared.project_id,
             Some(token),
@@ -201,7 +201,7 @@ impl Client {
         Ok(self.api_with(value))
     }
 
-    pub(crate) fn api_with(&self, authorization: HeaderValue) -> crate::generated::Client {
+    pub(crate) fn api_with(&self, authorization: HeaderValue) -> crate::wire::Api {
         generated_client(&self.shared, authorization)
     }
 }
@@ -210,8 +210,8 @@ impl Client {
 pub(crate) fn generated_client(
     shared: &Arc<Shared>,
     authorization: HeaderValue,
-) -> crate::generated::Client {
-    crate::generated::Client::new_with_client(
+) -> crate::wire::Api {
+    crate::wire::Api::new_with_client(
         &shared.base_url,
         shared.http.clone(),
         RequestContext {

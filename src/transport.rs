@@ -10,10 +10,10 @@ use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER, SET_COOKIE};
 
 use crate::error::{ApiError, Error, ErrorCode};
-use crate::generated::types::ErrorResponse;
 use crate::limits::{is_too_large, limit_body, make_body_unreplayable, normalize_error_body};
 use crate::retry::RetryPolicy;
 use crate::secret::ManagementKey;
+use crate::wire::ErrorResponse;
 
 /// Settings shared by every request of a [`crate::Client`].
 pub(crate) struct Shared {
@@ -84,7 +84,7 @@ pub(crate) fn bearer(
     Some(header)
 }
 
-impl ClientHooks<RequestContext> for crate::generated::Client {
+impl ClientHooks<RequestContext> for crate::wire::Api {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -144,6 +144,37 @@ impl ClientHooks<RequestContext> for crate::generated::Client {
         }
         let response = limit_body(response, shared.max_response_bytes);
         normalize_error_body(response).await
+    }
+}
+
+/// The generated operations whose progenitor signatures take positional `Option`s, with names
+/// that say what they do: the façade never passes `Some(..)`/`None` around.
+impl crate::wire::Api {
+    /// `GET /v1/mgmt/user?loginId=..`.
+    pub(crate) async fn load_user_by_login_id(
+        &self,
+        login_id: &str,
+    ) -> Result<ResponseValue<crate::wire::UserResponse>, progenitor_client::Error<ErrorResponse>>
+    {
+        self.load_user(Some(login_id), None).await
+    }
+
+    /// `GET /v1/mgmt/user?userId=..`.
+    pub(crate) async fn load_user_by_user_id(
+        &self,
+        user_id: &str,
+    ) -> Result<ResponseValue<crate::wire::UserResponse>, progenitor_client::Error<ErrorResponse>>
+    {
+        self.load_user(None, Some(user_id)).await
+    }
+
+    /// `GET /v2/keys/{projectId}`.
+    pub(crate) async fn project_keys(
+        &self,
+        project_id: &str,
+    ) -> Result<ResponseValue<crate::wire::KeysResponse>, progenitor_client::Error<ErrorResponse>>
+    {
+        self.get_keys(project_id, None).await
     }
 }
 

@@ -25,6 +25,10 @@ pub use crate::generated::types::{
     UpdateUserStatusRequest, UpdateUserTenantRequest, UserLogoutRequest, UserResponse, UserTenant,
 };
 
+/// The generated client: this module is the only one that names the generated code (its
+/// types above, its client here); everything else goes through these names.
+pub(crate) use crate::generated::Client as Api;
+
 /// The JSON Schema of every public request and response type, by type name, in a stable order.
 ///
 /// A spec edit shows up as a change here; the test suite pins each one with a snapshot.

@@ -46,7 +46,7 @@ impl ManagementClient {
 
 /// The generated client with `Authorization: Bearer <projectId>:<managementKey>`, or
 /// [`Error::Config`] naming the missing setting.
-pub(crate) fn api(client: &Client) -> Result<&crate::generated::Client> {
+pub(crate) fn api(client: &Client) -> Result<&crate::wire::Api> {
     client.management_api.as_deref().ok_or_else(|| {
         Error::Config(format!(
             "no management key: management calls need one (ClientBuilder::management_key or \

@@ -59,7 +59,7 @@ impl UserManagement {
             check_login_id(&login_id)?;
             let api = api(&client)?;
             let response =
-                send(&client.shared, OP, || api.load_user(Some(&login_id), None)).await?;
+                send(&client.shared, OP, || api.load_user_by_login_id(&login_id)).await?;
             user_of(OP, response.into_inner())
         }
     }
@@ -74,7 +74,7 @@ impl UserManagement {
             const OP: Operation = Operation::LoadUser;
             check_user_id(&user_id)?;
             let api = api(&client)?;
-            let response = send(&client.shared, OP, || api.load_user(None, Some(&user_id))).await?;
+            let response = send(&client.shared, OP, || api.load_user_by_user_id(&user_id)).await?;
             user_of(OP, response.into_inner())
         }
     }

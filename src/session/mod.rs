@@ -103,7 +103,7 @@ pub struct SessionClient {
 }
 
 impl SessionClient {
-    fn api(&self, refresh_jwt: &RefreshJwt) -> Result<crate::generated::Client> {
+    fn api(&self, refresh_jwt: &RefreshJwt) -> Result<crate::wire::Api> {
         check_token(refresh_jwt.secret(), "refresh JWT")?;
         self.client
             .api_with_token(refresh_jwt.secret(), "refresh JWT")
@@ -119,7 +119,7 @@ impl SessionClient {
         async move {
             const OP: Operation = Operation::GetKeys;
             let api = client.api();
-            let result = api.get_keys(client.project_id(), None).await;
+            let result = api.project_keys(client.project_id()).await;
             let keys = crate::transport::convert(OP, result)?
                 .into_inner()
                 .keys
@@ -371,7 +371,7 @@ impl SessionClient {
         const OP: Operation = Operation::GetKeys;
         let api = self.client.api();
         let response = send(&self.client.shared, OP, || {
-            api.get_keys(self.client.project_id(), None)
+            api.project_keys(self.client.project_id())
         })
         .await?;
         Ok(response.into_inner().keys.unwrap_or_default())

@@ -499,3 +499,51 @@ fn an_aliased_route_is_compared_with_its_upstream_route() {
         .iter()
         .all(|(ours, theirs, why)| ours != theirs && !why.is_empty()));
 }
+
+/// The generator's rewrites count what they change, so generation can refuse progenitor output
+/// they no longer recognise (a rewrite that silently stops firing would change the wire).
+#[test]
+fn the_generator_rewrites_count_what_they_change() {
+    use xtask::generate::{decode_with_transport, drop_api_version_header, mark_non_exhaustive};
+    let operation: syn::File = syn::parse_quote! {
+        mod types {
+            pub struct Body { pub a: u8 }
+            pub struct Newtype(pub u8);
+        }
+        impl Client {
+            pub async fn op(&self) -> R {
+                let mut header_map = HeaderMap::with_capacity(1usize);
+                header_map.append("api-version", HeaderValue::from_static("1.0.0"));
+                let request = self.client.post(url).headers(header_map).build()?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                }
+            }
+        }
+    };
+    let mut file = operation.clone();
+    assert_eq!(
+        mark_non_exhaustive(&mut file),
+        1,
+        "named public structs only"
+    );
+    assert_eq!(drop_api_version_header(&mut file), 1);
+    assert_eq!(decode_with_transport(&mut file), 2);
+    let text = quote::quote!(#file).to_string();
+    assert!(
+        !text.contains("api-version") && !text.contains("header_map"),
+        "{text}"
+    );
+    // Output the rewrites do not recognise counts zero: generation then refuses it.
+    let mut changed: syn::File = syn::parse_quote! {
+        impl Client {
+            pub async fn op(&self) -> R {
+                let request = self.client.post(url).header("x-api-version", "1").build()?;
+                ResponseValue::from_body(response).await
+            }
+        }
+    };
+    assert_eq!(drop_api_version_header(&mut changed), 0);
+    assert_eq!(decode_with_transport(&mut changed), 0);
+}
