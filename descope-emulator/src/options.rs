@@ -66,19 +66,75 @@ impl HashCost {
     }
 
     pub(crate) fn hash(self, password: &str) -> Result<String, EmulatorError> {
-        use argon2::PasswordHasher;
-        argon2::Argon2::from(self.params())
-            .hash_password(password.as_bytes())
-            .map(|hash| hash.to_string())
-            .map_err(|e| EmulatorError::Key(format!("password hashing failed: {e}")))
+        self.hash_with(password, &mut Vec::new())
     }
 
-    /// Checks `password` against a PHC string (its own parameters apply, whatever the cost).
-    pub(crate) fn verify(hash: &str, password: &str) -> bool {
-        use argon2::PasswordVerifier;
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), hash)
+    /// [`hash`](Self::hash) in `memory`, a buffer reused from hash to hash (argon2's 19 MiB at
+    /// production cost are then allocated once per permit, not once per hash, which the
+    /// allocator would keep per thread).
+    pub(crate) fn hash_with(
+        self,
+        password: &str,
+        memory: &mut Vec<argon2::Block>,
+    ) -> Result<String, EmulatorError> {
+        use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+        use aws_lc_rs::rand::SecureRandom;
+        let failed = |what: &str| EmulatorError::Key(format!("password hashing failed: {what}"));
+        let params = self.params();
+        let mut salt = [0u8; 16];
+        aws_lc_rs::rand::SystemRandom::new()
+            .fill(&mut salt)
+            .map_err(|_| failed("no randomness"))?;
+        let mut out = [0u8; 32];
+        memory.resize(params.block_count(), argon2::Block::default());
+        argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            params.clone(),
+        )
+        .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, &mut memory[..])
+        .map_err(|e| failed(&e.to_string()))?;
+        let hash = PasswordHash {
+            algorithm: argon2::ARGON2ID_IDENT,
+            version: Some(argon2::Version::V0x13.into()),
+            params: ParamsString::try_from(&params).map_err(|e| failed(&e.to_string()))?,
+            salt: Some(Salt::new(&salt).map_err(|e| failed(&e.to_string()))?),
+            hash: Some(Output::new(&out).map_err(|e| failed(&e.to_string()))?),
+        };
+        Ok(hash.to_string())
+    }
+
+    /// Checks `password` against a PHC string (its own parameters apply, whatever the cost), in
+    /// `memory`, a reused buffer (see [`hash_with`](Self::hash_with)).
+    pub(crate) fn verify_with(hash: &str, password: &str, memory: &mut Vec<argon2::Block>) -> bool {
+        use argon2::password_hash::phc::PasswordHash;
+        let Ok(parsed) = PasswordHash::new(hash) else {
+            return false;
+        };
+        let (Ok(params), Ok(algorithm)) = (
+            argon2::Params::try_from(&parsed),
+            argon2::Algorithm::try_from(parsed.algorithm.as_str()),
+        ) else {
+            return false;
+        };
+        let version = match parsed.version.map(argon2::Version::try_from) {
+            None => argon2::Version::V0x13,
+            Some(Ok(version)) => version,
+            Some(Err(_)) => return false,
+        };
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            return false;
+        };
+        // A hash from elsewhere may ask for any memory: refuse what no emulator would write.
+        if params.m_cost() > argon2::Params::DEFAULT_M_COST * 4 {
+            return false;
+        }
+        let mut out = vec![0u8; expected.len()];
+        memory.resize(params.block_count(), argon2::Block::default());
+        argon2::Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, &mut memory[..])
             .is_ok()
+            && aws_lc_rs::constant_time::verify_slices_are_equal(&out, expected.as_bytes()).is_ok()
     }
 }
 
@@ -209,4 +265,33 @@ pub(crate) struct Options {
     pub(crate) console_public: bool,
     /// Where the seed export goes on a clean stop.
     pub(crate) export_on_exit: Option<std::path::PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn hashes_round_trip_reuse_their_buffer_and_read_argon2s_own() {
+        let mut memory = Vec::new();
+        let hash = HashCost::Fast.hash_with("Passw0rd-1", &mut memory).unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m="), "{hash}");
+        let capacity = memory.capacity();
+        assert!(HashCost::verify_with(&hash, "Passw0rd-1", &mut memory));
+        assert!(!HashCost::verify_with(&hash, "Passw0rd-2", &mut memory));
+        assert_eq!(memory.capacity(), capacity, "the buffer is reused");
+        // A hash made by argon2's own PasswordHasher (older state files) verifies too.
+        use argon2::PasswordHasher;
+        let theirs = argon2::Argon2::from(HashCost::Fast.params())
+            .hash_password(b"Passw0rd-1")
+            .unwrap()
+            .to_string();
+        assert!(HashCost::verify_with(&theirs, "Passw0rd-1", &mut memory));
+        assert!(!HashCost::verify_with(
+            "not a hash",
+            "Passw0rd-1",
+            &mut memory
+        ));
+    }
 }

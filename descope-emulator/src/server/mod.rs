@@ -283,6 +283,8 @@ pub(crate) fn required(value: &str, field: &str) -> Result<(), Failure> {
 /// hash, so an unbounded burst of sign-ups would take the memory of the whole burst.
 pub(crate) struct Hashing {
     permits: tokio::sync::Semaphore,
+    /// argon2's memory, one buffer per permit at most, reused from hash to hash.
+    buffers: Mutex<Vec<Vec<argon2::Block>>>,
     running: std::sync::atomic::AtomicUsize,
     peak: std::sync::atomic::AtomicUsize,
 }
@@ -291,6 +293,7 @@ impl Hashing {
     pub(crate) fn new(permits: usize) -> Self {
         Self {
             permits: tokio::sync::Semaphore::new(permits),
+            buffers: Mutex::new(Vec::new()),
             running: std::sync::atomic::AtomicUsize::new(0),
             peak: std::sync::atomic::AtomicUsize::new(0),
         }
@@ -301,10 +304,10 @@ impl Hashing {
         self.peak.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Runs `work` once a permit is free.
+    /// Runs `work` once a permit is free, with a reused memory buffer.
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut Vec<argon2::Block>) -> T + Send + 'static,
     ) -> Result<T, Failure> {
         use std::sync::atomic::Ordering::SeqCst;
         let _permit = self
@@ -314,9 +317,24 @@ impl Hashing {
             .map_err(|_| Failure::Internal("hashing is closed"))?;
         let now = self.running.fetch_add(1, SeqCst) + 1;
         self.peak.fetch_max(now, SeqCst);
-        let result = tokio::task::spawn_blocking(work).await;
+        let mut memory = self
+            .buffers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let result = tokio::task::spawn_blocking(move || {
+            let value = work(&mut memory);
+            (value, memory)
+        })
+        .await;
         self.running.fetch_sub(1, SeqCst);
-        result.map_err(|_| Failure::Internal("hashing task failed"))
+        let (value, memory) = result.map_err(|_| Failure::Internal("hashing task failed"))?;
+        self.buffers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(memory);
+        Ok(value)
     }
 }
 
@@ -324,7 +342,7 @@ impl Hashing {
 pub(crate) async fn hash_password(app: &App, password: Password) -> Result<String, Failure> {
     let cost = app.options.hash_cost;
     app.hashing
-        .run(move || cost.hash(password.secret()))
+        .run(move |memory| cost.hash_with(password.secret(), memory))
         .await?
         .map_err(|_| Failure::Internal("hashing failed"))
 }
@@ -336,7 +354,7 @@ pub(crate) async fn verify_password(
     password: Password,
 ) -> Result<bool, Failure> {
     app.hashing
-        .run(move || HashCost::verify(&hash, password.secret()))
+        .run(move |memory| HashCost::verify_with(&hash, password.secret(), memory))
         .await
 }
 

@@ -278,3 +278,71 @@ async fn a_mixed_workload_at_concurrency_64_loses_nothing() {
     }
     emulator.stop().await;
 }
+
+/// Peak resident memory of a process, in MiB (`VmHWM`), on Linux.
+#[cfg(target_os = "linux")]
+fn peak_rss_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib / 1024
+}
+
+/// 64 sign-ups at once at production cost (argon2id, 19 MiB each): the emulator hashes at most
+/// one per permit, and each permit reuses one buffer, so its peak memory stays within
+/// `permits × 19 MiB + 50 MiB` however many arrive together.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn concurrent_production_cost_sign_ups_stay_within_the_hashing_memory_bound() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--hash-cost",
+            "production",
+            "--project-id",
+            "P2memory",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let base_url = first
+        .trim()
+        .strip_prefix("DESCOPE_BASE_URL=")
+        .unwrap()
+        .to_owned();
+    let client = client(&base_url, "P2memory");
+    let sign_ups: Vec<_> = (0..64)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .password()
+                    .sign_up(format!("mem{i}@example.com"), PASSWORD)
+                    .await
+            })
+        })
+        .collect();
+    for sign_up in sign_ups {
+        sign_up.await.unwrap().unwrap();
+    }
+    let peak = peak_rss_mib(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    let permits = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    let bound = permits * 19 + 50;
+    assert!(
+        peak <= bound,
+        "peak RSS {peak} MiB over {bound} MiB ({permits} permits × 19 MiB + 50 MiB)"
+    );
+}
