@@ -215,44 +215,36 @@ fn authorize_seed(app: &App, headers: &HeaderMap) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn export(State(app): AppState, headers: HeaderMap) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        authorize_seed(&app, &headers)?;
-        Ok(json(
-            StatusCode::OK,
-            &SeedFile::export(&app.store().users_sorted()),
-        ))
-    })())
+async fn export(State(app): AppState, headers: HeaderMap) -> Reply {
+    app.check_rate()?;
+    authorize_seed(&app, &headers)?;
+    Ok(json(
+        StatusCode::OK,
+        &SeedFile::export(&app.store().users_sorted()),
+    ))
 }
 
-async fn import_route(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize_seed(&app, request.headers())?;
-            let json_body = request
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.trim().starts_with("application/json"));
-            if !json_body {
-                return Err(Failure::InvalidArgument(
-                    "the import takes Content-Type: application/json".into(),
-                ));
-            }
-            if !descope::session::OriginCheck::default().allows(request.method(), request.headers())
-            {
-                return Err(Failure::Forbidden("cross-site request refused"));
-            }
-            let seed: SeedFile = parse(request.into_body()).await?;
-            import(&app, seed)
-                .await
-                .map_err(|e| Failure::InvalidArgument(e.to_string()))?;
-            Ok(json(StatusCode::OK, &serde_json::json!({})))
-        }
-        .await,
-    )
+async fn import_route(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize_seed(&app, request.headers())?;
+    let json_body = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().starts_with("application/json"));
+    if !json_body {
+        return Err(Failure::InvalidArgument(
+            "the import takes Content-Type: application/json".into(),
+        ));
+    }
+    if !descope::session::OriginCheck::default().allows(request.method(), request.headers()) {
+        return Err(Failure::Forbidden("cross-site request refused"));
+    }
+    let seed: SeedFile = parse(request.into_body()).await?;
+    import(&app, seed)
+        .await
+        .map_err(|e| Failure::InvalidArgument(e.to_string()))?;
+    Ok(json(StatusCode::OK, &serde_json::json!({})))
 }
 
 /// Replaces every user with those of `seed` (their sessions and pending codes go too).

@@ -279,35 +279,30 @@ pub(crate) fn sent(delivered: Delivered) -> Response {
     json(StatusCode::OK, &response)
 }
 
-async fn otp_sign_up(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize(&app, request.headers())?;
-            let body: OtpSignUpRequest = parse(request.into_body()).await?;
-            let user = body.user.unwrap_or_default();
-            let profile = Profile {
-                email: user.email.or(body.email),
-                name: user.name,
-                phone: user.phone,
-            };
-            let claims = body
-                .login_options
-                .and_then(|o| o.custom_claims)
-                .unwrap_or_default();
-            let intent = intent(&app, Purpose::SignUp, &body.login_id, profile, claims)?;
-            Ok(sent(deliver(&app, Method::Otp, intent, None)))
-        }
-        .await,
-    )
+async fn otp_sign_up(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(&app, request.headers())?;
+    let body: OtpSignUpRequest = parse(request.into_body()).await?;
+    let user = body.user.unwrap_or_default();
+    let profile = Profile {
+        email: user.email.or(body.email),
+        name: user.name,
+        phone: user.phone,
+    };
+    let claims = body
+        .login_options
+        .and_then(|o| o.custom_claims)
+        .unwrap_or_default();
+    let intent = intent(&app, Purpose::SignUp, &body.login_id, profile, claims)?;
+    Ok(sent(deliver(&app, Method::Otp, intent, None)))
 }
 
-async fn otp_sign_in(State(app): AppState, request: Request) -> Response {
-    reply(otp_send(&app, request, Purpose::SignIn).await)
+async fn otp_sign_in(State(app): AppState, request: Request) -> Reply {
+    otp_send(&app, request, Purpose::SignIn).await
 }
 
-async fn otp_sign_up_or_in(State(app): AppState, request: Request) -> Response {
-    reply(otp_send(&app, request, Purpose::SignUpOrIn).await)
+async fn otp_sign_up_or_in(State(app): AppState, request: Request) -> Reply {
+    otp_send(&app, request, Purpose::SignUpOrIn).await
 }
 
 async fn otp_send(app: &App, request: Request, purpose: Purpose) -> Reply {
@@ -322,43 +317,32 @@ async fn otp_send(app: &App, request: Request, purpose: Purpose) -> Reply {
     Ok(sent(deliver(app, Method::Otp, intent, None)))
 }
 
-async fn otp_verify(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize(&app, request.headers())?;
-            let ip = peer_ip(&request);
-            let body: OtpVerifyRequest = parse(request.into_body()).await?;
-            required(&body.login_id, "loginId")?;
-            required(body.code.secret(), "code")?;
-            let intent = {
-                let mut store = app.store();
-                let checked =
-                    store
-                        .verifications
-                        .check_code(&body.login_id, body.code.secret(), app.now());
-                drop(store);
-                app.changed();
-                checked?
-            };
-            sign_in_verified(&app, ip, &intent)
-        }
-        .await,
-    )
+async fn otp_verify(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(&app, request.headers())?;
+    let ip = peer_ip(&request);
+    let body: OtpVerifyRequest = parse(request.into_body()).await?;
+    required(&body.login_id, "loginId")?;
+    required(body.code.secret(), "code")?;
+    let intent = {
+        let mut store = app.store();
+        let checked = store
+            .verifications
+            .check_code(&body.login_id, body.code.secret(), app.now());
+        drop(store);
+        app.changed();
+        checked?
+    };
+    sign_in_verified(&app, ip, &intent)
 }
 
-async fn otp_update_email(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            let headers = request.headers().clone();
-            let body: OtpUpdateEmailRequest = parse(request.into_body()).await?;
-            let add = body.add_to_login_i_ds.unwrap_or(false);
-            let intent = update_intent(&app, &headers, &body.login_id, &body.email, add)?;
-            Ok(sent(deliver(&app, Method::Otp, intent, None)))
-        }
-        .await,
-    )
+async fn otp_update_email(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    let headers = request.headers().clone();
+    let body: OtpUpdateEmailRequest = parse(request.into_body()).await?;
+    let add = body.add_to_login_i_ds.unwrap_or(false);
+    let intent = update_intent(&app, &headers, &body.login_id, &body.email, add)?;
+    Ok(sent(deliver(&app, Method::Otp, intent, None)))
 }
 
 async fn outbox(State(app): AppState) -> Response {

@@ -80,36 +80,36 @@ async fn link_update_email(app: &App, request: Request, method: Method) -> Reply
     ))
 }
 
-pub(crate) async fn magic_sign_up(State(app): AppState, request: Request) -> Response {
-    reply(link_sign_up(&app, request, Method::MagicLink).await)
+pub(crate) async fn magic_sign_up(State(app): AppState, request: Request) -> Reply {
+    link_sign_up(&app, request, Method::MagicLink).await
 }
 
-pub(crate) async fn magic_sign_in(State(app): AppState, request: Request) -> Response {
-    reply(link_sign_in(&app, request, Method::MagicLink, Purpose::SignIn).await)
+pub(crate) async fn magic_sign_in(State(app): AppState, request: Request) -> Reply {
+    link_sign_in(&app, request, Method::MagicLink, Purpose::SignIn).await
 }
 
-pub(crate) async fn magic_sign_up_or_in(State(app): AppState, request: Request) -> Response {
-    reply(link_sign_in(&app, request, Method::MagicLink, Purpose::SignUpOrIn).await)
+pub(crate) async fn magic_sign_up_or_in(State(app): AppState, request: Request) -> Reply {
+    link_sign_in(&app, request, Method::MagicLink, Purpose::SignUpOrIn).await
 }
 
-pub(crate) async fn magic_update_email(State(app): AppState, request: Request) -> Response {
-    reply(link_update_email(&app, request, Method::MagicLink).await)
+pub(crate) async fn magic_update_email(State(app): AppState, request: Request) -> Reply {
+    link_update_email(&app, request, Method::MagicLink).await
 }
 
-pub(crate) async fn enchanted_sign_up(State(app): AppState, request: Request) -> Response {
-    reply(link_sign_up(&app, request, Method::EnchantedLink).await)
+pub(crate) async fn enchanted_sign_up(State(app): AppState, request: Request) -> Reply {
+    link_sign_up(&app, request, Method::EnchantedLink).await
 }
 
-pub(crate) async fn enchanted_sign_in(State(app): AppState, request: Request) -> Response {
-    reply(link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignIn).await)
+pub(crate) async fn enchanted_sign_in(State(app): AppState, request: Request) -> Reply {
+    link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignIn).await
 }
 
-pub(crate) async fn enchanted_sign_up_or_in(State(app): AppState, request: Request) -> Response {
-    reply(link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignUpOrIn).await)
+pub(crate) async fn enchanted_sign_up_or_in(State(app): AppState, request: Request) -> Reply {
+    link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignUpOrIn).await
 }
 
-pub(crate) async fn enchanted_update_email(State(app): AppState, request: Request) -> Response {
-    reply(link_update_email(&app, request, Method::EnchantedLink).await)
+pub(crate) async fn enchanted_update_email(State(app): AppState, request: Request) -> Reply {
+    link_update_email(&app, request, Method::EnchantedLink).await
 }
 
 /// Spends a link token of `method`.
@@ -127,73 +127,58 @@ fn take(
     taken
 }
 
-pub(crate) async fn magic_verify(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize(&app, request.headers())?;
-            let ip = peer_ip(&request);
-            let body: LinkVerifyRequest = parse(request.into_body()).await?;
-            let (intent, _) = take(&app, Method::MagicLink, &body.token)?;
-            sign_in_verified(&app, ip, &intent)
-        }
-        .await,
-    )
+pub(crate) async fn magic_verify(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(&app, request.headers())?;
+    let ip = peer_ip(&request);
+    let body: LinkVerifyRequest = parse(request.into_body()).await?;
+    let (intent, _) = take(&app, Method::MagicLink, &body.token)?;
+    sign_in_verified(&app, ip, &intent)
 }
 
 /// The clicked link's effect happens now; the waiting device collects the session.
-pub(crate) async fn enchanted_verify(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize(&app, request.headers())?;
-            let body: LinkVerifyRequest = parse(request.into_body()).await?;
-            let (intent, pending_ref) = take(&app, Method::EnchantedLink, &body.token)?;
-            let (user, first_seen) = complete(&app, &intent)?;
-            if let Some(pending_ref) = pending_ref {
-                app.store()
-                    .verifications
-                    .mark_verified(&pending_ref, &user.user_id, first_seen);
-                app.changed();
-            }
-            Ok(json(StatusCode::OK, &serde_json::json!({})))
-        }
-        .await,
-    )
+pub(crate) async fn enchanted_verify(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(&app, request.headers())?;
+    let body: LinkVerifyRequest = parse(request.into_body()).await?;
+    let (intent, pending_ref) = take(&app, Method::EnchantedLink, &body.token)?;
+    let (user, first_seen) = complete(&app, &intent)?;
+    if let Some(pending_ref) = pending_ref {
+        app.store()
+            .verifications
+            .mark_verified(&pending_ref, &user.user_id, first_seen);
+        app.changed();
+    }
+    Ok(json(StatusCode::OK, &serde_json::json!({})))
 }
 
-pub(crate) async fn enchanted_pending_session(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            authorize(&app, request.headers())?;
-            let ip = peer_ip(&request);
-            let body: PendingSessionRequest = parse(request.into_body()).await?;
-            required(body.pending_ref.secret(), "pendingRef")?;
-            let collected = {
-                let mut store = app.store();
-                let collected = store
-                    .verifications
-                    .take_pending(body.pending_ref.secret(), app.now());
-                drop(store);
-                app.changed();
-                collected?
-            };
-            let user = app
-                .store()
-                .users
-                .get(&collected.user_id)
-                .cloned()
-                .ok_or(Failure::UserNotFound)?;
-            if user.is_disabled() {
-                return Err(Failure::UserDisabled);
-            }
-            grant(
-                &app,
-                Grant::sign_in(&user, collected.first_seen, collected.custom_claims).ip(ip),
-            )
-        }
-        .await,
+pub(crate) async fn enchanted_pending_session(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    authorize(&app, request.headers())?;
+    let ip = peer_ip(&request);
+    let body: PendingSessionRequest = parse(request.into_body()).await?;
+    required(body.pending_ref.secret(), "pendingRef")?;
+    let collected = {
+        let mut store = app.store();
+        let collected = store
+            .verifications
+            .take_pending(body.pending_ref.secret(), app.now());
+        drop(store);
+        app.changed();
+        collected?
+    };
+    let user = app
+        .store()
+        .users
+        .get(&collected.user_id)
+        .cloned()
+        .ok_or(Failure::UserNotFound)?;
+    if user.is_disabled() {
+        return Err(Failure::UserDisabled);
+    }
+    grant(
+        &app,
+        Grant::sign_in(&user, collected.first_seen, collected.custom_claims).ip(ip),
     )
 }
 

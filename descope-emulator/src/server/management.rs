@@ -97,32 +97,30 @@ pub(crate) async fn load(
     State(app): AppState,
     headers: HeaderMap,
     query: Result<Query<LoadQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        authorize_management(&app, &headers)?;
-        let Ok(Query(query)) = query else {
-            return Err(Failure::BadJson("the query string does not parse".into()));
-        };
-        let store = app.store();
-        let user = match (&query.login_id, &query.user_id) {
-            (Some(login), _) if !login.trim().is_empty() => store.find(login),
-            (_, Some(id)) if !id.trim().is_empty() => store.users.get(id.trim()),
-            _ => return Err(Failure::MissingArgument("loginId".into())),
-        };
-        user_reply(user.ok_or(Failure::ManagedUserNotFound)?, None)
-    })())
+) -> Reply {
+    app.check_rate()?;
+    authorize_management(&app, &headers)?;
+    let Ok(Query(query)) = query else {
+        return Err(Failure::BadJson("the query string does not parse".into()));
+    };
+    let store = app.store();
+    let user = match (&query.login_id, &query.user_id) {
+        (Some(login), _) if !login.trim().is_empty() => store.find(login),
+        (_, Some(id)) if !id.trim().is_empty() => store.users.get(id.trim()),
+        _ => return Err(Failure::MissingArgument("loginId".into())),
+    };
+    user_reply(user.ok_or(Failure::ManagedUserNotFound)?, None)
 }
 
-pub(crate) async fn create(State(app): AppState, request: Request) -> Response {
-    reply(create_inner(&app, request, false).await)
+pub(crate) async fn create(State(app): AppState, request: Request) -> Reply {
+    create_user(&app, request, false).await
 }
 
-pub(crate) async fn create_test(State(app): AppState, request: Request) -> Response {
-    reply(create_inner(&app, request, true).await)
+pub(crate) async fn create_test(State(app): AppState, request: Request) -> Reply {
+    create_user(&app, request, true).await
 }
 
-async fn create_inner(app: &App, request: Request, test: bool) -> Reply {
+async fn create_user(app: &App, request: Request, test: bool) -> Reply {
     let body: CreateUserRequest = managed_body(app, request).await?;
     required(&body.login_id, "loginId")?;
     let login_id = body.login_id.trim().to_owned();
@@ -197,77 +195,65 @@ fn add_all(list: &mut Vec<String>, names: Vec<String>) {
     }
 }
 
-pub(crate) async fn delete(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            let body: DeleteUserRequest = managed_body(&app, request).await?;
-            let reference = either(&body.login_id, &body.user_id)?;
-            {
-                let mut store = app.store();
-                let user_id = store
-                    .find(reference)
-                    .map(|u| u.user_id.clone())
-                    .ok_or(Failure::ManagedUserNotFound)?;
-                store.remove_user(&user_id);
-            }
-            app.changed();
-            empty_reply()
+pub(crate) async fn delete(State(app): AppState, request: Request) -> Reply {
+    let body: DeleteUserRequest = managed_body(&app, request).await?;
+    let reference = either(&body.login_id, &body.user_id)?;
+    {
+        let mut store = app.store();
+        let user_id = store
+            .find(reference)
+            .map(|u| u.user_id.clone())
+            .ok_or(Failure::ManagedUserNotFound)?;
+        store.remove_user(&user_id);
+    }
+    app.changed();
+    empty_reply()
+}
+
+pub(crate) async fn delete_all_test(State(app): AppState, headers: HeaderMap) -> Reply {
+    app.check_rate()?;
+    authorize_management(&app, &headers)?;
+    {
+        let mut store = app.store();
+        let test_users: Vec<String> = store
+            .users
+            .values()
+            .filter(|u| u.test)
+            .map(|u| u.user_id.clone())
+            .collect();
+        for user_id in test_users {
+            store.remove_user(&user_id);
         }
-        .await,
-    )
+    }
+    app.changed();
+    empty_reply()
 }
 
-pub(crate) async fn delete_all_test(State(app): AppState, headers: HeaderMap) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        authorize_management(&app, &headers)?;
-        {
-            let mut store = app.store();
-            let test_users: Vec<String> = store
-                .users
-                .values()
-                .filter(|u| u.test)
-                .map(|u| u.user_id.clone())
-                .collect();
-            for user_id in test_users {
-                store.remove_user(&user_id);
-            }
+pub(crate) async fn update_status(State(app): AppState, request: Request) -> Reply {
+    let body: UpdateUserStatusRequest = managed_body(&app, request).await?;
+    let status = match body.status.as_str() {
+        s @ ("enabled" | "disabled" | "invited") => s.to_owned(),
+        _ => {
+            return Err(Failure::InvalidArgument(
+                "status must be enabled, disabled or invited".into(),
+            ))
         }
-        app.changed();
-        empty_reply()
-    })())
+    };
+    update_user(&app, &body.login_id, |user| {
+        user.status = status;
+        Ok(())
+    })
 }
 
-pub(crate) async fn update_status(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            let body: UpdateUserStatusRequest = managed_body(&app, request).await?;
-            let status = match body.status.as_str() {
-                s @ ("enabled" | "disabled" | "invited") => s.to_owned(),
-                _ => {
-                    return Err(Failure::InvalidArgument(
-                        "status must be enabled, disabled or invited".into(),
-                    ))
-                }
-            };
-            update_user(&app, &body.login_id, |user| {
-                user.status = status;
-                Ok(())
-            })
-        }
-        .await,
-    )
+pub(crate) async fn add_roles(State(app): AppState, request: Request) -> Reply {
+    update_roles(&app, request, true).await
 }
 
-pub(crate) async fn add_roles(State(app): AppState, request: Request) -> Response {
-    reply(roles_inner(&app, request, true).await)
+pub(crate) async fn remove_roles(State(app): AppState, request: Request) -> Reply {
+    update_roles(&app, request, false).await
 }
 
-pub(crate) async fn remove_roles(State(app): AppState, request: Request) -> Response {
-    reply(roles_inner(&app, request, false).await)
-}
-
-async fn roles_inner(app: &App, request: Request, add: bool) -> Reply {
+async fn update_roles(app: &App, request: Request, add: bool) -> Reply {
     let body: UpdateUserRolesRequest = managed_body(app, request).await?;
     let tenant = body.tenant_id.filter(|t| !t.trim().is_empty());
     update_user(app, &body.login_id, |user| {
@@ -293,15 +279,15 @@ async fn roles_inner(app: &App, request: Request, add: bool) -> Reply {
     })
 }
 
-pub(crate) async fn add_tenant(State(app): AppState, request: Request) -> Response {
-    reply(tenant_inner(&app, request, true).await)
+pub(crate) async fn add_tenant(State(app): AppState, request: Request) -> Reply {
+    update_tenant(&app, request, true).await
 }
 
-pub(crate) async fn remove_tenant(State(app): AppState, request: Request) -> Response {
-    reply(tenant_inner(&app, request, false).await)
+pub(crate) async fn remove_tenant(State(app): AppState, request: Request) -> Reply {
+    update_tenant(&app, request, false).await
 }
 
-async fn tenant_inner(app: &App, request: Request, add: bool) -> Reply {
+async fn update_tenant(app: &App, request: Request, add: bool) -> Reply {
     let body: UpdateUserTenantRequest = managed_body(app, request).await?;
     required(&body.tenant_id, "tenantId")?;
     update_user(app, &body.login_id, |user| {

@@ -7,16 +7,16 @@ use descope::wire::{
     ExpirePasswordRequest, SetUserPasswordRequest, SetUserPasswordResponse, UserLogoutRequest,
 };
 
-pub(crate) async fn set_active_password(State(app): AppState, request: Request) -> Response {
-    reply(set_password_inner(&app, request, false).await)
+pub(crate) async fn set_active_password(State(app): AppState, request: Request) -> Reply {
+    set_password(&app, request, false).await
 }
 
-pub(crate) async fn set_temporary_password(State(app): AppState, request: Request) -> Response {
-    reply(set_password_inner(&app, request, true).await)
+pub(crate) async fn set_temporary_password(State(app): AppState, request: Request) -> Reply {
+    set_password(&app, request, true).await
 }
 
 /// The path decides whether the password is temporary, not Python's `setActive`.
-async fn set_password_inner(app: &App, request: Request, temporary: bool) -> Reply {
+async fn set_password(app: &App, request: Request, temporary: bool) -> Reply {
     let body: SetUserPasswordRequest = managed_body(app, request).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
@@ -40,49 +40,37 @@ async fn set_password_inner(app: &App, request: Request, temporary: bool) -> Rep
     Ok(json(StatusCode::OK, &SetUserPasswordResponse::default()))
 }
 
-pub(crate) async fn expire_password(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            let body: ExpirePasswordRequest = managed_body(&app, request).await?;
-            update_user(&app, &body.login_id, |user| {
-                user.password_expired = true;
-                Ok(())
-            })?;
-            empty_reply()
-        }
-        .await,
-    )
+pub(crate) async fn expire_password(State(app): AppState, request: Request) -> Reply {
+    let body: ExpirePasswordRequest = managed_body(&app, request).await?;
+    update_user(&app, &body.login_id, |user| {
+        user.password_expired = true;
+        Ok(())
+    })?;
+    empty_reply()
 }
 
-pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            let body: UserLogoutRequest = managed_body(&app, request).await?;
-            let reference = either(&body.login_id, &body.user_id)?;
-            {
-                let mut store = app.store();
-                let user_id = store
-                    .find(reference)
-                    .map(|u| u.user_id.clone())
-                    .ok_or(Failure::ManagedUserNotFound)?;
-                store.revoke_user_sessions(&user_id, None);
-            }
-            app.changed();
-            empty_reply()
-        }
-        .await,
-    )
+pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Reply {
+    let body: UserLogoutRequest = managed_body(&app, request).await?;
+    let reference = either(&body.login_id, &body.user_id)?;
+    {
+        let mut store = app.store();
+        let user_id = store
+            .find(reference)
+            .map(|u| u.user_id.clone())
+            .ok_or(Failure::ManagedUserNotFound)?;
+        store.revoke_user_sessions(&user_id, None);
+    }
+    app.changed();
+    empty_reply()
 }
 
 /// `GET /v1/mgmt/license`: both official SDKs call it when a management key is configured
 /// (not in Descope's published document). Its tier is then sent as `x-descope-license`.
-pub(crate) async fn license(State(app): AppState, headers: HeaderMap) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        authorize_management(&app, &headers)?;
-        Ok(json(
-            StatusCode::OK,
-            &serde_json::json!({"rateLimitTier": "emulator"}),
-        ))
-    })())
+pub(crate) async fn license(State(app): AppState, headers: HeaderMap) -> Reply {
+    app.check_rate()?;
+    authorize_management(&app, &headers)?;
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({"rateLimitTier": "emulator"}),
+    ))
 }

@@ -216,10 +216,6 @@ pub(crate) fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     }
 }
 
-pub(crate) fn reply(result: Reply) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
-}
-
 /// What the `Authorization` header carried beyond the project ID.
 pub(crate) struct Auth {
     token: Option<String>,

@@ -3,11 +3,8 @@
 use super::tokens::{check_refresh, grant, peer_ip, Grant};
 use super::*;
 
-pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Response {
-    reply(sign_up_inner(&app, request).await)
-}
-
-pub(crate) async fn sign_up_inner(app: &App, request: Request) -> Reply {
+pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     app.check_rate()?;
     authorize(app, request.headers())?;
     let ip = peer_ip(&request);
@@ -58,11 +55,8 @@ pub(crate) async fn sign_up_inner(app: &App, request: Request) -> Reply {
     grant(app, Grant::sign_in(&user, true, custom_claims).ip(ip))
 }
 
-pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Response {
-    reply(sign_in_inner(&app, request).await)
-}
-
-pub(crate) async fn sign_in_inner(app: &App, request: Request) -> Reply {
+pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let ip = peer_ip(&request);
@@ -99,11 +93,8 @@ pub(crate) async fn sign_in_inner(app: &App, request: Request) -> Reply {
     grant(app, Grant::sign_in(&user, false, custom_claims).ip(ip))
 }
 
-pub(crate) async fn replace(State(app): AppState, request: Request) -> Response {
-    reply(replace_inner(&app, request).await)
-}
-
-pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
+pub(crate) async fn replace(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     app.check_rate()?;
     authorize(app, request.headers())?;
     let ip = peer_ip(&request);
@@ -149,11 +140,8 @@ pub(crate) async fn replace_inner(app: &App, request: Request) -> Reply {
     grant(app, Grant::sign_in(&updated, false, Map::new()).ip(ip))
 }
 
-pub(crate) async fn update(State(app): AppState, request: Request) -> Response {
-    reply(update_inner(&app, request).await)
-}
-
-pub(crate) async fn update_inner(app: &App, request: Request) -> Reply {
+pub(crate) async fn update(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let body: PasswordUpdateRequest = parse(request.into_body()).await?;
@@ -186,10 +174,6 @@ pub(crate) async fn update_inner(app: &App, request: Request) -> Reply {
     Ok(json(StatusCode::OK, &EmptyResponse(Map::new())))
 }
 
-pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Response {
-    reply(send_reset_inner(&app, request).await)
-}
-
 /// `a***@example.com`
 pub(crate) fn mask_email(email: &str) -> String {
     match email.split_once('@') {
@@ -201,7 +185,8 @@ pub(crate) fn mask_email(email: &str) -> String {
     }
 }
 
-pub(crate) async fn send_reset_inner(app: &App, request: Request) -> Reply {
+pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     use super::email::{deliver, intent, Profile};
     use crate::outbox::{Method, Purpose};
     app.check_rate()?;
@@ -242,13 +227,11 @@ pub(crate) async fn send_reset_inner(app: &App, request: Request) -> Reply {
     Ok(json(StatusCode::OK, &response))
 }
 
-pub(crate) async fn policy(State(app): AppState, headers: HeaderMap) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        authorize(&app, &headers)?;
-        Ok(json(
-            StatusCode::OK,
-            &descope::wire::PasswordPolicyResponse::from(&app.options.policy),
-        ))
-    })())
+pub(crate) async fn policy(State(app): AppState, headers: HeaderMap) -> Reply {
+    app.check_rate()?;
+    authorize(&app, &headers)?;
+    Ok(json(
+        StatusCode::OK,
+        &descope::wire::PasswordPolicyResponse::from(&app.options.policy),
+    ))
 }

@@ -7,15 +7,15 @@ use descope::wire::{
     AuthHistoryEntry, ExchangeAccessKeyRequest, ExchangeAccessKeyResponse, SelectTenantRequest,
 };
 
-pub(crate) async fn refresh(State(app): AppState, request: Request) -> Response {
-    reply(refresh_inner(&app, request, false).await)
+pub(crate) async fn refresh(State(app): AppState, request: Request) -> Reply {
+    refresh_session(&app, request, false).await
 }
 
-pub(crate) async fn try_refresh(State(app): AppState, request: Request) -> Response {
-    reply(refresh_inner(&app, request, true).await)
+pub(crate) async fn try_refresh(State(app): AppState, request: Request) -> Reply {
+    refresh_session(&app, request, true).await
 }
 
-pub(crate) async fn refresh_inner(app: &App, request: Request, lenient: bool) -> Reply {
+pub(crate) async fn refresh_session(app: &App, request: Request, lenient: bool) -> Reply {
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let _: Map<String, Value> = parse(request.into_body()).await?;
@@ -39,15 +39,15 @@ pub(crate) async fn refresh_inner(app: &App, request: Request, lenient: bool) ->
     grant(app, Grant::refresh(&found.user, rotate, found.tenant))
 }
 
-pub(crate) async fn logout(State(app): AppState, request: Request) -> Response {
-    reply(logout_inner(&app, request, false).await)
+pub(crate) async fn logout(State(app): AppState, request: Request) -> Reply {
+    end_session(&app, request, false).await
 }
 
-pub(crate) async fn logout_all(State(app): AppState, request: Request) -> Response {
-    reply(logout_inner(&app, request, true).await)
+pub(crate) async fn logout_all(State(app): AppState, request: Request) -> Reply {
+    end_session(&app, request, true).await
 }
 
-pub(crate) async fn logout_inner(app: &App, request: Request, everywhere: bool) -> Reply {
+pub(crate) async fn end_session(app: &App, request: Request, everywhere: bool) -> Reply {
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let _: Map<String, Value> = parse(request.into_body()).await?;
@@ -61,109 +61,90 @@ pub(crate) async fn logout_inner(app: &App, request: Request, everywhere: bool) 
     Ok(logged_out(app))
 }
 
-pub(crate) async fn me(State(app): AppState, headers: HeaderMap) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        let auth = authorize(&app, &headers)?;
-        let found = check_refresh(&app, auth.token.as_deref())?;
-        Ok(json(StatusCode::OK, &found.user.response()))
-    })())
+pub(crate) async fn me(State(app): AppState, headers: HeaderMap) -> Reply {
+    app.check_rate()?;
+    let auth = authorize(&app, &headers)?;
+    let found = check_refresh(&app, auth.token.as_deref())?;
+    Ok(json(StatusCode::OK, &found.user.response()))
 }
 
-pub(crate) async fn keys(State(app): AppState, Path(project_id): Path<String>) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        if project_id != app.options.project_id {
-            return Err(Failure::NotFound);
-        }
-        Ok(json(StatusCode::OK, &app.keys.jwks()))
-    })())
+pub(crate) async fn keys(State(app): AppState, Path(project_id): Path<String>) -> Reply {
+    app.check_rate()?;
+    if project_id != app.options.project_id {
+        return Err(Failure::NotFound);
+    }
+    Ok(json(StatusCode::OK, &app.keys.jwks()))
 }
 
-pub(crate) async fn select_tenant(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            let auth = authorize(&app, request.headers())?;
-            let body: SelectTenantRequest = parse(request.into_body()).await?;
-            let found = check_refresh(&app, auth.token.as_deref())?;
-            required(&body.tenant, "tenant")?;
-            if !found
-                .user
-                .tenants
-                .iter()
-                .any(|t| t.tenant_id == body.tenant)
-            {
-                return Err(Failure::InvalidArgument(
-                    "the user is not a member of the tenant".into(),
-                ));
-            }
-            grant(&app, Grant::select_tenant(&found.user, body.tenant))
-        }
-        .await,
-    )
+pub(crate) async fn select_tenant(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    let auth = authorize(&app, request.headers())?;
+    let body: SelectTenantRequest = parse(request.into_body()).await?;
+    let found = check_refresh(&app, auth.token.as_deref())?;
+    required(&body.tenant, "tenant")?;
+    if !found
+        .user
+        .tenants
+        .iter()
+        .any(|t| t.tenant_id == body.tenant)
+    {
+        return Err(Failure::InvalidArgument(
+            "the user is not a member of the tenant".into(),
+        ));
+    }
+    grant(&app, Grant::select_tenant(&found.user, body.tenant))
 }
 
 /// The user's sign-ins as a bare JSON array, as the official SDKs read it.
-pub(crate) async fn history(State(app): AppState, headers: HeaderMap) -> Response {
-    reply((|| {
-        app.check_rate()?;
-        let auth = authorize(&app, &headers)?;
-        let found = check_refresh(&app, auth.token.as_deref())?;
-        let entries: Vec<AuthHistoryEntry> = found
-            .user
-            .history
-            .iter()
-            .map(|event| {
-                let mut entry = AuthHistoryEntry::default();
-                entry.user_id = Some(found.user.user_id.clone());
-                entry.login_time = Some(event.login_time);
-                entry.ip = event.ip.clone();
-                entry.city = Some(String::new());
-                entry.country = Some(String::new());
-                entry.selected_tenant = event.tenant.clone();
-                entry
-            })
-            .collect();
-        Ok(json(StatusCode::OK, &entries))
-    })())
+pub(crate) async fn history(State(app): AppState, headers: HeaderMap) -> Reply {
+    app.check_rate()?;
+    let auth = authorize(&app, &headers)?;
+    let found = check_refresh(&app, auth.token.as_deref())?;
+    let entries: Vec<AuthHistoryEntry> = found
+        .user
+        .history
+        .iter()
+        .map(|event| {
+            let mut entry = AuthHistoryEntry::default();
+            entry.user_id = Some(found.user.user_id.clone());
+            entry.login_time = Some(event.login_time);
+            entry.ip = event.ip.clone();
+            entry.city = Some(String::new());
+            entry.country = Some(String::new());
+            entry.selected_tenant = event.tenant.clone();
+            entry
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &entries))
 }
 
 /// `Authorization: Bearer <projectId>:<accessKey>` for a session JWT whose `sub` is the key ID.
-pub(crate) async fn exchange_access_key(State(app): AppState, request: Request) -> Response {
-    reply(
-        async {
-            app.check_rate()?;
-            let auth = authorize(&app, request.headers())?;
-            let body: ExchangeAccessKeyRequest = parse(request.into_body()).await?;
-            let given = auth
-                .token
-                .ok_or(Failure::Unauthorized("no access key in Authorization"))?;
-            let known = app.options.access_keys.iter().any(|key| {
-                aws_lc_rs::constant_time::verify_slices_are_equal(
-                    key.secret().as_bytes(),
-                    given.as_bytes(),
-                )
-                .is_ok()
-            });
-            if !known {
-                return Err(Failure::Unauthorized("the access key is not valid"));
-            }
-            let key_id = crate::access_key_id(&given);
-            let options = body.login_options.unwrap_or_default();
-            let tenant = options.selected_tenant.filter(|t| !t.trim().is_empty());
-            let (jwt, expiration) = access_key_session(
-                &app,
-                &key_id,
-                options.custom_claims.unwrap_or_default(),
-                tenant,
-            )?;
-            let mut response = ExchangeAccessKeyResponse::default();
-            response.key_id = Some(key_id);
-            response.session_jwt = Some(SessionJwt::from(jwt));
-            response.expiration = Some(expiration);
-            Ok(json(StatusCode::OK, &response))
-        }
-        .await,
-    )
+pub(crate) async fn exchange_access_key(State(app): AppState, request: Request) -> Reply {
+    app.check_rate()?;
+    let auth = authorize(&app, request.headers())?;
+    let body: ExchangeAccessKeyRequest = parse(request.into_body()).await?;
+    let given = auth
+        .token
+        .ok_or(Failure::Unauthorized("no access key in Authorization"))?;
+    let known = app.options.access_keys.iter().any(|key| {
+        aws_lc_rs::constant_time::verify_slices_are_equal(key.secret().as_bytes(), given.as_bytes())
+            .is_ok()
+    });
+    if !known {
+        return Err(Failure::Unauthorized("the access key is not valid"));
+    }
+    let key_id = crate::access_key_id(&given);
+    let options = body.login_options.unwrap_or_default();
+    let tenant = options.selected_tenant.filter(|t| !t.trim().is_empty());
+    let (jwt, expiration) = access_key_session(
+        &app,
+        &key_id,
+        options.custom_claims.unwrap_or_default(),
+        tenant,
+    )?;
+    let mut response = ExchangeAccessKeyResponse::default();
+    response.key_id = Some(key_id);
+    response.session_jwt = Some(SessionJwt::from(jwt));
+    response.expiration = Some(expiration);
+    Ok(json(StatusCode::OK, &response))
 }
