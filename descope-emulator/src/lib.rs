@@ -123,11 +123,7 @@ impl Emulator {
     /// The messages "sent" so far (codes and links; nothing leaves the machine), oldest first
     /// (the last [`OUTBOX_LEN`]). The same as `GET /emulator/v1/outbox`.
     pub fn outbox(&self) -> Vec<OutboxMessage> {
-        self.app
-            .outbox
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .all()
+        self.app.outbox().all()
     }
 
     /// The newest message to `address` (compared without case), if any: what a test reads to
@@ -154,12 +150,7 @@ impl Emulator {
 
     /// Empties the outbox (as `DELETE /emulator/v1/outbox`).
     pub fn clear_outbox(&self) {
-        self.app
-            .outbox
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-        self.app.changed();
+        self.app.outbox().clear();
     }
 
     /// The most password hashes (or checks) that ever ran at once: at most

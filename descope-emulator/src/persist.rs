@@ -33,7 +33,7 @@ pub(crate) fn save(app: &App) -> Result<(), EmulatorError> {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             verifications: store.verifications.clone(),
-            outbox: app.outbox.lock().unwrap_or_else(|p| p.into_inner()).all(),
+            outbox: app.outbox().all(),
         }
     };
     let bytes =

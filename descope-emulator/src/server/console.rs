@@ -139,7 +139,6 @@ async fn create_user(State(app): AppState, request: Request) -> Response {
             "a user with this login ID already exists",
         );
     }
-    app.changed();
     back_to_console()
 }
 
@@ -183,7 +182,6 @@ async fn user_action(
             _ => return refused(StatusCode::BAD_REQUEST, "unknown action"),
         }
     }
-    app.changed();
     back_to_console()
 }
 
@@ -191,8 +189,7 @@ async fn clear_outbox(State(app): AppState, request: Request) -> Response {
     if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
-    app.outbox.lock().unwrap_or_else(|p| p.into_inner()).clear();
-    app.changed();
+    app.outbox().clear();
     back_to_console()
 }
 
@@ -202,8 +199,7 @@ async fn reset_all(State(app): AppState, request: Request) -> Response {
         return refusal;
     }
     app.store().replace_users(Vec::new());
-    app.outbox.lock().unwrap_or_else(|p| p.into_inner()).clear();
-    app.changed();
+    app.outbox().clear();
     back_to_console()
 }
 
@@ -255,7 +251,6 @@ pub(crate) async fn import(app: &Arc<App>, seed: SeedFile) -> Result<(), crate::
         .await
         .map_err(|_| crate::EmulatorError::Seed("the import task failed".into()))??;
     app.store().replace_users(users);
-    app.changed();
     crate::persist::persist(app).await
 }
 

@@ -136,7 +136,7 @@ fn users(app: &App) -> String {
 }
 
 fn outbox(app: &App) -> String {
-    let messages = app.outbox.lock().unwrap_or_else(|p| p.into_inner()).all();
+    let messages = app.outbox().all();
     let mut rows = String::new();
     for message in messages.iter().rev() {
         let link = message

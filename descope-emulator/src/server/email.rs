@@ -207,11 +207,7 @@ pub(crate) fn deliver(
         }
     }
     let link_id = message.link_id.clone();
-    app.outbox
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(message);
-    app.changed();
+    app.outbox().push(message);
     Delivered {
         masked_email: super::password::mask_email(&to),
         pending_ref,
@@ -260,7 +256,6 @@ pub(crate) fn complete(app: &App, intent: &Intent) -> Result<(StoredUser, bool),
         }
     };
     drop(store);
-    app.changed();
     Ok(result)
 }
 
@@ -330,7 +325,6 @@ async fn otp_verify(State(app): AppState, request: Request) -> Reply {
             .verifications
             .check_code(&body.login_id, body.code.secret(), app.now());
         drop(store);
-        app.changed();
         checked?
     };
     sign_in_verified(&app, ip, &intent)
@@ -346,12 +340,11 @@ async fn otp_update_email(State(app): AppState, request: Request) -> Reply {
 }
 
 async fn outbox(State(app): AppState) -> Response {
-    let messages = app.outbox.lock().unwrap_or_else(|p| p.into_inner()).all();
+    let messages = app.outbox().all();
     json(StatusCode::OK, &serde_json::json!({ "messages": messages }))
 }
 
 async fn clear_outbox(State(app): AppState) -> Response {
-    app.outbox.lock().unwrap_or_else(|p| p.into_inner()).clear();
-    app.changed();
+    app.outbox().clear();
     json(StatusCode::OK, &serde_json::json!({}))
 }

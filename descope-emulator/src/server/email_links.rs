@@ -123,7 +123,6 @@ fn take(
         .store()
         .verifications
         .take_token(method, token.secret(), app.now());
-    app.changed();
     taken
 }
 
@@ -147,7 +146,6 @@ pub(crate) async fn enchanted_verify(State(app): AppState, request: Request) -> 
         app.store()
             .verifications
             .mark_verified(&pending_ref, &user.user_id, first_seen);
-        app.changed();
     }
     Ok(json(StatusCode::OK, &serde_json::json!({})))
 }
@@ -164,7 +162,6 @@ pub(crate) async fn enchanted_pending_session(State(app): AppState, request: Req
             .verifications
             .take_pending(body.pending_ref.secret(), app.now());
         drop(store);
-        app.changed();
         collected?
     };
     let user = app

@@ -70,7 +70,6 @@ pub(super) fn update_user(
         change(user)?;
         user.clone()
     };
-    app.changed();
     user_reply(&updated, None)
 }
 
@@ -177,7 +176,6 @@ async fn create_user(app: &App, request: Request, test: bool) -> Reply {
     if !app.store().insert_user(user.clone()) {
         return Err(Failure::UserExists);
     }
-    app.changed();
     user_reply(&user, Some(true))
 }
 
@@ -206,7 +204,6 @@ pub(crate) async fn delete(State(app): AppState, request: Request) -> Reply {
             .ok_or(Failure::ManagedUserNotFound)?;
         store.remove_user(&user_id);
     }
-    app.changed();
     empty_reply()
 }
 
@@ -225,7 +222,6 @@ pub(crate) async fn delete_all_test(State(app): AppState, headers: HeaderMap) ->
             store.remove_user(&user_id);
         }
     }
-    app.changed();
     empty_reply()
 }
 

@@ -36,7 +36,6 @@ async fn set_password(app: &App, request: Request, temporary: bool) -> Reply {
         user.password_version += 1;
         user.password_expired = temporary;
     }
-    app.changed();
     Ok(json(StatusCode::OK, &SetUserPasswordResponse::default()))
 }
 
@@ -60,7 +59,6 @@ pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Reply
             .ok_or(Failure::ManagedUserNotFound)?;
         store.revoke_user_sessions(&user_id, None);
     }
-    app.changed();
     empty_reply()
 }
 

@@ -68,11 +68,55 @@ pub(crate) struct Window {
 
 pub(crate) type Reply = Result<Response, Failure>;
 
+/// A locked part of the emulator's state that marks itself changed when written through
+/// (`DerefMut`): the next answer then waits for the state file to cover the change. Reading
+/// marks nothing.
+pub(crate) struct Tracked<'a, T> {
+    guard: std::sync::MutexGuard<'a, T>,
+    changes: Option<&'a std::sync::atomic::AtomicU64>,
+    written: bool,
+}
+
+impl<T> std::ops::Deref for Tracked<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for Tracked<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.written = true;
+        &mut self.guard
+    }
+}
+
+impl<T> Drop for Tracked<'_, T> {
+    fn drop(&mut self) {
+        if let (true, Some(changes)) = (self.written, self.changes) {
+            changes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
 impl App {
-    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn tracked<'a, T>(&'a self, lock: &'a Mutex<T>) -> Tracked<'a, T> {
+        Tracked {
+            guard: lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+            changes: self.persister.as_ref().map(|p| &p.changes),
+            written: false,
+        }
+    }
+
+    /// Users, sessions and codes; a write marks the state changed.
+    pub(crate) fn store(&self) -> Tracked<'_, Store> {
+        self.tracked(&self.store)
+    }
+
+    /// The outbox; a write marks the state changed.
+    pub(crate) fn outbox(&self) -> Tracked<'_, crate::outbox::Outbox> {
+        self.tracked(&self.outbox)
     }
 
     /// Now, in Unix seconds, on the emulator's clock.
@@ -80,7 +124,8 @@ impl App {
         crate::unix_seconds(self.clock.now())
     }
 
-    /// Counts a change of the store, for [`durable`] to write before the answer goes out.
+    /// Counts a change outside the store and the outbox (a new signing key), for [`durable`]
+    /// to write before the answer goes out.
     pub(crate) fn changed(&self) {
         if let Some(persister) = &self.persister {
             persister
@@ -356,3 +401,32 @@ pub(crate) async fn verify_password(
 
 /// Claims of the emulator's JWTs.
 pub(crate) type AppState = State<Arc<App>>;
+
+#[cfg(test)]
+mod tests {
+    use super::Tracked;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Mutex;
+
+    fn tracked<'a>(lock: &'a Mutex<Vec<u8>>, changes: &'a AtomicU64) -> Tracked<'a, Vec<u8>> {
+        Tracked {
+            guard: lock.lock().unwrap_or_else(|p| p.into_inner()),
+            changes: Some(changes),
+            written: false,
+        }
+    }
+
+    #[test]
+    fn a_write_through_the_guard_marks_one_change_and_a_read_none() {
+        let (lock, changes) = (Mutex::new(vec![1]), AtomicU64::new(0));
+        assert_eq!(tracked(&lock, &changes).len(), 1);
+        assert_eq!(changes.load(Ordering::SeqCst), 0, "reading changes nothing");
+        {
+            let mut guard = tracked(&lock, &changes);
+            guard.push(2);
+            guard.push(3);
+        }
+        assert_eq!(changes.load(Ordering::SeqCst), 1, "one change per written guard");
+        assert_eq!(*tracked(&lock, &changes), vec![1, 2, 3]);
+    }
+}

@@ -47,7 +47,6 @@ pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Reply {
     if !app.store().insert_user(user.clone()) {
         return Err(Failure::UserExists);
     }
-    app.changed();
     let custom_claims = body
         .login_options
         .and_then(|o| o.custom_claims)
@@ -87,7 +86,6 @@ pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Reply {
     }
     if options.revoke_other_sessions == Some(true) {
         app.store().revoke_user_sessions(&user.user_id, None);
-        app.changed();
     }
     let custom_claims = options.custom_claims.unwrap_or_default();
     grant(app, Grant::sign_in(&user, false, custom_claims).ip(ip))
@@ -136,7 +134,6 @@ pub(crate) async fn replace(State(app): AppState, request: Request) -> Reply {
         }
         updated
     };
-    app.changed();
     grant(app, Grant::sign_in(&updated, false, Map::new()).ip(ip))
 }
 
@@ -170,7 +167,6 @@ pub(crate) async fn update(State(app): AppState, request: Request) -> Reply {
         stored.password_version += 1;
         stored.password_expired = false;
     }
-    app.changed();
     Ok(json(StatusCode::OK, &EmptyResponse(Map::new())))
 }
 

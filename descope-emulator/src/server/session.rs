@@ -54,7 +54,6 @@ pub(crate) async fn end_session(app: &App, request: Request, everywhere: bool) -
     if everywhere {
         let found = check_refresh(app, auth.token.as_deref())?;
         app.store().revoke_user_sessions(&found.user.user_id, None);
-        app.changed();
     } else {
         take_refresh(app, auth.token.as_deref())?;
     }

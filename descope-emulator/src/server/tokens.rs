@@ -100,7 +100,6 @@ fn check_refresh_with(
             session.revoked = true;
         }
         drop(store);
-        app.changed();
     }
     Ok(RefreshSession { user, tenant })
 }
@@ -290,7 +289,6 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
                 user.status = "enabled".into();
             }
         }
-        app.changed();
     }
     let session_exp = session_claims.exp;
     let session_jwt = app
@@ -306,7 +304,6 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
             tenant: grant.tenant.clone(),
         };
         app.store().add_session(jti.clone(), session, now);
-        app.changed();
         let claims = Claims {
             iss: app.issuer.clone(),
             sub: grant.user.user_id.clone(),
