@@ -318,6 +318,71 @@ impl UserManagement {
         }
     }
 
+    /// [`add_roles`](Self::add_roles) for the user with this user ID (`U2...`; the service
+    /// resolves a user ID where a login ID goes, as the official SDKs use it).
+    pub fn add_roles_by_user_id<I, S>(&self, user_id: impl Into<String>, roles: I) -> UpdateRoles
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.role_request(user_id.into(), None, names(roles), true)
+    }
+
+    /// [`remove_roles`](Self::remove_roles) for the user with this user ID.
+    pub fn remove_roles_by_user_id<I, S>(&self, user_id: impl Into<String>, roles: I) -> UpdateRoles
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.role_request(user_id.into(), None, names(roles), false)
+    }
+
+    /// [`add_tenant_roles`](Self::add_tenant_roles) for the user with this user ID.
+    pub fn add_tenant_roles_by_user_id<I, S>(
+        &self,
+        user_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+        roles: I,
+    ) -> UpdateRoles
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.role_request(user_id.into(), Some(tenant_id.into()), names(roles), true)
+    }
+
+    /// [`remove_tenant_roles`](Self::remove_tenant_roles) for the user with this user ID.
+    pub fn remove_tenant_roles_by_user_id<I, S>(
+        &self,
+        user_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+        roles: I,
+    ) -> UpdateRoles
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.role_request(user_id.into(), Some(tenant_id.into()), names(roles), false)
+    }
+
+    /// [`add_tenant`](Self::add_tenant) for the user with this user ID.
+    pub fn add_tenant_by_user_id(
+        &self,
+        user_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+    ) -> UpdateTenant {
+        self.add_tenant(user_id, tenant_id)
+    }
+
+    /// [`remove_tenant`](Self::remove_tenant) for the user with this user ID.
+    pub fn remove_tenant_by_user_id(
+        &self,
+        user_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+    ) -> UpdateTenant {
+        self.remove_tenant(user_id, tenant_id)
+    }
+
     /// Makes the user a member of a tenant (roles there: [`add_tenant_roles`](Self::add_tenant_roles)).
     pub fn add_tenant(
         &self,

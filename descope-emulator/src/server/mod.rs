@@ -426,7 +426,11 @@ mod tests {
             guard.push(2);
             guard.push(3);
         }
-        assert_eq!(changes.load(Ordering::SeqCst), 1, "one change per written guard");
+        assert_eq!(
+            changes.load(Ordering::SeqCst),
+            1,
+            "one change per written guard"
+        );
         assert_eq!(*tracked(&lock, &changes), vec![1, 2, 3]);
     }
 }

@@ -222,6 +222,28 @@ async fn roles_and_tenants_appear_in_the_next_session_jwt() {
         .await
         .unwrap_err();
     assert_eq!(status_code(&refused).0, 400);
+
+    // The same by user ID.
+    let id = user.user_id.clone();
+    users.add_tenant_by_user_id(&id, "T2beta").await.unwrap();
+    users
+        .add_tenant_roles_by_user_id(&id, "T2beta", ["editor"])
+        .await
+        .unwrap();
+    let user = users.add_roles_by_user_id(&id, ["auditor"]).await.unwrap();
+    assert!(user.roles.contains(&"auditor".to_owned()));
+    assert_eq!(user.tenant("T2beta").unwrap().roles, ["editor"]);
+    users
+        .remove_tenant_roles_by_user_id(&id, "T2beta", ["editor"])
+        .await
+        .unwrap();
+    let user = users
+        .remove_roles_by_user_id(&id, ["auditor"])
+        .await
+        .unwrap();
+    assert!(!user.roles.contains(&"auditor".to_owned()));
+    let user = users.remove_tenant_by_user_id(&id, "T2beta").await.unwrap();
+    assert!(user.tenant("T2beta").is_none());
 }
 
 #[tokio::test]
