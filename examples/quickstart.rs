@@ -122,11 +122,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     match password_client.sign_in(&login_id, password).await {
-        Err(e) if e.is_bad_credentials() => println!(
-            "sign-in    with the old password refused: HTTP {:?}, code {:?}",
-            e.status(),
-            e.code().map(|c| c.as_str())
-        ),
+        Err(e) if e.is_bad_credentials() => {
+            println!("sign-in    with the old password refused: {e}")
+        }
         Err(other) => return Err(other.into()),
         Ok(_) => return Err("the old password still works".into()),
     }
@@ -143,11 +141,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The reset's link is in the embedded emulator's outbox (a real project emails it).
     let mut current_password = new_password.to_owned();
-    if let Some(token) = emulator
-        .as_ref()
-        .and_then(|e| e.last_message_to(&login_id))
-        .and_then(|m| m.token().map(str::to_owned))
-    {
+    let emailed = match &emulator {
+        Some(emulator) => emulator.last_message_to(&login_id),
+        None => None,
+    };
+    if let Some(token) = emailed.as_ref().and_then(|m| m.token()) {
         let reset_password = "Quickstart-R3set-Passw0rd";
         let auth = password_client
             .complete_reset_with_magic_link(token, reset_password)

@@ -21,8 +21,22 @@ fn builder(clock: &OffsetClock) -> EmulatorBuilder {
 async fn start(method: Method) -> (Emulator, Client, OffsetClock) {
     let clock = OffsetClock::new();
     let emulator = builder(&clock).reset_method(method).start().await.unwrap();
-    let client = emulator.client().unwrap();
+    // Polls for an enchanted link's session wait on this sleeper, which returns at once.
+    let client = emulator
+        .client_builder()
+        .retry_sleeper(Instant)
+        .build()
+        .unwrap();
     (emulator, client, clock)
+}
+
+/// A sleeper that does not sleep: the emulated clock, not the wall clock, decides expiry.
+struct Instant;
+
+impl descope::Sleeper for Instant {
+    fn sleep(&self, _: Duration) -> descope::BoxFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 fn last(emulator: &Emulator, to: &str) -> OutboxMessage {
