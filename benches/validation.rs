@@ -157,7 +157,7 @@ fn main() {
             for token in &distinct {
                 black_box(
                     runtime
-                        .block_on(sessions.validate(black_box(token.as_str())))
+                        .block_on(sessions.validate(black_box(token.as_str())).send())
                         .expect("distinct"),
                 );
             }
@@ -167,7 +167,7 @@ fn main() {
     };
     let cached = client_with(10_000);
     runtime
-        .block_on(cached.sessions().validate(&token))
+        .block_on(cached.sessions().validate(&token).send())
         .expect("valid");
 
     let round = Duration::from_millis(300);
@@ -180,7 +180,7 @@ fn main() {
         || {
             black_box(
                 runtime
-                    .block_on(cached.sessions().validate(black_box(&token)))
+                    .block_on(cached.sessions().validate(black_box(&token)).send())
                     .expect("repeated"),
             );
         },

@@ -85,7 +85,7 @@ impl ExchangeAccessKey {
                     operation: OP,
                     reason: "the response has no session JWT".into(),
                 })?;
-        let session = self.client.sessions().validate(&session_jwt).await?;
+        let session = self.client.sessions().validate_now(&session_jwt).await?;
         Ok(AccessKeySession {
             key_id: session.user_id().to_owned(),
             expiration: body.expiration.map(crate::time::instant),

@@ -51,8 +51,8 @@ pub use limits::DEFAULT_MAX_RESPONSE_BYTES;
 pub use management::{CreateUser, ManagementClient, UserManagement};
 pub use operation::{Credential, Operation};
 pub use password::{
-    CompleteReset, PasswordClient, Replace, ResetMethod, ResetSent, SendReset, SignIn, SignUp,
-    Update,
+    CompleteReset, GetPolicy, PasswordClient, Replace, ResetMethod, ResetSent, SendReset, SignIn,
+    SignUp, Update,
 };
 pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;

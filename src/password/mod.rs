@@ -192,10 +192,35 @@ impl PasswordClient {
 
     /// The project's password policy. [`PasswordPolicy::check`] tells a user what a password
     /// lacks before it is sent.
-    pub async fn policy(&self) -> Result<PasswordPolicy> {
+    pub fn policy(&self) -> GetPolicy {
+        GetPolicy {
+            client: self.client.clone(),
+        }
+    }
+}
+
+/// [`PasswordClient::policy`]: `.await` it (or call [`send`](Self::send)).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct GetPolicy {
+    client: Client,
+}
+
+impl GetPolicy {
+    /// Sends it.
+    pub async fn send(self) -> Result<PasswordPolicy> {
         const OP: Operation = Operation::PasswordPolicy;
         let api = self.client.api();
         let response = send(&self.client.shared, OP, || api.password_policy()).await?;
         Ok(PasswordPolicy::from_wire(response.into_inner()))
+    }
+}
+
+impl std::future::IntoFuture for GetPolicy {
+    type Output = Result<PasswordPolicy>;
+    type IntoFuture = crate::request::BoxFuture<'static, Result<PasswordPolicy>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -29,7 +29,7 @@ pub use claims::{Session, TenantClaims, TokenKind};
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use operations::{
     History, Keys, LogoutAll, LogoutAndClear, LogoutSession, Me, Refresh, SelectTenant, TryRefresh,
-    ValidateAndRefresh,
+    Validate, ValidateAndRefresh, ValidateRefresh,
 };
 pub use origin::OriginCheck;
 pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, RequestSession};
@@ -142,17 +142,16 @@ impl SessionClient {
             .await
     }
 
-    /// Validates a session JWT locally: signature against the project's keys (fetched once,
-    /// then cached), algorithm pinned by the key, `exp`/`nbf` with leeway, `iss`, `aud` when
-    /// configured, and that it is a session (not refresh) JWT. A token validated before is
-    /// answered from a cache of verified tokens. Takes a `&str` or a [`SessionJwt`].
-    pub async fn validate<T: Token + ?Sized>(&self, session_jwt: &T) -> Result<Session> {
+    /// [`validate`](Self::validate) without a builder: the crate's own hot path.
+    pub(crate) async fn validate_now<T: Token + ?Sized>(&self, session_jwt: &T) -> Result<Session> {
         self.check(session_jwt.token(), TokenKind::Session).await
     }
 
-    /// Validates a refresh JWT locally, as [`validate`](Self::validate) does a session JWT.
-    /// Takes a `&str` or a [`RefreshJwt`].
-    pub async fn validate_refresh<T: Token + ?Sized>(&self, refresh_jwt: &T) -> Result<Session> {
+    /// [`validate_refresh`](Self::validate_refresh) without a builder.
+    pub(crate) async fn validate_refresh_now<T: Token + ?Sized>(
+        &self,
+        refresh_jwt: &T,
+    ) -> Result<Session> {
         self.check(refresh_jwt.token(), TokenKind::Refresh).await
     }
 
@@ -168,7 +167,7 @@ impl SessionClient {
         session_jwt: &T,
         refresh_jwt: &RefreshJwt,
     ) -> Result<RequestSession> {
-        match self.validate(session_jwt).await {
+        match self.validate_now(session_jwt).await {
             Ok(session) => Ok(RequestSession {
                 session,
                 session_jwt: SessionJwt::from(session_jwt.token()),
@@ -194,7 +193,7 @@ impl SessionClient {
     pub(crate) async fn refresh_now(&self, refresh_jwt: &RefreshJwt) -> Result<Refreshed> {
         const OP: Operation = Operation::RefreshSession;
         let api = self.api(refresh_jwt)?;
-        self.validate_refresh(refresh_jwt).await?;
+        self.validate_refresh_now(refresh_jwt).await?;
         let body = RefreshSessionRequest::default();
         let response = send(&self.client.shared, OP, || api.refresh_session(&body)).await?;
         self.refreshed(OP, response, refresh_jwt)
@@ -225,7 +224,7 @@ impl SessionClient {
         let Ok(api) = self.api(refresh_jwt) else {
             return Ok(None);
         };
-        match self.validate_refresh(refresh_jwt).await {
+        match self.validate_refresh_now(refresh_jwt).await {
             Ok(_) => {}
             Err(error @ Error::KeyFetch { .. }) => return Err(error),
             Err(_) => return Ok(None),
@@ -247,7 +246,7 @@ impl SessionClient {
         let Some((session_jwt, issued)) = Refreshed::parse(response.into_inner(), &headers) else {
             return Ok(None);
         };
-        let session = self.validate(&session_jwt).await?;
+        let session = self.validate_now(&session_jwt).await?;
         self.client.check_cookie_names(&issued.cookies);
         Refreshed::new(operation, session_jwt, session, issued, previous).map(Some)
     }
@@ -256,7 +255,7 @@ impl SessionClient {
     pub(crate) async fn logout_now(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: Operation = Operation::Logout;
         let api = self.api(refresh_jwt)?;
-        self.validate_refresh(refresh_jwt).await?;
+        self.validate_refresh_now(refresh_jwt).await?;
         let body = LogoutRequest::default();
         let response = send(&self.client.shared, OP, || api.logout(&body)).await?;
         Ok(LoggedOut {
@@ -268,7 +267,7 @@ impl SessionClient {
     pub(crate) async fn logout_all_now(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: Operation = Operation::LogoutAll;
         let api = self.api(refresh_jwt)?;
-        self.validate_refresh(refresh_jwt).await?;
+        self.validate_refresh_now(refresh_jwt).await?;
         let body = LogoutRequest::default();
         let response = send(&self.client.shared, OP, || api.logout_all(&body)).await?;
         Ok(LoggedOut {
@@ -309,7 +308,7 @@ impl SessionClient {
     pub(crate) async fn me_now(&self, refresh_jwt: &RefreshJwt) -> Result<User> {
         const OP: Operation = Operation::Me;
         let api = self.api(refresh_jwt)?;
-        self.validate_refresh(refresh_jwt).await?;
+        self.validate_refresh_now(refresh_jwt).await?;
         User::from_wire(
             OP,
             send(&self.client.shared, OP, || api.me())
@@ -333,7 +332,7 @@ impl SessionClient {
             return Err(Error::invalid("tenant ID", "is empty"));
         }
         let api = self.api(refresh_jwt)?;
-        self.validate_refresh(refresh_jwt).await?;
+        self.validate_refresh_now(refresh_jwt).await?;
         let body = SelectTenantRequest { tenant };
         let response = send(&self.client.shared, OP, || api.select_tenant(&body)).await?;
         self.refreshed(OP, response, refresh_jwt)
@@ -349,7 +348,7 @@ impl SessionClient {
     pub(crate) async fn history_now(&self, refresh_jwt: &RefreshJwt) -> Result<Vec<AuthHistory>> {
         const OP: Operation = Operation::MeHistory;
         let api = self.api(refresh_jwt)?;
-        self.validate_refresh(refresh_jwt).await?;
+        self.validate_refresh_now(refresh_jwt).await?;
         let entries = send(&self.client.shared, OP, || api.me_history())
             .await?
             .into_inner();

@@ -5,8 +5,9 @@
 
 use super::{LoggedOut, Logout, Refreshed, RequestSession, SessionClient};
 use crate::error::Result;
-use crate::secret::RefreshJwt;
+use crate::secret::{RefreshJwt, SessionJwt};
 use crate::session::AuthHistory;
+use crate::session::Session;
 use crate::user::User;
 use crate::wire::Jwk;
 
@@ -40,9 +41,21 @@ macro_rules! operation {
 }
 
 operation! {
+    /// [`SessionClient::validate`]: `.await` it.
+    Validate { session_jwt: SessionJwt } -> Result<Session>
+        => |client| client.validate_now(&session_jwt)
+}
+
+operation! {
+    /// [`SessionClient::validate_refresh`]: `.await` it.
+    ValidateRefresh { refresh_jwt: RefreshJwt } -> Result<Session>
+        => |client| client.validate_refresh_now(&refresh_jwt)
+}
+
+operation! {
     /// [`SessionClient::validate_and_refresh`]: `.await` it.
-    ValidateAndRefresh { session_jwt: String, refresh_jwt: RefreshJwt } -> Result<RequestSession>
-        => |client| client.validate_and_refresh_now(session_jwt.as_str(), &refresh_jwt)
+    ValidateAndRefresh { session_jwt: SessionJwt, refresh_jwt: RefreshJwt } -> Result<RequestSession>
+        => |client| client.validate_and_refresh_now(&session_jwt, &refresh_jwt)
 }
 
 operation! {
@@ -100,6 +113,26 @@ operation! {
 }
 
 impl SessionClient {
+    /// Validates a session JWT locally: signature against the project's keys (fetched once,
+    /// then cached), algorithm pinned by the key, `exp`/`nbf` with leeway, `iss`, `aud` when
+    /// configured, and that it is a session (not refresh) JWT. A token validated before is
+    /// answered from a cache of verified tokens. Takes a `&str` or a [`SessionJwt`].
+    pub fn validate<T: super::Token + ?Sized>(&self, session_jwt: &T) -> Validate {
+        Validate {
+            client: self.clone(),
+            session_jwt: SessionJwt::from(session_jwt.token()),
+        }
+    }
+
+    /// Validates a refresh JWT locally, as [`validate`](Self::validate) does a session JWT.
+    /// Takes a `&str` or a [`RefreshJwt`].
+    pub fn validate_refresh<T: super::Token + ?Sized>(&self, refresh_jwt: &T) -> ValidateRefresh {
+        ValidateRefresh {
+            client: self.clone(),
+            refresh_jwt: RefreshJwt::from(refresh_jwt.token()),
+        }
+    }
+
     /// The session of `session_jwt` when it is valid (no request); otherwise a refresh with
     /// `refresh_jwt` and the new session. A failure to get the keys is returned as is.
     ///
@@ -115,7 +148,7 @@ impl SessionClient {
     ) -> ValidateAndRefresh {
         ValidateAndRefresh {
             client: self.clone(),
-            session_jwt: session_jwt.token().to_owned(),
+            session_jwt: SessionJwt::from(session_jwt.token()),
             refresh_jwt: refresh_jwt.clone(),
         }
     }

@@ -241,7 +241,7 @@ pub(crate) async fn authenticate(
     }
     let refresh_cookie = cookies.refresh_token(headers);
     let invalid = match cookies.session_token(headers) {
-        Some(token) => match client.sessions().validate(token).await {
+        Some(token) => match client.sessions().validate_now(token).await {
             Ok(session) => {
                 return Found::Session(Box::new(RequestSession {
                     session,

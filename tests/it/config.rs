@@ -342,10 +342,12 @@ fn clients_results_errors_and_futures_are_thread_safe() {
     send(&std::future::IntoFuture::into_future(
         client.password().update("a", "b", &refresh),
     ));
-    send(&client.password().policy());
-    send(&client.sessions().validate("x"));
+    spawnable(&into(client.password().policy()));
     // Every session and management operation: a named builder whose future is 'static.
     let sessions = client.sessions();
+    spawnable(&into(sessions.validate("x")));
+    spawnable(&into(sessions.validate_refresh(&refresh)));
+    spawnable(&sessions.validate("x").send());
     spawnable(&into(sessions.validate_and_refresh("x", &refresh)));
     spawnable(&into(sessions.refresh(&refresh)));
     spawnable(&into(sessions.try_refresh(&refresh)));

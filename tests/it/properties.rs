@@ -106,13 +106,13 @@ proptest! {
     #[test]
     fn the_validator_never_panics(token in tokens()) {
         let sessions = client().sessions();
-        let result = runtime().block_on(sessions.validate(token.as_str()));
+        let result = runtime().block_on(sessions.validate(token.as_str()).send());
         if let Err(error) = result {
             // A typed error, whose text never quotes the token.
             let shown = error.to_string();
             prop_assert!(token.len() < 8 || !shown.contains(&token));
         }
-        let _ = runtime().block_on(sessions.validate_refresh(token.as_str()));
+        let _ = runtime().block_on(sessions.validate_refresh(token.as_str()).send());
     }
 }
 
