@@ -1,19 +1,4 @@
-//! A role or permission guard as a tower [`Layer`](tower_layer::Layer) (feature `tower`; with
-//! axum, `Router::route_layer(..)`): after the [`SessionLayer`](crate::tower::SessionLayer) or
-//! the axum middleware found the session, requests without one get 401 and requests whose
-//! session lacks the role or permission get 403, both in the crate's JSON error shape.
-//!
-//! ```no_run
-//! # fn app(client: descope::Client) {
-//! use descope::tower::{RequireSession, SessionLayer};
-//! # use tower_layer::Layer;
-//! # #[derive(Clone)] struct Handler;
-//! // e.g. axum: Router::new().route("/admin", get(admin))
-//! //     .route_layer(RequireSession::role("admin")).layer(SessionLayer::new(client))
-//! let admin_only = RequireSession::role("admin");
-//! # let _ = admin_only;
-//! # }
-//! ```
+//! The role and permission guard behind `descope::tower::RequireSession`.
 
 use std::task::{Context, Poll};
 
@@ -30,7 +15,22 @@ enum Requirement {
     TenantPermission(String, String),
 }
 
-/// A guard layer: see the [module](self) docs.
+/// A role or permission guard as a tower [`Layer`](tower_layer::Layer) (feature `tower`; with
+/// axum, `Router::route_layer(..)`): after the [`SessionLayer`](crate::tower::SessionLayer) or
+/// the axum middleware found the session, requests without one get 401 and requests whose
+/// session lacks the role or permission get 403, both in the crate's JSON error shape.
+///
+/// ```no_run
+/// # fn app(client: descope::Client) {
+/// use descope::tower::{RequireSession, SessionLayer};
+/// # use tower_layer::Layer;
+/// # #[derive(Clone)] struct Handler;
+/// // e.g. axum: Router::new().route("/admin", get(admin))
+/// //     .route_layer(RequireSession::role("admin")).layer(SessionLayer::new(client))
+/// let admin_only = RequireSession::role("admin");
+/// # let _ = admin_only;
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct RequireSession {
     requirement: Requirement,
