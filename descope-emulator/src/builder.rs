@@ -24,6 +24,7 @@ pub struct EmulatorBuilder {
     pub(crate) options: Options,
     state: Option<PathBuf>,
     key_pkcs8: Option<Vec<u8>>,
+    pub(crate) fresh_key: bool,
     users: Vec<SeedUser>,
     clock: Arc<dyn Clock>,
     hashing_permits: usize,
@@ -48,6 +49,7 @@ impl std::fmt::Debug for EmulatorBuilder {
                 "signing_key",
                 &self.key_pkcs8.as_ref().map(|_| "[redacted]"),
             )
+            .field("fresh_signing_key", &self.fresh_key)
             .field("users", &self.users)
             .finish()
     }
@@ -78,6 +80,7 @@ impl Default for EmulatorBuilder {
             },
             state: None,
             key_pkcs8: None,
+            fresh_key: false,
             users: Vec::new(),
             clock: Arc::new(descope::session::SystemClock),
             hashing_permits: std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -197,15 +200,17 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Sign with this RSA key (PKCS#8 DER) instead of a new one. Defaults to a new 2048-bit key.
-    /// A state file's keys take precedence once it exists.
+    /// Sign with this RSA key (PKCS#8 DER). Defaults to the process's development key (see
+    /// [`fresh_signing_key`](Self::fresh_signing_key)). A state file's keys take precedence once
+    /// it exists.
     pub fn signing_key_pkcs8(mut self, der: Vec<u8>) -> Self {
         self.key_pkcs8 = Some(der);
         self
     }
 
     /// Sign with the RSA key in this file: PKCS#8, PEM (`-----BEGIN PRIVATE KEY-----`) or DER.
-    /// Defaults to a new 2048-bit key.
+    /// Defaults to the process's development key (see
+    /// [`fresh_signing_key`](Self::fresh_signing_key)).
     pub fn signing_key_file(
         self,
         path: impl AsRef<std::path::Path>,
@@ -319,9 +324,16 @@ impl EmulatorBuilder {
             None => {
                 let key = match &self.key_pkcs8 {
                     Some(der) => SigningKey::from_pkcs8(None, der)?,
-                    None => tokio::task::spawn_blocking(SigningKey::generate)
-                        .await
-                        .map_err(|_| EmulatorError::Key("key generation task failed".into()))??,
+                    None => {
+                        let generate = if self.fresh_key {
+                            SigningKey::generate
+                        } else {
+                            SigningKey::process_shared
+                        };
+                        tokio::task::spawn_blocking(generate).await.map_err(|_| {
+                            EmulatorError::Key("key generation task failed".into())
+                        })??
+                    }
                 };
                 (KeyRing::new(key), Store::default())
             }

@@ -1,4 +1,5 @@
-//! The builder's settings for the email flows, the console and seed files.
+//! The builder's settings for the email flows, the console, seed files and the signing key's
+//! reuse.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -62,6 +63,17 @@ impl EmulatorBuilder {
     /// Defaults to off.
     pub fn console_public(mut self, public: bool) -> Self {
         self.options.console_public = public;
+        self
+    }
+
+    /// Generate a new RSA 2048 key pair for this emulator (~50–90 ms) instead of reusing the
+    /// process's development key pair. Defaults to false: the first emulator of a process
+    /// generates the pair and later ones reuse it, each under a `kid` of its own, so starting
+    /// another emulator in a test suite costs milliseconds. Either way the wire is the same
+    /// (RS256, the same JWKS shape). A given key ([`signing_key_pkcs8`](Self::signing_key_pkcs8))
+    /// or a state file's keys take precedence.
+    pub fn fresh_signing_key(mut self, fresh: bool) -> Self {
+        self.fresh_key = fresh;
         self
     }
 }

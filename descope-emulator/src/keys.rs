@@ -1,6 +1,6 @@
 //! The emulator's RS256 signing keys, its JWKS, and signing and checking its own JWTs.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
@@ -36,6 +36,24 @@ impl SigningKey {
             pair,
             pkcs8,
         })
+    }
+
+    /// A key with a `kid` of its own over the process's development key pair, which the first
+    /// emulator of the process generates (RSA 2048, ~50–90 ms) and later ones reuse (a PKCS#8
+    /// parse, well under a millisecond). Emulators in one process still publish different
+    /// `kid`s, so a token from one does not validate against another's key set.
+    pub(crate) fn process_shared() -> Result<Self, EmulatorError> {
+        static PROCESS_KEY: OnceLock<Vec<u8>> = OnceLock::new();
+        if let Some(der) = PROCESS_KEY.get() {
+            return Self::from_pkcs8(None, der);
+        }
+        let fresh = Self::generate()?;
+        let der = PROCESS_KEY.get_or_init(|| fresh.pkcs8.clone());
+        if *der == fresh.pkcs8 {
+            Ok(fresh)
+        } else {
+            Self::from_pkcs8(None, der)
+        }
     }
 
     /// A key from PKCS#8 DER (RSA, 2048 bits or more).

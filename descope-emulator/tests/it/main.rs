@@ -5,6 +5,7 @@ mod binary;
 mod email;
 mod faults;
 mod flows;
+mod keys;
 mod management;
 mod sdk_shapes;
 mod seeds;
