@@ -145,7 +145,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(emulator) => emulator.last_message_to(&login_id),
         None => None,
     };
-    if let Some(token) = emailed.as_ref().and_then(|m| m.token()) {
+    let token = emailed.and_then(|message| message.token().map(str::to_owned));
+    if let Some(token) = token {
         let reset_password = "Quickstart-R3set-Passw0rd";
         let auth = password_client
             .complete_reset_with_magic_link(token, reset_password)
