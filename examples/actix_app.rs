@@ -24,12 +24,15 @@ use actix_web::{web, App as ActixApp, HttpRequest, HttpResponse, HttpServer, Res
 use descope::actix::{
     refresh_session, require_same_origin, CurrentSession, OptionalSession, Rejection,
 };
-use descope::session::cookies::CookieConfig;
-use descope::{Client, ClientBuilder, Error, PasswordPolicy, RefreshJwt, ResetMethod};
-use serde::Deserialize;
+use descope::{Client, Error, PasswordPolicy, RefreshJwt, ResetMethod};
 
+#[path = "support/forms.rs"]
+mod forms;
 #[path = "support/pages.rs"]
 mod pages;
+
+pub use forms::{cookie_config, cookie_names_from};
+use forms::{CodeForm, Credentials, EmailForm, ForgotForm, NewPassword, ResetForm, ResetLink};
 
 /// What every handler needs.
 #[derive(Clone)]
@@ -75,63 +78,6 @@ pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                     .route("/verify-email/code", web::post().to(verify_code)),
             );
     }
-}
-
-/// Cookies for an app served at `addr`: `Secure` unless the address is loopback.
-pub fn cookie_config(addr: SocketAddr) -> CookieConfig {
-    CookieConfig::default().secure(!addr.ip().is_loopback())
-}
-
-/// The cookie names from `DESCOPE_SESSION_COOKIE_NAME` and `DESCOPE_REFRESH_COOKIE_NAME` as
-/// `lookup` reads them, when set; nothing else is read from it.
-pub fn cookie_names_from(
-    builder: ClientBuilder,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> ClientBuilder {
-    builder.from_lookup(|name| match name {
-        descope::ENV_SESSION_COOKIE_NAME | descope::ENV_REFRESH_COOKIE_NAME => lookup(name),
-        _ => None,
-    })
-}
-
-#[derive(Deserialize)]
-struct Credentials {
-    login_id: String,
-    password: String,
-    #[serde(default)]
-    name: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct NewPassword {
-    old_password: String,
-    new_password: String,
-}
-
-#[derive(Deserialize)]
-struct ForgotForm {
-    login_id: String,
-}
-
-#[derive(Deserialize)]
-struct ResetLink {
-    #[serde(default)]
-    t: String,
-}
-
-#[derive(Deserialize)]
-struct ResetForm {
-    new_password: String,
-}
-
-#[derive(Deserialize)]
-struct EmailForm {
-    email: String,
-}
-
-#[derive(Deserialize)]
-struct CodeForm {
-    code: String,
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {

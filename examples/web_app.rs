@@ -51,12 +51,15 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use descope::axum::{refresh_session, require_same_origin, CurrentSession, Rejection};
-use descope::session::cookies::CookieConfig;
-use descope::{Client, ClientBuilder, Error, PasswordPolicy, RefreshJwt, ResetMethod};
-use serde::Deserialize;
+use descope::{Client, Error, PasswordPolicy, RefreshJwt, ResetMethod};
 
+#[path = "support/forms.rs"]
+mod forms;
 #[path = "support/pages.rs"]
 mod pages;
+
+pub use forms::{cookie_config, cookie_names_from};
+use forms::{CodeForm, Credentials, EmailForm, ForgotForm, NewPassword, ResetForm, ResetLink};
 
 /// What every handler needs.
 #[derive(Clone)]
@@ -104,66 +107,6 @@ pub async fn app(client: Client, public_url: impl Into<String>) -> Result<Router
             require_same_origin,
         ))
         .with_state(state))
-}
-
-/// Cookies for an app served at `addr`: `Secure` unless the address is loopback.
-pub fn cookie_config(addr: SocketAddr) -> CookieConfig {
-    CookieConfig::default().secure(!addr.ip().is_loopback())
-}
-
-/// The cookie names from `DESCOPE_SESSION_COOKIE_NAME` and `DESCOPE_REFRESH_COOKIE_NAME` as
-/// `lookup` reads them (the environment), when set; nothing else is read from it (the
-/// embedded emulator's settings stay).
-pub fn cookie_names_from(
-    builder: ClientBuilder,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> ClientBuilder {
-    builder.from_lookup(|name| match name {
-        descope::ENV_SESSION_COOKIE_NAME | descope::ENV_REFRESH_COOKIE_NAME => lookup(name),
-        _ => None,
-    })
-}
-
-#[derive(Deserialize)]
-struct Credentials {
-    login_id: String,
-    password: String,
-    #[serde(default)]
-    name: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct NewPassword {
-    old_password: String,
-    new_password: String,
-}
-
-#[derive(Deserialize)]
-struct ForgotForm {
-    login_id: String,
-}
-
-#[derive(Deserialize)]
-struct ResetLink {
-    #[serde(default)]
-    t: String,
-}
-
-#[derive(Deserialize)]
-struct ResetForm {
-    new_password: String,
-}
-
-#[derive(Deserialize)]
-struct EmailForm {
-    email: String,
-}
-
-#[derive(Deserialize)]
-struct CodeForm {
-    #[serde(default)]
-    email: String,
-    code: String,
 }
 
 async fn home() -> Html<String> {
@@ -428,7 +371,6 @@ async fn verify_code(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let _ = form.email;
     match app.client.otp().verify(login_id, form.code.trim()).await {
         Ok(auth) => see_other("/me", app.client.cookie_config().set_headers(&auth)),
         Err(error)
