@@ -24,6 +24,40 @@ use crate::wire::{
     PasswordUpdateRequest,
 };
 
+/// The setters of a request that sends a message (a reset, an email update), on a builder
+/// whose `body` has `template_options`, `template_id`, `provider_id` and `locale`.
+macro_rules! message_setters {
+    () => {
+        /// A value for the message template. Defaults to none.
+        pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.body
+                .template_options
+                .get_or_insert_with(Default::default)
+                .insert(key.into(), value.into());
+            self
+        }
+
+        /// The message template. Defaults to the project's.
+        pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
+            self.body.template_id = Some(template_id.into());
+            self
+        }
+
+        /// The provider that sends the message. Defaults to the project's.
+        pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
+            self.body.provider_id = Some(provider_id.into());
+            self
+        }
+
+        /// The locale of the message. Defaults to the project's.
+        pub fn locale(mut self, locale: impl Into<String>) -> Self {
+            self.body.locale = Some(locale.into());
+            self
+        }
+    };
+}
+pub(crate) use message_setters;
+
 /// The setters shared by the sign-up and sign-in builders (their options types differ).
 macro_rules! login_option_setters {
     () => {

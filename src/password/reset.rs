@@ -23,32 +23,7 @@ impl SendReset {
         self
     }
 
-    /// A value for the message template. Defaults to none.
-    pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.body
-            .template_options
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
-        self
-    }
-
-    /// The message template. Defaults to the project's.
-    pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.body.template_id = Some(template_id.into());
-        self
-    }
-
-    /// The provider that sends the reset. Defaults to the project's.
-    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-        self.body.provider_id = Some(provider_id.into());
-        self
-    }
-
-    /// The locale of the message. Defaults to the project's.
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.body.locale = Some(locale.into());
-        self
-    }
+    super::message_setters!();
 
     /// Send to the recovery email or phone. Defaults to no.
     pub fn use_recovery(mut self, use_recovery: bool) -> Self {
