@@ -107,6 +107,24 @@ async fn builders_clients_results_and_errors_are_clean() {
         &format!("{:?}", password.update("ada", NEW_PASSWORD, &refresh)),
     );
     assert_clean("SendReset", &format!("{:?}", password.send_reset("ada")));
+    // Session builders own copies of their tokens: those stay redacted too.
+    let sessions = client.sessions();
+    assert_clean(
+        "Validate",
+        &format!("{:?}", sessions.validate(session_jwt())),
+    );
+    assert_clean(
+        "ValidateRefresh",
+        &format!("{:?}", sessions.validate_refresh(&refresh)),
+    );
+    assert_clean(
+        "ValidateAndRefresh",
+        &format!(
+            "{:?}",
+            sessions.validate_and_refresh(session_jwt(), &refresh)
+        ),
+    );
+    assert_clean("Refresh", &format!("{:?}", sessions.refresh(&refresh)));
 
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_json(jwt_response()))
