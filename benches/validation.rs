@@ -14,6 +14,7 @@
 //!
 //! Each round runs every path once, in turn (so drift of a shared machine hits all of them), and
 //! each figure is the **median** of the rounds. Everything runs in-process: no network.
+//! `--only NAME` (raw, floor, long, fits, off, repeated) runs one path, for a profiler.
 
 #![allow(clippy::expect_used)] // a bench binary stops on setup failure
 
@@ -154,13 +155,12 @@ fn main() {
         let client = client_with(capacity);
         let sessions = client.sessions();
         per_call(tokens.len(), || {
-            for token in tokens {
-                black_box(
-                    runtime
-                        .block_on(sessions.validate(black_box(token.as_str())).send())
-                        .expect("distinct"),
-                );
-            }
+            runtime.block_on(async {
+                for token in tokens {
+                    let session = sessions.validate(black_box(token.as_str())).await;
+                    black_box(session.expect("distinct"));
+                }
+            })
         })
     };
     let cached = client_with(DEFAULT_VERIFIED_CACHE_CAPACITY);
@@ -169,22 +169,43 @@ fn main() {
         .block_on(cached_sessions.validate(&token).send())
         .expect("valid");
 
+    let repeated = || {
+        per_call(REPEATS, || {
+            runtime.block_on(async {
+                for _ in 0..REPEATS {
+                    let session = cached_sessions.validate(black_box(&token)).await;
+                    black_box(session.expect("repeated"));
+                }
+            })
+        })
+    };
+    let paths: [(&str, &dyn Fn() -> f64); 6] = [
+        ("raw", &|| per_call(DISTINCT, raw)),
+        ("floor", &|| per_call(DISTINCT, floor)),
+        ("long", &|| {
+            stream(DEFAULT_VERIFIED_CACHE_CAPACITY, &distinct)
+        }),
+        ("fits", &|| {
+            stream(DEFAULT_VERIFIED_CACHE_CAPACITY, &distinct[..FITS])
+        }),
+        ("off", &|| stream(0, &distinct)),
+        ("repeated", &repeated),
+    ];
+    // `--only NAME` runs one path (for a profiler): raw, floor, long, fits, off or repeated.
+    if let Some(only) = std::env::args().skip_while(|a| a != "--only").nth(1) {
+        let (_, path) = paths
+            .iter()
+            .find(|(name, _)| *name == only)
+            .expect("--only raw|floor|long|fits|off|repeated");
+        let rates: Vec<f64> = (0..ROUNDS).map(|_| path()).collect();
+        println!("{only}: {:.0}/s (median of {ROUNDS})", median_rate(rates));
+        return;
+    }
     let mut times: [Vec<f64>; 6] = Default::default();
     for _ in 0..ROUNDS {
-        times[0].push(per_call(DISTINCT, raw));
-        times[1].push(per_call(DISTINCT, floor));
-        times[2].push(stream(DEFAULT_VERIFIED_CACHE_CAPACITY, &distinct));
-        times[3].push(stream(DEFAULT_VERIFIED_CACHE_CAPACITY, &distinct[..FITS]));
-        times[4].push(stream(0, &distinct));
-        times[5].push(per_call(REPEATS, || {
-            for _ in 0..REPEATS {
-                black_box(
-                    runtime
-                        .block_on(cached_sessions.validate(black_box(&token)).send())
-                        .expect("repeated"),
-                );
-            }
-        }));
+        for (times, (_, path)) in times.iter_mut().zip(&paths) {
+            times.push(path());
+        }
     }
     let [raw_rate, floor_rate, long_rate, fits_rate, uncached_rate, repeated_rate] =
         times.map(median_rate);

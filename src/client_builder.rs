@@ -262,6 +262,7 @@ impl ClientBuilder {
             check_cookie_name(name)?;
         }
         let session = Arc::new(SessionState::new(
+            &project_id,
             sessions,
             cookies,
             self.origin.unwrap_or_default(),

@@ -1,11 +1,13 @@
 //! A validated token and its claims.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
+
+use super::claim_sets::Claims;
 
 /// Which kind of token a JWT is (its `drn` claim).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,110 +40,12 @@ pub struct TenantClaims {
     pub permissions: Vec<String>,
 }
 
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Default + Deserialize<'de>,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// The claims of a JWT, as the wire has them (private; [`Session`] is the public view).
-#[derive(Debug, Deserialize)]
-pub(crate) struct RawClaims {
-    #[serde(default)]
-    pub(crate) iss: Option<String>,
-    #[serde(default)]
-    pub(crate) sub: Option<String>,
-    #[serde(default)]
-    pub(crate) dsub: Option<String>,
-    #[serde(default)]
-    pub(crate) exp: Option<i64>,
-    #[serde(default)]
-    pub(crate) nbf: Option<i64>,
-    #[serde(default)]
-    pub(crate) iat: Option<i64>,
-    #[serde(default)]
-    pub(crate) aud: Option<Audience>,
-    #[serde(default)]
-    pub(crate) drn: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub(crate) amr: Vec<String>,
-    #[serde(default)]
-    pub(crate) dct: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub(crate) tenants: Option<BTreeMap<String, TenantClaims>>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub(crate) roles: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub(crate) permissions: Vec<String>,
-    #[serde(flatten)]
-    pub(crate) custom: Map<String, Value>,
-}
-
-impl RawClaims {
-    /// Decodes the base64url JSON payload of a JWT.
-    pub(crate) fn decode(payload: &str) -> Result<Self, crate::error::SessionError> {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or(crate::error::SessionError::Malformed(
-                "the payload is not base64url JSON claims",
-            ))
-    }
-
-    /// The token's kind from `drn` (absent means a session JWT); `None` for an unknown value.
-    pub(crate) fn kind(&self) -> Option<TokenKind> {
-        match self.drn.as_deref() {
-            Some("DSR") => Some(TokenKind::Refresh),
-            Some("DS") | None => Some(TokenKind::Session),
-            Some(_) => None,
-        }
-    }
-
-    /// The session built from these claims, once the caller has settled who and what they are.
-    pub(crate) fn into_session(
-        self,
-        kind: TokenKind,
-        user_id: String,
-        project_id: String,
-        expires_at: i64,
-    ) -> Session {
-        Session {
-            inner: Arc::new(SessionData {
-                kind,
-                user_id,
-                project_id,
-                expires_at,
-                issued_at: self.iat,
-                amr: self.amr,
-                current_tenant: self.dct,
-                tenants: self.tenants,
-                roles: self.roles,
-                permissions: self.permissions,
-                custom: self.custom,
-            }),
-        }
-    }
-}
-
-/// `aud` is a string or a list of strings.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Audience {
-    pub(crate) fn contains(&self, audience: &str) -> bool {
-        match self {
-            Audience::One(one) => one == audience,
-            Audience::Many(many) => many.iter().any(|a| a == audience),
-        }
-    }
 }
 
 /// A validated session (or refresh) JWT: who the user is and what they may do.
@@ -152,19 +56,42 @@ pub struct Session {
     pub(crate) inner: Arc<SessionData>,
 }
 
-#[derive(Debug)]
+/// What validation settled, and the checked payload the other claims are built from the first
+/// time one is read (most requests read none, or one role).
 pub(crate) struct SessionData {
     pub(crate) kind: TokenKind,
     pub(crate) user_id: String,
-    pub(crate) project_id: String,
+    pub(crate) project_id: Arc<str>,
     pub(crate) expires_at: i64,
     pub(crate) issued_at: Option<i64>,
-    pub(crate) amr: Vec<String>,
-    pub(crate) current_tenant: Option<String>,
-    pub(crate) tenants: Option<BTreeMap<String, TenantClaims>>,
-    pub(crate) roles: Vec<String>,
-    pub(crate) permissions: Vec<String>,
-    pub(crate) custom: Map<String, Value>,
+    /// The token's decoded JSON payload (claims only: never the signature).
+    pub(crate) payload: Box<[u8]>,
+    pub(crate) claims: OnceLock<Claims>,
+}
+
+impl fmt::Debug for SessionData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let claims = self.claims();
+        f.debug_struct("SessionData")
+            .field("kind", &self.kind)
+            .field("user_id", &self.user_id)
+            .field("project_id", &self.project_id)
+            .field("expires_at", &self.expires_at)
+            .field("issued_at", &self.issued_at)
+            .field("amr", &claims.amr)
+            .field("current_tenant", &claims.current_tenant)
+            .field("tenants", &claims.tenants)
+            .field("roles", &claims.roles)
+            .field("permissions", &claims.permissions)
+            .field("custom", &claims.custom)
+            .finish()
+    }
+}
+
+impl SessionData {
+    fn claims(&self) -> &Claims {
+        self.claims.get_or_init(|| Claims::of(&self.payload))
+    }
 }
 
 fn time(seconds: i64) -> SystemTime {
@@ -216,13 +143,13 @@ impl Session {
 
     /// How the user authenticated (`amr`, e.g. `["pwd"]`).
     pub fn amr(&self) -> &[String] {
-        &self.inner.amr
+        &self.inner.claims().amr
     }
 
     /// Whether the user authenticated with more than one factor: `amr` lists two or more
     /// distinct methods, or `mfa`.
     pub fn is_mfa(&self) -> bool {
-        let amr = &self.inner.amr;
+        let amr = &self.inner.claims().amr;
         amr.iter().any(|m| m == "mfa")
             || amr
                 .iter()
@@ -232,12 +159,13 @@ impl Session {
 
     /// The tenant the user is currently signed into (`dct`).
     pub fn current_tenant(&self) -> Option<&str> {
-        self.inner.current_tenant.as_deref()
+        self.inner.claims().current_tenant.as_deref()
     }
 
     /// The tenants in the token (`tenants`), with the user's roles and permissions there.
     pub fn tenants(&self) -> impl Iterator<Item = (&str, &TenantClaims)> {
         self.inner
+            .claims()
             .tenants
             .iter()
             .flatten()
@@ -246,27 +174,27 @@ impl Session {
 
     /// Project-level roles (`roles`).
     pub fn roles(&self) -> &[String] {
-        &self.inner.roles
+        &self.inner.claims().roles
     }
 
     /// Project-level permissions (`permissions`).
     pub fn permissions(&self) -> &[String] {
-        &self.inner.permissions
+        &self.inner.claims().permissions
     }
 
     /// Every other claim (custom claims), by name.
     pub fn custom_claims(&self) -> &Map<String, Value> {
-        &self.inner.custom
+        &self.inner.claims().custom
     }
 
     /// One custom claim.
     pub fn claim(&self, name: &str) -> Option<&Value> {
-        self.inner.custom.get(name)
+        self.inner.claims().custom.get(name)
     }
 
     /// Whether the user has the project-level role.
     pub fn has_role(&self, role: &str) -> bool {
-        self.inner.roles.iter().any(|r| r == role)
+        self.inner.claims().roles.iter().any(|r| r == role)
     }
 
     /// Whether the user has every one of the project-level roles.
@@ -276,7 +204,11 @@ impl Session {
 
     /// Whether the user has the project-level permission.
     pub fn has_permission(&self, permission: &str) -> bool {
-        self.inner.permissions.iter().any(|p| p == permission)
+        self.inner
+            .claims()
+            .permissions
+            .iter()
+            .any(|p| p == permission)
     }
 
     /// Whether the user belongs to the tenant: listed in `tenants`, or, with no `tenants` claim,
@@ -288,14 +220,14 @@ impl Session {
     /// The roles and permissions that apply in a tenant: the tenant's entry in `tenants`, or the
     /// top-level ones when there is no `tenants` claim and `dct` is that tenant.
     fn tenant_authorization(&self, tenant_id: &str) -> Option<(&[String], &[String])> {
-        match &self.inner.tenants {
+        let claims = self.inner.claims();
+        match &claims.tenants {
             Some(tenants) => tenants
                 .get(tenant_id)
                 .map(|t| (t.roles.as_slice(), t.permissions.as_slice())),
-            None if self.inner.current_tenant.as_deref() == Some(tenant_id) => Some((
-                self.inner.roles.as_slice(),
-                self.inner.permissions.as_slice(),
-            )),
+            None if claims.current_tenant.as_deref() == Some(tenant_id) => {
+                Some((claims.roles.as_slice(), claims.permissions.as_slice()))
+            }
             None => None,
         }
     }

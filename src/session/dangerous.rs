@@ -1,7 +1,8 @@
 //! Reading tokens **without verifying them**. Nothing here checks a signature, an expiry or an
 //! issuer: never use it to decide what a request may do.
 
-use super::claims::{RawClaims, Session, TokenKind};
+use super::claims::{Session, TokenKind};
+use super::raw_claims::{Facts, Payload};
 use crate::error::SessionError;
 
 /// The claims of a token, **unverified** (for logs and debugging only).
@@ -10,24 +11,20 @@ pub fn insecure_decode(token: &str) -> Result<Session, SessionError> {
         .split('.')
         .nth(1)
         .ok_or(SessionError::Malformed("not three dot-separated parts"))?;
-    let claims = RawClaims::decode(payload)?;
+    let payload = Payload::decode(payload)?;
+    let claims = payload.check()?;
     let project_id = claims
         .iss
         .as_deref()
-        .map(|iss| {
-            iss.trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or(iss)
-                .to_owned()
-        })
-        .unwrap_or_default();
-    let kind = claims.kind().unwrap_or(TokenKind::Session);
-    let user_id = claims
-        .dsub
-        .clone()
-        .or_else(|| claims.sub.clone())
-        .unwrap_or_default();
-    let expires_at = claims.exp.unwrap_or_default();
-    Ok(claims.into_session(kind, user_id, project_id, expires_at))
+        .map(|iss| iss.trim_end_matches('/').rsplit('/').next().unwrap_or(iss))
+        .unwrap_or_default()
+        .into();
+    let facts = Facts {
+        kind: claims.kind().unwrap_or(TokenKind::Session),
+        user_id: claims.user_id().unwrap_or_default().to_owned(),
+        project_id,
+        expires_at: claims.exp.unwrap_or_default(),
+        issued_at: claims.iat,
+    };
+    Ok(payload.into_session(facts))
 }

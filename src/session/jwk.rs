@@ -23,11 +23,22 @@ pub(crate) struct VerifyKey {
 
 impl VerifyKey {
     /// Whether `signature` (base64url, as in the token) signs `message` under this key.
+    /// The signature is decoded on the stack when it fits (RSA up to 4096 bits, every EC key),
+    /// else on the heap.
     pub(crate) fn verifies(&self, message: &[u8], signature: &str) -> bool {
-        match URL_SAFE_NO_PAD.decode(signature) {
-            Ok(signature) => self.verifier.verify_sig(message, &signature).is_ok(),
-            Err(_) => false,
-        }
+        let mut buf = [0u8; 512];
+        let heap;
+        let signature = match super::base64url::decode_into(signature, &mut buf) {
+            Some(on_stack) => on_stack,
+            None => match super::base64url::decode(signature) {
+                Some(decoded) => {
+                    heap = decoded;
+                    &heap
+                }
+                None => return false,
+            },
+        };
+        self.verifier.verify_sig(message, signature).is_ok()
     }
 }
 

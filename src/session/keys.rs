@@ -165,6 +165,31 @@ impl KeyStore {
         }
     }
 
+    /// The key for `kid` without waiting: a cached one (a stale set is served while one
+    /// background refresh runs), or the error that ends the validation; `None` when the set must
+    /// be fetched first.
+    pub(crate) fn cached<F, Fut>(
+        self: &Arc<Self>,
+        kid: &str,
+        fetch: &F,
+    ) -> Option<Result<Arc<VerifyKey>, Error>>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<Value>, Error>> + Send + 'static,
+    {
+        match self.lookup(kid) {
+            Lookup::Found(key) => Some(Ok(key)),
+            Lookup::Stale(key) => {
+                self.refresh_in_background(fetch());
+                Some(Ok(key))
+            }
+            Lookup::Unknown => Some(Err(SessionError::UnknownKey.into())),
+            // The last fetch failed: the next try waits for the refetch interval.
+            Lookup::Failing => Some(Err(Error::KeyFetch { source: None })),
+            Lookup::Fetch => None,
+        }
+    }
+
     /// The key for `kid`: a cached one (a stale set is served while one background refresh
     /// runs), else after a fetch when one is allowed. `fetch` makes the fetch's future, which
     /// owns what it needs (a background refresh outlives the request).
@@ -174,21 +199,27 @@ impl KeyStore {
         fetch: F,
     ) -> Result<Arc<VerifyKey>, Error>
     where
-        F: FnOnce() -> Fut,
+        F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<Vec<Value>, Error>> + Send + 'static,
     {
-        // The last fetch failed: the next try waits for the refetch interval.
-        let failing = || Error::KeyFetch { source: None };
-        match self.lookup(kid) {
-            Lookup::Found(key) => return Ok(key),
-            Lookup::Stale(key) => {
-                self.refresh_in_background(fetch());
-                return Ok(key);
-            }
-            Lookup::Unknown => return Err(SessionError::UnknownKey.into()),
-            Lookup::Failing => return Err(failing()),
-            Lookup::Fetch => {}
+        if let Some(settled) = self.cached(kid, &fetch) {
+            return settled;
         }
+        // The rare path, boxed: the future of every validation stays small (it would otherwise
+        // carry the HTTP request's state inline, and be moved with it on each call).
+        Box::pin(self.fetch_then_get(kid, fetch())).await
+    }
+
+    /// [`get`](Self::get) once a fetch is due: one fetch at a time, then the key.
+    async fn fetch_then_get<Fut>(
+        self: &Arc<Self>,
+        kid: &str,
+        fetch: Fut,
+    ) -> Result<Arc<VerifyKey>, Error>
+    where
+        Fut: std::future::Future<Output = Result<Vec<Value>, Error>> + Send + 'static,
+    {
+        let failing = || Error::KeyFetch { source: None };
         let _single_flight = self.fetching.lock().await;
         // Someone else may have fetched while this task waited.
         match self.lookup(kid) {
@@ -197,7 +228,7 @@ impl KeyStore {
             Lookup::Failing => return Err(failing()),
             Lookup::Fetch => {}
         }
-        let result = self.fetch_bounded(fetch()).await;
+        let result = self.fetch_bounded(fetch).await;
         let cached = self.record(result, kid)?;
         cached.ok_or(SessionError::UnknownKey.into())
     }

@@ -10,6 +10,8 @@
 //! # Ok(()) }
 //! ```
 
+mod base64url;
+mod claim_sets;
 mod claims;
 mod clock;
 pub mod cookies;
@@ -18,10 +20,12 @@ mod jwk;
 mod keys;
 mod operations;
 mod origin;
+mod raw_claims;
 mod results;
 mod shared_refresh;
 pub(crate) mod state;
 mod validate;
+mod validator;
 mod verified;
 pub(crate) mod web;
 
@@ -137,9 +141,7 @@ impl SessionClient {
 
     async fn check(&self, token: &str, kind: TokenKind) -> Result<Session> {
         let validator = &self.client.session.validator;
-        validator
-            .validate(token, kind, self.client.project_id(), || self.fetch_keys())
-            .await
+        validator.validate(token, kind, || self.fetch_keys()).await
     }
 
     /// [`validate`](Self::validate) without a builder: the crate's own hot path.

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::cookies::CookieConfig;
 use super::origin::OriginCheck;
 use super::shared_refresh::SharedRefreshes;
-use super::validate::{SessionConfig, Validator};
+use super::validate::SessionConfig;
+use super::validator::Validator;
 use crate::auth_info::CookieSettings;
 use crate::error::Result;
 
@@ -22,6 +23,7 @@ pub(crate) struct SessionState {
 
 impl SessionState {
     pub(crate) fn new(
+        project_id: &str,
         config: SessionConfig,
         cookies: CookieConfig,
         origin: OriginCheck,
@@ -32,7 +34,7 @@ impl SessionState {
             config.clock.clone(),
         );
         Ok(Self {
-            validator: Validator::new(config)?,
+            validator: Validator::new(project_id, config)?,
             cookies,
             origin,
             refreshes,

@@ -1,18 +1,10 @@
-//! Local validation of session and refresh JWTs.
+//! How session and refresh JWTs are validated: the settings, and the rules shared by every
+//! validation.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde::Deserialize;
-
-use super::claims::{RawClaims, Session, TokenKind};
 use super::clock::{Clock, SystemClock};
-use super::verified::{digest, Verified, VerifiedCache};
-
-use super::keys::{parse_public_keys, KeyStore};
-use crate::error::{Error, SessionError};
 
 /// The default leeway on `exp` and `nbf`: 5 seconds.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(5);
@@ -166,21 +158,6 @@ impl SessionConfig {
     }
 }
 
-/// The JOSE header fields that matter.
-#[derive(Deserialize)]
-struct Header {
-    alg: String,
-    #[serde(default)]
-    kid: Option<String>,
-}
-
-/// Validates JWTs for one project.
-pub(crate) struct Validator {
-    config: SessionConfig,
-    pub(crate) keys: Arc<KeyStore>,
-    cache: VerifiedCache,
-}
-
 pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
     match time.duration_since(UNIX_EPOCH) {
         Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
@@ -196,161 +173,4 @@ pub fn issuer_matches(iss: &str, project_id: &str) -> bool {
     }
     let is_url = iss.starts_with("https://") || iss.starts_with("http://");
     is_url && iss.trim_end_matches('/').rsplit('/').next() == Some(project_id)
-}
-
-impl Validator {
-    pub(crate) fn new(config: SessionConfig) -> Result<Self, Error> {
-        let keys = Arc::new(match &config.public_keys {
-            Some(json) => KeyStore::fixed(config.clock.clone(), parse_public_keys(json)?),
-            None => KeyStore::remote(
-                config.clock.clone(),
-                config.key_cache_ttl,
-                config.key_refetch_interval,
-                config.key_fetch_timeout,
-            ),
-        });
-        let cache = VerifiedCache::new(config.verified_cache_capacity);
-        Ok(Self {
-            config,
-            keys,
-            cache,
-        })
-    }
-
-    fn now(&self) -> i64 {
-        unix_seconds(self.config.clock.now())
-    }
-
-    fn leeway(&self) -> i64 {
-        i64::try_from(self.config.leeway.as_secs()).unwrap_or(i64::MAX)
-    }
-
-    /// Validates `token` as a `kind` token of `project_id`; `fetch` gets the key set when needed.
-    pub(crate) async fn validate<F, Fut>(
-        &self,
-        token: &str,
-        kind: TokenKind,
-        project_id: &str,
-        fetch: F,
-    ) -> Result<Session, Error>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Vec<serde_json::Value>, Error>> + Send + 'static,
-    {
-        if token.len() > self.config.max_token_len {
-            return Err(SessionError::TooLarge {
-                limit: self.config.max_token_len,
-            }
-            .into());
-        }
-        let key = digest(token);
-        let hit = self.cache.get_with(&key, |hit| {
-            self.keys
-                .is_current(&hit.kid, &hit.key)
-                .then(|| hit.session.clone())
-        });
-        // No hit, or its key was withdrawn or is due for a refresh: verify from scratch.
-        if let Some(Some(session)) = hit {
-            self.check_cached(&session, kind)?;
-            return Ok(session);
-        }
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(SessionError::Malformed("not three dot-separated parts").into());
-        };
-        let header: Header = URL_SAFE_NO_PAD
-            .decode(header)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or(SessionError::Malformed("the header is not base64url JSON"))?;
-        // Never `none`, never HMAC: refused before any key lookup or fetch.
-        if header.alg.eq_ignore_ascii_case("none") || header.alg.starts_with("HS") {
-            return Err(SessionError::DisallowedAlgorithm.into());
-        }
-        let kid = header.kid.as_deref().unwrap_or_default();
-        let verify_key = self.keys.get(kid, fetch).await?;
-        // The key decides the algorithm; the token's header must agree with it.
-        if header.alg != verify_key.algorithm_name {
-            return Err(SessionError::DisallowedAlgorithm.into());
-        }
-        let signed = &token[..token.len() - signature.len() - 1];
-        if !verify_key.verifies(signed.as_bytes(), signature) {
-            return Err(SessionError::BadSignature.into());
-        }
-        let claims = RawClaims::decode(payload)?;
-        let session = self.check_claims(claims, kind, project_id)?;
-        let verified = Verified {
-            session: session.clone(),
-            kid: Arc::from(kid),
-            key: verify_key,
-        };
-        self.cache.insert(key, verified, self.now());
-        Ok(session)
-    }
-
-    fn check_cached(&self, session: &Session, kind: TokenKind) -> Result<(), SessionError> {
-        if session.inner.kind != kind {
-            return Err(SessionError::WrongTokenKind {
-                expected: kind.name(),
-                found: session.inner.kind.name(),
-            });
-        }
-        if self.now() > session.inner.expires_at.saturating_add(self.leeway()) {
-            return Err(SessionError::Expired);
-        }
-        Ok(())
-    }
-
-    fn check_claims(
-        &self,
-        mut claims: RawClaims,
-        kind: TokenKind,
-        project_id: &str,
-    ) -> Result<Session, SessionError> {
-        let found = claims
-            .kind()
-            .ok_or(SessionError::Malformed("unknown token kind (drn)"))?;
-        if found != kind {
-            return Err(SessionError::WrongTokenKind {
-                expected: kind.name(),
-                found: found.name(),
-            });
-        }
-        let iss = claims
-            .iss
-            .as_deref()
-            .ok_or(SessionError::Malformed("no iss claim"))?;
-
-        if !issuer_matches(iss, project_id) {
-            return Err(SessionError::WrongIssuer);
-        }
-        let now = self.now();
-        let leeway = self.leeway();
-        let exp = claims.exp.ok_or(SessionError::Malformed("no exp claim"))?;
-        if now > exp.saturating_add(leeway) {
-            return Err(SessionError::Expired);
-        }
-        if let Some(nbf) = claims.nbf {
-            if now.saturating_add(leeway) < nbf {
-                return Err(SessionError::NotYetValid);
-            }
-        }
-        if let Some(audience) = &self.config.audience {
-            if !claims
-                .aud
-                .as_ref()
-                .is_some_and(|aud| aud.contains(audience))
-            {
-                return Err(SessionError::WrongAudience);
-            }
-        }
-        let user_id = [claims.dsub.take(), claims.sub.take()]
-            .into_iter()
-            .flatten()
-            .find(|s| !s.is_empty())
-            .ok_or(SessionError::Malformed("no sub claim"))?;
-        Ok(claims.into_session(found, user_id, project_id.to_owned(), exp))
-    }
 }
