@@ -7,6 +7,7 @@ mod generate;
 fn main() {
     println!("cargo:rerun-if-changed=openapi.yaml");
     println!("cargo:rerun-if-changed=codegen/generate.rs");
+    println!("cargo:rerun-if-changed=codegen/static_urls.rs");
     let spec = std::fs::read_to_string("openapi.yaml").expect("read openapi.yaml");
     let code = match generate::generate(&spec) {
         Ok(code) => code,

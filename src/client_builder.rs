@@ -281,6 +281,7 @@ impl ClientBuilder {
         let shared = Arc::new(Shared {
             project_id,
             project_header,
+            urls: crate::url_cache::UrlCache::new(&base_url),
             base_url,
             timeout,
             retry: self.retry.unwrap_or_default(),

@@ -34,6 +34,7 @@ mod time;
 pub mod tower;
 mod transport;
 mod unrecognized;
+mod url_cache;
 mod user;
 pub mod wire;
 

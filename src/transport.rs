@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     pub(crate) caller_http: bool,
     /// The largest response body read.
     pub(crate) max_response_bytes: usize,
+    /// The parsed URLs of the operations with a fixed path.
+    pub(crate) urls: crate::url_cache::UrlCache,
 }
 
 /// The generated client's inner value: what the hooks need for one call.
@@ -37,6 +39,14 @@ pub struct RequestContext {
     pub(crate) shared: std::sync::Arc<Shared>,
     /// The `Authorization` header of this call, marked sensitive.
     pub(crate) authorization: HeaderValue,
+}
+
+impl RequestContext {
+    /// The parsed URL of a fixed-path operation (the generated code calls it; see
+    /// `codegen/static_urls.rs`).
+    pub(crate) fn url(&self, path: &'static str) -> Result<reqwest::Url, String> {
+        self.shared.urls.get(path)
+    }
 }
 
 impl std::fmt::Debug for RequestContext {
