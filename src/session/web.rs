@@ -99,6 +99,7 @@ impl Rejection {
     }
 
     /// The web integration was set up wrongly (no client where the adapter looks for one).
+    #[cfg(feature = "actix")]
     pub(crate) fn misconfigured() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
