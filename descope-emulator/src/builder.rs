@@ -25,6 +25,7 @@ pub struct EmulatorBuilder {
     state: Option<PathBuf>,
     key_pkcs8: Option<Vec<u8>>,
     pub(crate) fresh_key: bool,
+    pub(crate) key_cache: Option<PathBuf>,
     users: Vec<SeedUser>,
     clock: Arc<dyn Clock>,
     hashing_permits: usize,
@@ -50,6 +51,7 @@ impl std::fmt::Debug for EmulatorBuilder {
                 &self.key_pkcs8.as_ref().map(|_| "[redacted]"),
             )
             .field("fresh_signing_key", &self.fresh_key)
+            .field("signing_key_cache", &self.key_cache)
             .field("users", &self.users)
             .finish()
     }
@@ -81,6 +83,7 @@ impl Default for EmulatorBuilder {
             state: None,
             key_pkcs8: None,
             fresh_key: false,
+            key_cache: None,
             users: Vec::new(),
             clock: Arc::new(descope::session::SystemClock),
             hashing_permits: std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -325,10 +328,12 @@ impl EmulatorBuilder {
                 let key = match &self.key_pkcs8 {
                     Some(der) => SigningKey::from_pkcs8(None, der)?,
                     None => {
-                        let generate = if self.fresh_key {
-                            SigningKey::generate
-                        } else {
-                            SigningKey::process_shared
+                        let cache = self.key_cache.clone();
+                        let fresh = self.fresh_key;
+                        let generate = move || match (cache, fresh) {
+                            (Some(path), _) => crate::key_cache::load_or_create(&path),
+                            (None, true) => SigningKey::generate(),
+                            (None, false) => SigningKey::process_shared(),
                         };
                         tokio::task::spawn_blocking(generate).await.map_err(|_| {
                             EmulatorError::Key("key generation task failed".into())

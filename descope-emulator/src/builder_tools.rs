@@ -76,4 +76,15 @@ impl EmulatorBuilder {
         self.fresh_key = fresh;
         self
     }
+
+    /// Sign with the development key kept in this file (PKCS#8 DER), generating it and writing
+    /// it there (mode `0600`, atomically) when it is missing or unreadable: starts after the
+    /// first need no RSA generation, which is how the binary reaches its `DESCOPE_BASE_URL=`
+    /// line in milliseconds. Each start still publishes a `kid` of its own. Defaults to none.
+    /// A given key ([`signing_key_pkcs8`](Self::signing_key_pkcs8)) or a state file's keys take
+    /// precedence; it takes precedence over [`fresh_signing_key`](Self::fresh_signing_key).
+    pub fn signing_key_cache(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.key_cache = Some(path.into());
+        self
+    }
 }

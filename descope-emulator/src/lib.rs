@@ -21,6 +21,7 @@
 mod builder;
 mod builder_tools;
 mod failure;
+mod key_cache;
 mod keys;
 mod options;
 mod outbox;
@@ -36,6 +37,7 @@ use std::sync::Arc;
 
 pub use builder::EmulatorBuilder;
 pub use descope::PasswordPolicy;
+pub use key_cache::default_signing_key_cache;
 pub(crate) use options::Options;
 pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, DEFAULT_PROJECT_ID};
 pub use outbox::{Method, OutboxMessage, Purpose, OUTBOX_LEN};
@@ -226,11 +228,10 @@ pub(crate) fn access_key_id(key: &str) -> String {
 
 /// `len` random alphanumeric characters.
 pub(crate) fn random_id(len: usize) -> String {
-    use aws_lc_rs::rand::SecureRandom;
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut bytes = vec![0u8; len];
-    // The system RNG does not fail on supported platforms; zeros would still be an ID.
-    let _ = aws_lc_rs::rand::SystemRandom::new().fill(&mut bytes);
+    // The OS generator does not fail on supported platforms; zeros would still be an ID.
+    let _ = getrandom::fill(&mut bytes);
     bytes
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)

@@ -68,6 +68,14 @@ struct Args {
     /// Sign with this RSA private key (PKCS#8, PEM or DER) instead of a new one per start.
     #[arg(long)]
     signing_key: Option<PathBuf>,
+    /// Keep the development signing key in this file between starts (created on first use,
+    /// mode 0600), so a start needs no RSA generation. Defaults to
+    /// `$XDG_CACHE_HOME/descope-emulator/dev-signing-key.der` (or under `~/.cache`).
+    #[arg(long, conflicts_with = "no_key_cache")]
+    key_cache: Option<PathBuf>,
+    /// Generate a new signing key on every start (~50–90 ms) instead of using the key cache.
+    #[arg(long)]
+    no_key_cache: bool,
     /// The management key management calls must carry (`Bearer <projectId>:<key>`). Without
     /// one, every management call is refused.
     #[arg(long)]
@@ -150,6 +158,14 @@ async fn main() -> ExitCode {
         builder = builder.export_on_exit(export);
     }
     builder = builder.console_public(args.console_public);
+    if !args.no_key_cache {
+        let cache = args.key_cache.clone().or_else(|| {
+            descope_emulator::default_signing_key_cache(|name| std::env::var(name).ok())
+        });
+        if let Some(cache) = cache {
+            builder = builder.signing_key_cache(cache);
+        }
+    }
     if let Some(key) = &args.signing_key {
         builder = match builder.signing_key_file(key) {
             Ok(builder) => builder,
@@ -170,6 +186,12 @@ async fn main() -> ExitCode {
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "DESCOPE_BASE_URL={}", emulator.base_url());
     let _ = stdout.flush();
+    // Seed aws-lc's generator (used when signing) now, off the request path: its first use
+    // samples CPU jitter for ~50 ms, which the first sign-in would otherwise wait for.
+    tokio::task::spawn_blocking(|| {
+        let mut byte = [0u8; 1];
+        let _ = aws_lc_rs::rand::fill(&mut byte);
+    });
     eprintln!(
         "descope-emulator: serving project {} at {} (console: open it in a browser; hash cost {:?}{})",
         emulator.project_id(),

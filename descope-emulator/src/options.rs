@@ -78,13 +78,10 @@ impl HashCost {
         memory: &mut Vec<argon2::Block>,
     ) -> Result<String, EmulatorError> {
         use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
-        use aws_lc_rs::rand::SecureRandom;
         let failed = |what: &str| EmulatorError::Key(format!("password hashing failed: {what}"));
         let params = self.params();
         let mut salt = [0u8; 16];
-        aws_lc_rs::rand::SystemRandom::new()
-            .fill(&mut salt)
-            .map_err(|_| failed("no randomness"))?;
+        getrandom::fill(&mut salt).map_err(|_| failed("no randomness"))?;
         let mut out = [0u8; 32];
         memory.resize(params.block_count(), argon2::Block::default());
         argon2::Argon2::new(

@@ -260,9 +260,8 @@ fn trim<T>(map: &mut BTreeMap<String, T>, keep: usize, expiry: impl Fn(&T) -> i6
 
 /// Six random digits.
 fn six_digits() -> String {
-    use aws_lc_rs::rand::SecureRandom;
     let mut bytes = [0u8; 4];
-    let _ = aws_lc_rs::rand::SystemRandom::new().fill(&mut bytes);
+    let _ = getrandom::fill(&mut bytes);
     format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
 }
 
