@@ -12,8 +12,9 @@
 //!   with the cache off;
 //! - `validate` of a repeated token (answered from the verified-token cache).
 //!
-//! Each round runs every path once, in turn (so drift of a shared machine hits all of them), and
-//! each figure is the **median** of the rounds. Everything runs in-process: no network.
+//! Each round runs every path once, in turn (so drift of a shared machine hits all of them).
+//! Rates are the **median** of the rounds; ratios are the median of each round's paired ratio
+//! (the two paths ran back to back), with the rounds' range. Everything runs in-process: no network.
 //! `--only NAME` (raw, floor, long, fits, off, repeated) runs one path, for a profiler.
 
 #![allow(clippy::expect_used)] // a bench binary stops on setup failure
@@ -32,7 +33,7 @@ use serde_json::json;
 
 const PROJECT_ID: &str = "P2benchproject";
 /// Timed rounds; each figure is their median.
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
 /// Distinct signed tokens in the long stream: twice the default cache capacity.
 const DISTINCT: usize = 2 * DEFAULT_VERIFIED_CACHE_CAPACITY;
 /// Distinct tokens in the stream that fits the cache.
@@ -207,33 +208,38 @@ fn main() {
             times.push(path());
         }
     }
-    let [raw_rate, floor_rate, long_rate, fits_rate, uncached_rate, repeated_rate] =
-        times.map(median_rate);
+    // Ratios are paired within a round (the paths ran back to back), then the median of the
+    // rounds is taken: drift of a shared machine between rounds cancels out.
+    let paired = |path: usize, base: usize| -> (f64, f64, f64) {
+        let mut ratios: Vec<f64> = (0..ROUNDS)
+            .map(|r| times[base][r] / times[path][r])
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        (ratios[ROUNDS / 2], ratios[0], ratios[ROUNDS - 1])
+    };
     println!(
-        "token: {} bytes, RS256 2048-bit; {DISTINCT} distinct tokens (2x the cache's capacity), \
-         median of {ROUNDS} rounds",
+        "token: {} bytes, RS256 2048-bit; {DISTINCT} distinct tokens (2x the cache's capacity); \
+         {ROUNDS} rounds: rates are medians, ratios are medians of the rounds' paired ratios \
+         (min-max in brackets)",
         token.len()
     );
     println!("| path | validations/s | ÷ raw | ÷ floor |");
     println!("| --- | ---: | ---: | ---: |");
-    for (name, value) in [
-        ("raw jsonwebtoken::decode (baseline)", raw_rate),
-        ("signature alone, key parsed once (floor)", floor_rate),
-        (
-            "validate, default config, distinct tokens 2x the cache",
-            long_rate,
-        ),
-        (
-            "validate, default config, distinct tokens that fit",
-            fits_rate,
-        ),
-        ("validate, cache off, distinct tokens", uncached_rate),
-        ("validate, repeated token", repeated_rate),
-    ] {
+    let names = [
+        "raw jsonwebtoken::decode (baseline)",
+        "signature alone, key parsed once (floor)",
+        "validate, default config, distinct tokens 2x the cache",
+        "validate, default config, distinct tokens that fit",
+        "validate, cache off, distinct tokens",
+        "validate, repeated token",
+    ];
+    for (path, name) in names.iter().enumerate() {
+        let rate = median_rate(times[path].clone());
+        let (raw, raw_min, raw_max) = paired(path, 0);
+        let (floor, floor_min, floor_max) = paired(path, 1);
         println!(
-            "| {name} | {value:.0} | {:.2}x | {:.2}x |",
-            value / raw_rate,
-            value / floor_rate
+            "| {name} | {rate:.0} | {raw:.2}x ({raw_min:.2}-{raw_max:.2}) | \
+             {floor:.2}x ({floor_min:.2}-{floor_max:.2}) |"
         );
     }
 }
