@@ -27,6 +27,8 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PROJECT_ID: &str = "P2benchclient";
+/// Rounds per case; figures are their medians.
+const ROUNDS: usize = 5;
 
 fn small() -> Value {
     json!({
@@ -286,24 +288,34 @@ fn main() {
                 }
                 continue;
             }
-            // Alternate, best of 3 rounds each.
-            let (mut facade, mut baseline) = (
-                (Duration::MAX, Duration::MAX),
-                (Duration::MAX, Duration::MAX),
-            );
-            for _ in 0..3 {
+            // Alternate within each round; the median of the rounds (and of their paired CPU
+            // ratios), never the best.
+            let (mut facade, mut baseline, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..ROUNDS {
                 let f = runtime.block_on(run(Side::Facade, &base_url, calls, concurrency));
                 let b = runtime.block_on(run(Side::Baseline, &base_url, calls, concurrency));
-                facade = (facade.0.min(f.0), facade.1.min(f.1));
-                baseline = (baseline.0.min(b.0), baseline.1.min(b.1));
+                ratios.push(f.1.as_secs_f64() / b.1.as_secs_f64().max(1e-9));
+                facade.push(f);
+                baseline.push(b);
             }
+            let median = |mut values: Vec<f64>| {
+                values.sort_by(f64::total_cmp);
+                values[values.len() / 2]
+            };
+            let us = |runs: &[(Duration, Duration)], cpu: bool| {
+                median(
+                    runs.iter()
+                        .map(|r| if cpu { r.1 } else { r.0 }.as_secs_f64() * 1e6)
+                        .collect(),
+                )
+            };
             println!(
                 "| {kind} | {concurrency} | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {:.2}× |",
-                facade.0.as_secs_f64() * 1e6,
-                baseline.0.as_secs_f64() * 1e6,
-                facade.1.as_secs_f64() * 1e6,
-                baseline.1.as_secs_f64() * 1e6,
-                facade.1.as_secs_f64() / baseline.1.as_secs_f64().max(1e-9),
+                us(&facade, false),
+                us(&baseline, false),
+                us(&facade, true),
+                us(&baseline, true),
+                median(ratios),
             );
         }
         let _ = child.kill();
