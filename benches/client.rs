@@ -13,8 +13,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a bench binary stops on setup failure
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use descope::{Client, SessionConfig};
@@ -118,16 +117,8 @@ fn serve(body: Value) {
 
 /// Starts the responder in a child process; returns it and its base URL.
 fn responder(kind: &str) -> (std::process::Child, String) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--serve", kind])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, format!("http://{}", line.trim()))
+    let (child, addr) = support::start_self(&["--serve", kind]);
+    (child, format!("http://{addr}"))
 }
 
 #[derive(Clone, Copy)]

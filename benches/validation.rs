@@ -22,7 +22,6 @@
 use std::hint::black_box;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::{self, KeyPair as _};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -30,6 +29,8 @@ use base64::Engine;
 use descope::session::DEFAULT_VERIFIED_CACHE_CAPACITY;
 use descope::{Client, SessionConfig};
 use serde_json::json;
+
+mod support;
 
 const PROJECT_ID: &str = "P2benchproject";
 /// Timed rounds; each figure is their median.
@@ -75,19 +76,9 @@ fn main() {
         "exp": now + 3600, "drn": "DS", "amr": ["pwd"], "roles": ["admin"],
         "tenants": {"T1": {"roles": ["editor"], "permissions": ["write"]}},
     });
-    let header = json!({"alg": "RS256", "typ": "JWT", "kid": "bench"});
-    let sign = |claims: &serde_json::Value| {
-        let message = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
-        let mut sig = vec![0; pair.public_modulus_len()];
-        pair.sign(
-            &signature::RSA_PKCS1_SHA256,
-            &SystemRandom::new(),
-            message.as_bytes(),
-            &mut sig,
-        )
-        .expect("sign");
-        format!("{message}.{}", b64(sig))
-    };
+    let header = json!({"alg": "RS256", "typ": "JWT", "kid": "bench"}).to_string();
+    let sign =
+        |claims: &serde_json::Value| support::sign_rs256(&pair, &header, &claims.to_string());
     let token = sign(&claims);
     // Distinct tokens (a user's server sees mostly tokens it has not seen yet).
     let distinct: Vec<String> = (0..DISTINCT)

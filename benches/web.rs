@@ -16,13 +16,11 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a bench binary stops on setup failure
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{self, KeyPair as _};
+use aws_lc_rs::signature::KeyPair as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::json;
@@ -31,6 +29,9 @@ use serde_json::json;
 mod apps;
 #[path = "web/driver.rs"]
 mod driver;
+mod support;
+
+use support::{cpu_time_of, sign_rs256, start_self};
 
 const USERS: usize = 2_000;
 const ROUNDS: usize = 3;
@@ -43,46 +44,16 @@ fn b64(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// User plus system CPU time of process `pid` (clock ticks of 10 ms).
-fn cpu_of(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
-
-/// Starts this binary in `args` mode; returns the child and its first stdout line.
-fn start(args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, line.trim().to_owned())
-}
-
 /// One slice against `server`: (answers, 200s, wall, server CPU).
 fn slice(server: &(Child, String), tokens: &std::path::Path) -> (u64, u64, Duration, Duration) {
-    let cpu = cpu_of(server.0.id());
+    let pid = server.0.id().to_string();
+    let cpu = cpu_time_of(&pid);
     let wall = Instant::now();
     let output = Command::new(std::env::current_exe().unwrap())
         .args(["--drive", &server.1, tokens.to_str().unwrap()])
         .output()
         .unwrap();
-    let (wall, cpu) = (wall.elapsed(), cpu_of(server.0.id()) - cpu);
+    let (wall, cpu) = (wall.elapsed(), cpu_time_of(&pid) - cpu);
     let text = String::from_utf8(output.stdout).unwrap();
     let mut counts = text.split_whitespace().map(|v| v.parse::<u64>().unwrap());
     (counts.next().unwrap(), counts.next().unwrap(), wall, cpu)
@@ -122,23 +93,14 @@ fn main() {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let header = b64(json!({"alg": "RS256", "typ": "JWT", "kid": "web"}).to_string());
+    let header = json!({"alg": "RS256", "typ": "JWT", "kid": "web"}).to_string();
     let sign = |user: usize| {
         let claims = json!({
             "iss": format!("https://api.descope.com/{}", apps::PROJECT_ID),
             "sub": format!("U{user}"), "iat": now, "exp": now + 3600, "drn": "DS",
             "amr": ["pwd"], "roles": ["member"],
         });
-        let message = format!("{header}.{}", b64(claims.to_string()));
-        let mut sig = vec![0; pair.public_modulus_len()];
-        pair.sign(
-            &signature::RSA_PKCS1_SHA256,
-            &SystemRandom::new(),
-            message.as_bytes(),
-            &mut sig,
-        )
-        .unwrap();
-        format!("{message}.{}", b64(sig))
+        sign_rs256(&pair, &header, &claims.to_string())
     };
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: String| {
@@ -155,9 +117,9 @@ fn main() {
     let none = write("none.txt", String::new());
 
     let jwks_arg = jwks_file.to_str().unwrap();
-    let layer = start(&["--serve", "layer", jwks_arg]);
-    let uncached = start(&["--serve", "layer-nocache", jwks_arg]);
-    let raw = start(&["--serve", "raw", jwks_arg]);
+    let layer = start_self(&["--serve", "layer", jwks_arg]);
+    let uncached = start_self(&["--serve", "layer-nocache", jwks_arg]);
+    let raw = start_self(&["--serve", "raw", jwks_arg]);
     let workloads = [
         ("one user's repeated token", &layer, &one, true),
         ("2,000 users round-robin", &layer, &users, true),
