@@ -313,6 +313,8 @@ async fn leeway_and_the_injectable_clock() {
         .expect("nbf within leeway");
 
     let token = key().sign(&with(claims("DS"), json!({"exp": now + 100})));
+    // Verified twice: remembered by the verified cache.
+    validate(&client, &token).await.unwrap();
     validate(&client, &token).await.unwrap();
     clock.shift(200);
     assert!(
@@ -774,8 +776,10 @@ async fn stale_keys_are_used_while_the_service_fails() {
 async fn verified_cache_never_accepts_an_unverified_variant() {
     let client = client_with(SessionConfig::default());
     let good = key().sign(&claims("DS"));
-    validate(&client, &good).await.unwrap();
-    validate(&client, &good).await.unwrap();
+    // The second verification remembers it, the third is a hit.
+    for _ in 0..3 {
+        validate(&client, &good).await.unwrap();
+    }
     // Same header and payload, other signature: not the cached token.
     let parts: Vec<&str> = good.split('.').collect();
     let forged = format!("{}.{}.{}", parts[0], parts[1], b64([7u8; 256]));
@@ -783,6 +787,16 @@ async fn verified_cache_never_accepts_an_unverified_variant() {
         validate(&client, &forged).await,
         Err(SessionError::BadSignature)
     ));
+    // The cached token's signature on other claims: found where the cached token is (the
+    // cache looks tokens up by their last bytes), refused by the whole-token comparison.
+    let elevated = b64(with(claims("DS"), json!({"roles": ["admin"]})).to_string());
+    let forged = format!("{}.{elevated}.{}", parts[0], parts[2]);
+    for _ in 0..2 {
+        assert!(matches!(
+            validate(&client, &forged).await,
+            Err(SessionError::BadSignature)
+        ));
+    }
     // A tiny cache stays bounded and correct.
     let small = client_with(SessionConfig::default().verified_cache_capacity(2));
     for i in 0..10 {
