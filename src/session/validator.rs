@@ -31,6 +31,32 @@ enum KeySource<'a, F> {
     Fetched(Arc<VerifyKey>),
 }
 
+/// A token split once: the whole, the signed part (`header.payload`), and the last two parts.
+struct Parts<'t> {
+    token: &'t str,
+    signed: &'t str,
+    payload: &'t str,
+    signature: &'t str,
+}
+
+impl<'t> Parts<'t> {
+    /// The header (base64url) and the parts; `None` unless there are exactly three.
+    fn split(token: &'t str) -> Option<(&'t str, Self)> {
+        let (signed, signature) = token.rsplit_once('.')?;
+        let (header, payload) = signed.split_once('.')?;
+        if payload.contains('.') {
+            return None;
+        }
+        let parts = Self {
+            token,
+            signed,
+            payload,
+            signature,
+        };
+        Some((header, parts))
+    }
+}
+
 /// What the synchronous part of a validation came to.
 enum Step {
     Done(Result<Session, Error>),
@@ -126,10 +152,7 @@ impl Validator {
                     .map_err(Into::into),
             );
         }
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let Some((header, parts)) = Parts::split(token) else {
             return Step::Done(Err(SessionError::Malformed(
                 "not three dot-separated parts",
             )
@@ -164,33 +187,26 @@ impl Validator {
                 None => return Step::FetchKeys(kid.to_owned()),
             },
         };
-        Step::Done(self.verify(
-            token, kind, locator, &header, kid, verify_key, signature, payload,
-        ))
+        // The key decides the algorithm; the token's header must agree with it.
+        if header.alg != verify_key.algorithm_name {
+            return Step::Done(Err(SessionError::DisallowedAlgorithm.into()));
+        }
+        Step::Done(self.verify(&parts, kind, locator, kid, verify_key))
     }
 
     /// The signature, then the claims; remembers the token when it passes.
-    #[allow(clippy::too_many_arguments)] // the parts of one token, split once by the caller
     fn verify(
         &self,
-        token: &str,
+        parts: &Parts<'_>,
         kind: TokenKind,
         locator: Option<super::verified::Locator>,
-        header: &Header<'_>,
         kid: &str,
         verify_key: Arc<VerifyKey>,
-        signature: &str,
-        payload: &str,
     ) -> Result<Session, Error> {
-        // The key decides the algorithm; the token's header must agree with it.
-        if header.alg != verify_key.algorithm_name {
-            return Err(SessionError::DisallowedAlgorithm.into());
-        }
-        let signed = &token[..token.len() - signature.len() - 1];
-        if !verify_key.verifies(signed.as_bytes(), signature) {
+        if !verify_key.verifies(parts.signed.as_bytes(), parts.signature) {
             return Err(SessionError::BadSignature.into());
         }
-        let payload = Payload::decode(payload)?;
+        let payload = Payload::decode(parts.payload)?;
         let facts = self.check_claims(&payload.check()?, kind)?;
         let session = payload.into_session(facts);
         if let Some(at) = locator {
@@ -199,7 +215,7 @@ impl Validator {
                 kid: Arc::from(kid),
                 key: verify_key,
             };
-            self.cache.insert(at, token, verified, self.now());
+            self.cache.insert(at, parts.token, verified, self.now());
         }
         Ok(session)
     }
