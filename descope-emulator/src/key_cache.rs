@@ -1,5 +1,5 @@
 //! A development signing key kept on disk between starts, so a start needs no RSA generation
-//! (~50–90 ms, sometimes more): the wire is the same (RS256 2048, the same JWKS shape), and each
+//! (tens to hundreds of milliseconds: finding primes is random): the wire is the same (RS256 2048, the same JWKS shape), and each
 //! start still publishes a `kid` of its own.
 
 use std::path::{Path, PathBuf};

@@ -73,7 +73,8 @@ struct Args {
     /// `$XDG_CACHE_HOME/descope-emulator/dev-signing-key.der` (or under `~/.cache`).
     #[arg(long, conflicts_with = "no_key_cache")]
     key_cache: Option<PathBuf>,
-    /// Generate a new signing key on every start (~50–90 ms) instead of using the key cache.
+    /// Generate a new signing key on every start (a start then takes tens to hundreds of ms)
+    /// instead of using the key cache.
     #[arg(long)]
     no_key_cache: bool,
     /// The management key management calls must carry (`Bearer <projectId>:<key>`). Without
@@ -187,7 +188,7 @@ async fn main() -> ExitCode {
     let _ = writeln!(stdout, "DESCOPE_BASE_URL={}", emulator.base_url());
     let _ = stdout.flush();
     // Seed aws-lc's generator (used when signing) now, off the request path: its first use
-    // samples CPU jitter for ~50 ms, which the first sign-in would otherwise wait for.
+    // samples CPU jitter for tens of milliseconds, which the first sign-in would otherwise wait for.
     tokio::task::spawn_blocking(|| {
         let mut byte = [0u8; 1];
         let _ = aws_lc_rs::rand::fill(&mut byte);
