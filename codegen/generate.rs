@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+#[path = "boxed_bodies.rs"]
+mod boxed_bodies;
 #[path = "static_urls.rs"]
 mod static_urls;
 
@@ -94,6 +96,13 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
             "the static-URL rewrite changed {parsed_once} operations, expected {fixed} (one per \
              operation without path parameters): progenitor's output changed; update \
              codegen/static_urls.rs"
+        ));
+    }
+    let boxed = boxed_bodies::box_success_bodies(&mut file);
+    if boxed != operations {
+        return Err(format!(
+            "the boxed-body rewrite changed {boxed} operations, expected {operations} (one \
+             per operation): progenitor's output changed; update codegen/boxed_bodies.rs"
         ));
     }
     let mut out = String::from(

@@ -67,31 +67,39 @@ impl ExchangeAccessKey {
     }
 
     /// Sends the exchange.
-    pub async fn send(self) -> Result<AccessKeySession> {
-        const OP: Operation = Operation::ExchangeAccessKey;
-        check_token(self.access_key.secret(), "access key")?;
-        let api = self
-            .client
-            .api_with_token(self.access_key.secret(), "access key")?;
-        let body = send(&self.client.shared, OP, || {
-            api.exchange_access_key(&self.body)
-        })
-        .await?
-        .into_inner();
-        let session_jwt =
-            body.session_jwt
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| Error::Decode {
-                    operation: OP,
-                    reason: "the response has no session JWT".into(),
-                })?;
-        let session = self.client.sessions().validate_now(&session_jwt).await?;
-        Ok(AccessKeySession {
-            key_id: session.user_id().to_owned(),
-            expiration: body.expiration.map(crate::time::instant),
-            session_jwt,
-            session,
-        })
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AccessKeySession>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::ExchangeAccessKey;
+            check_token(self.access_key.secret(), "access key")?;
+            let api = self
+                .client
+                .api_with_token(self.access_key.secret(), "access key")?;
+            let body = send(&self.client.shared, OP, || {
+                api.exchange_access_key(&self.body)
+            })
+            .await?
+            .into_inner();
+            let session_jwt =
+                body.session_jwt
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| Error::Decode {
+                        operation: OP,
+                        reason: "the response has no session JWT".into(),
+                    })?;
+            let session = self.client.sessions().validate_now(&session_jwt).await?;
+            Ok(AccessKeySession {
+                key_id: session.user_id().to_owned(),
+                expiration: body.expiration.map(crate::time::instant),
+                session_jwt,
+                session,
+            })
+        }
     }
 }
 awaitable!(ExchangeAccessKey => AccessKeySession);

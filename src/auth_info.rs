@@ -121,7 +121,7 @@ pub(crate) struct Issued {
 }
 
 impl Issued {
-    pub(crate) fn from_response(mut body: JwtResponse, headers: &HeaderMap) -> Self {
+    pub(crate) fn from_response(mut body: Box<JwtResponse>, headers: &HeaderMap) -> Self {
         let cookies = CookieSettings::take(&mut body);
         let session_jwt = body
             .session_jwt
@@ -154,7 +154,7 @@ impl AuthInfo {
     /// Built straight from the body, moving its fields (no intermediate copy).
     pub(crate) fn from_response(
         operation: Operation,
-        mut body: JwtResponse,
+        mut body: Box<JwtResponse>,
         headers: &HeaderMap,
     ) -> Result<Self> {
         let cookies = CookieSettings::take(&mut body);

@@ -201,15 +201,16 @@ impl Client {
         Ok(self.api_with(value))
     }
 
+    /// The generated client sending `authorization` instead of the project's.
     pub(crate) fn api_with(&self, authorization: HeaderValue) -> crate::wire::Api {
-        generated_client(&self.shared, authorization)
+        generated_client(&self.shared, Some(authorization))
     }
 }
 
-/// The generated client over `shared`, sending `authorization`.
+/// The generated client over `shared`, sending `authorization` (`None`: the project's).
 pub(crate) fn generated_client(
     shared: &Arc<Shared>,
-    authorization: HeaderValue,
+    authorization: Option<HeaderValue>,
 ) -> crate::wire::Api {
     crate::wire::Api::new_with_client(
         &shared.base_url,

@@ -228,16 +228,6 @@ impl ClientBuilder {
                 "the response size limit must be more than zero".into(),
             ));
         }
-        let caller_http = self.http.is_some();
-        let http = match self.http {
-            Some(http) => http,
-            // No redirects: a password body must never be re-sent to wherever a 3xx points.
-            None => reqwest::Client::builder()
-                .timeout(timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
-        };
         let project_auth = bearer(&project_id, None, self.auth_management_key.as_ref())
             .ok_or_else(|| {
                 Error::invalid(
@@ -251,6 +241,18 @@ impl ClientBuilder {
                 "contains characters that cannot go in a header",
             )
         })?;
+        let common_headers = crate::transport::common_headers(&project_header, &project_auth);
+        let caller_http = self.http.is_some();
+        let http = match self.http {
+            Some(http) => http,
+            // No redirects: a password body must never be re-sent to wherever a 3xx points.
+            // The timeout is the crate's own, around each attempt (`transport::send`).
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(common_headers.clone())
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
         let mut sessions = self.sessions.unwrap_or_default();
         if sessions.public_keys.is_none() {
             sessions.public_keys = self.public_key_env;
@@ -280,7 +282,7 @@ impl ClientBuilder {
         };
         let shared = Arc::new(Shared {
             project_id,
-            project_header,
+            common_headers,
             urls: crate::url_cache::UrlCache::new(&base_url),
             base_url,
             timeout,
@@ -294,8 +296,10 @@ impl ClientBuilder {
             max_response_bytes,
         });
         // Built once: every call with the project's (or the management) authorization uses them.
-        let project_api = Arc::new(generated_client(&shared, project_auth));
-        let management_api = management_auth.map(|auth| Arc::new(generated_client(&shared, auth)));
+        // The project's authorization is among the common headers: no per-call header.
+        let project_api = Arc::new(generated_client(&shared, None));
+        let management_api =
+            management_auth.map(|auth| Arc::new(generated_client(&shared, Some(auth))));
         Ok(Client {
             shared,
             session,

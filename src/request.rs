@@ -6,7 +6,11 @@ use crate::secret::Password;
 /// A boxed, `Send` future, the `IntoFuture` type of every request builder.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-/// Makes a builder with an `async fn send(self) -> Result<T>` awaitable directly.
+/// Makes a builder with a `send(self)` future awaitable directly.
+///
+/// A builder's `send` returns `impl Future + Send + 'static` built from an `async move` block
+/// rather than being an `async fn`: an `async fn` keeps its argument and a copy of it in its
+/// future, so the future boxed here would hold the builder twice.
 macro_rules! awaitable {
     ($builder:ident => $output:ty) => {
         impl std::future::IntoFuture for $builder {

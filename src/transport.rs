@@ -6,6 +6,8 @@
 use crate::operation::Operation;
 use std::time::{Duration, Instant};
 
+use tracing::Instrument;
+
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER, SET_COOKIE};
 
@@ -18,7 +20,6 @@ use crate::wire::ErrorResponse;
 /// Settings shared by every request of a [`crate::Client`].
 pub(crate) struct Shared {
     pub(crate) project_id: String,
-    pub(crate) project_header: HeaderValue,
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
@@ -26,19 +27,23 @@ pub(crate) struct Shared {
     /// Appended to the `Authorization` header of authentication calls.
     pub(crate) auth_management_key: Option<ManagementKey>,
     pub(crate) http: reqwest::Client,
-    /// Whether `http` is the caller's own client (which may follow redirects).
+    /// Whether `http` is the caller's own client (which may follow redirects, and has none of
+    /// the headers below as defaults).
     pub(crate) caller_http: bool,
     /// The largest response body read.
     pub(crate) max_response_bytes: usize,
     /// The parsed URLs of the operations with a fixed path.
     pub(crate) urls: crate::url_cache::UrlCache,
+    /// [`common_headers`]: the crate's own client sends them by default.
+    pub(crate) common_headers: HeaderMap,
 }
 
 /// The generated client's inner value: what the hooks need for one call.
 pub struct RequestContext {
     pub(crate) shared: std::sync::Arc<Shared>,
-    /// The `Authorization` header of this call, marked sensitive.
-    pub(crate) authorization: HeaderValue,
+    /// The `Authorization` header of this call, marked sensitive; `None` when it is the one the
+    /// crate's own HTTP client sends by default (the project's).
+    pub(crate) authorization: Option<HeaderValue>,
 }
 
 impl RequestContext {
@@ -67,6 +72,24 @@ impl Clone for RequestContext {
 const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
 const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version");
 const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
+
+/// The headers every request carries: the SDK's name and version, the project ID and the
+/// project's `Authorization`. The crate's own HTTP client sends them as default headers (built
+/// once); with a caller's client the `pre` hook inserts them into each request.
+pub(crate) fn common_headers(
+    project_header: &HeaderValue,
+    project_auth: &HeaderValue,
+) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(4);
+    headers.insert(AUTHORIZATION, project_auth.clone());
+    headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
+    headers.insert(
+        SDK_VERSION,
+        HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+    );
+    headers.insert(PROJECT_ID, project_header.clone());
+    headers
+}
 
 /// `Bearer ` + the non-empty parts joined by `:` (project ID, per-call token, auth management key),
 /// as a sensitive header value; `None` when a part cannot go in a header.
@@ -101,59 +124,72 @@ impl ClientHooks<RequestContext> for crate::wire::Api {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let ctx = &self.inner;
-        let headers = request.headers_mut();
+        let shared = &ctx.shared;
         // progenitor's `api-version` header is dropped at generation (codegen/generate.rs).
-        headers.insert(AUTHORIZATION, ctx.authorization.clone());
-        headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
-        headers.insert(
-            SDK_VERSION,
-            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
-        );
-        headers.insert(PROJECT_ID, ctx.shared.project_header.clone());
-        // Always on, also for a caller's own reqwest client.
-        *request.timeout_mut() = Some(ctx.shared.timeout);
+        if shared.caller_http {
+            // The caller's client has none of the common headers.
+            let headers = request.headers_mut();
+            for (name, value) in &shared.common_headers {
+                headers.insert(name, value.clone());
+            }
+        }
+        if let Some(authorization) = &ctx.authorization {
+            request
+                .headers_mut()
+                .insert(AUTHORIZATION, authorization.clone());
+        }
         Ok(())
     }
 
-    async fn exec(
+    /// Not an `async fn`: the request is handed to the HTTP client before the future starts,
+    /// so the future holds what is in flight, not the request too (twice, as an `async fn`
+    /// would keep its argument and a copy of it).
+    fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
         let shared = &self.inner.shared;
         let started = Instant::now();
-        let mut request = request;
         // A caller's own client may follow redirects: keep it from re-sending the body, and
         // notice when it went elsewhere. The client built here never follows them.
         let target = shared.caller_http.then(|| request.url().clone());
         if shared.caller_http {
             make_body_unreplayable(&mut request);
         }
-        let response = match shared.http.execute(request).await {
-            Ok(response) => response,
-            Err(error) => {
-                tracing::debug!(
-                    operation = info.operation_id,
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    timeout = error.is_timeout(),
-                    "descope request failed"
-                );
-                return Err(error);
+        let in_flight = shared.http.execute(request);
+        let operation = info.operation_id;
+        async move {
+            let response = match in_flight.await {
+                Ok(response) => response,
+                Err(error) => {
+                    tracing::debug!(
+                        operation,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        timeout = error.is_timeout(),
+                        "descope request failed"
+                    );
+                    return Err(error);
+                }
+            };
+            tracing::debug!(
+                operation,
+                status = response.status().as_u16(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "descope request"
+            );
+            if let Some(target) = &target {
+                if response.url() != target {
+                    return Ok(redirected());
+                }
             }
-        };
-        tracing::debug!(
-            operation = info.operation_id,
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "descope request"
-        );
-        if let Some(target) = &target {
-            if response.url() != target {
-                return Ok(redirected());
+            let response = limit_body(response, shared.max_response_bytes);
+            if response.status().is_success() {
+                return Ok(response);
             }
+            // Boxed: the rare error path keeps the request's future small.
+            Box::pin(normalize_error_body(response)).await
         }
-        let response = limit_body(response, shared.max_response_bytes);
-        normalize_error_body(response).await
     }
 }
 
@@ -164,8 +200,10 @@ impl crate::wire::Api {
     pub(crate) async fn load_user_by_login_id(
         &self,
         login_id: &str,
-    ) -> Result<ResponseValue<crate::wire::UserResponse>, progenitor_client::Error<ErrorResponse>>
-    {
+    ) -> Result<
+        ResponseValue<Box<crate::wire::UserResponse>>,
+        progenitor_client::Error<ErrorResponse>,
+    > {
         self.load_user(Some(login_id), None).await
     }
 
@@ -173,8 +211,10 @@ impl crate::wire::Api {
     pub(crate) async fn load_user_by_user_id(
         &self,
         user_id: &str,
-    ) -> Result<ResponseValue<crate::wire::UserResponse>, progenitor_client::Error<ErrorResponse>>
-    {
+    ) -> Result<
+        ResponseValue<Box<crate::wire::UserResponse>>,
+        progenitor_client::Error<ErrorResponse>,
+    > {
         self.load_user(None, Some(user_id)).await
     }
 
@@ -182,8 +222,10 @@ impl crate::wire::Api {
     pub(crate) async fn project_keys(
         &self,
         project_id: &str,
-    ) -> Result<ResponseValue<crate::wire::KeysResponse>, progenitor_client::Error<ErrorResponse>>
-    {
+    ) -> Result<
+        ResponseValue<Box<crate::wire::KeysResponse>>,
+        progenitor_client::Error<ErrorResponse>,
+    > {
         self.get_keys(project_id, None).await
     }
 }
@@ -191,9 +233,13 @@ impl crate::wire::Api {
 /// What progenitor's `ResponseValue::from_response` does (the generated code calls this instead,
 /// see `codegen/generate.rs`), keeping only the response headers the façade reads
 /// (`Set-Cookie`, `Retry-After`) instead of a copy of them all: usually none, and no allocation.
-pub(crate) async fn decode<T, E>(
-    response: reqwest::Response,
-) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
+///
+/// Not an `async fn`: one of those would hold the response twice (its argument and a copy), and
+/// reading the body with `Response::bytes` holds it a third time. The future here holds it
+/// once, so the operation's whole future stays small enough to box cheaply.
+pub(crate) fn decode<T, E>(
+    mut response: reqwest::Response,
+) -> impl std::future::Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>
 where
     T: serde::de::DeserializeOwned,
 {
@@ -204,13 +250,33 @@ where
             headers.append(name.clone(), value.clone());
         }
     }
-    let full = response
-        .bytes()
-        .await
-        .map_err(progenitor_client::Error::ResponseBodyError)?;
-    let inner = serde_json::from_slice(&full)
-        .map_err(|e| progenitor_client::Error::InvalidResponsePayload(full, e))?;
-    Ok(ResponseValue::new(inner, status, headers))
+    async move {
+        let full = whole_body(&mut response)
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?;
+        drop(response);
+        let inner = serde_json::from_slice(&full)
+            .map_err(|e| progenitor_client::Error::InvalidResponsePayload(full, e))?;
+        Ok(ResponseValue::new(inner, status, headers))
+    }
+}
+
+/// The whole body of `response` (bounded by `limits::limit_body`): its one chunk as is when it
+/// comes in one, the usual case, else the chunks joined.
+async fn whole_body(response: &mut reqwest::Response) -> reqwest::Result<bytes::Bytes> {
+    let mut first = None;
+    let mut joined = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if first.is_none() && joined.is_empty() {
+            first = Some(chunk);
+            continue;
+        }
+        if let Some(first) = first.take() {
+            joined.extend_from_slice(&first);
+        }
+        joined.extend_from_slice(&chunk);
+    }
+    Ok(first.unwrap_or_else(|| joined.into()))
 }
 
 /// Sends the request `call` makes, and makes it again after the retry policy's wait while the
@@ -238,7 +304,17 @@ where
     let started = Instant::now();
     let mut attempt = 0;
     loop {
-        let result = tracing::Instrument::instrument(call(), span.clone()).await;
+        // Boxed once, so the layers around it move a pointer, not the request's state.
+        let request = Box::pin(call()).instrument(span.clone());
+        let result = match tokio::time::timeout(shared.timeout, request).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::debug!(parent: &span, attempt, "descope request timed out");
+                span.record("attempts", attempt + 1);
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                return Err(Error::Timeout { operation });
+            }
+        };
         let status = match &result {
             Ok(value) => Some(value.status()),
             Err(error) => error.status(),
@@ -265,6 +341,15 @@ where
             }
         }
     }
+}
+
+/// `future`'s output, or `None` when `timeout` passes first: the deadline of one attempt, from
+/// sending the request to decoding the whole answer (also with a caller's own HTTP client).
+pub(crate) async fn within<F: std::future::Future>(
+    timeout: Duration,
+    future: F,
+) -> Option<F::Output> {
+    tokio::time::timeout(timeout, future).await.ok()
 }
 
 /// The answer that stands for "a redirect was followed": the caller's client went to another

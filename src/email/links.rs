@@ -268,9 +268,15 @@ impl<K: LinkKind> LinkSignIn<K> {
     login_option_setters!();
 
     /// Sends the link.
-    pub async fn send(self) -> Result<K::Sent> {
-        check_login_id(&self.body.login_id)?;
-        K::sign_in(&self.client, &self.body, self.or_up).await
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<K::Sent>> + Send + 'static {
+        async move {
+            check_login_id(&self.body.login_id)?;
+            K::sign_in(&self.client, &self.body, self.or_up).await
+        }
     }
 }
 
@@ -304,11 +310,17 @@ impl<K: LinkKind> LinkUpdateEmail<K> {
     update_email_setters!();
 
     /// Sends the link to the new address.
-    pub async fn send(self) -> Result<K::Sent> {
-        check_login_id(&self.body.login_id)?;
-        check_email(&self.body.email)?;
-        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        K::update_email(&self.client, &self.refresh_jwt, &self.body).await
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<K::Sent>> + Send + 'static {
+        async move {
+            check_login_id(&self.body.login_id)?;
+            check_email(&self.body.email)?;
+            check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+            K::update_email(&self.client, &self.refresh_jwt, &self.body).await
+        }
     }
 }
 
@@ -331,15 +343,21 @@ pub struct MagicLinkVerify {
 
 impl MagicLinkVerify {
     /// Verifies the token: the signed-in user, the session JWT validated.
-    pub async fn send(self) -> Result<AuthInfo> {
-        const OP: Operation = Operation::MagicLinkVerify;
-        check_secret(&self.body.token, "token")?;
-        let api = self.client.api();
-        let response = send(&self.client.shared, OP, || {
-            api.magic_link_verify(&self.body)
-        })
-        .await?;
-        signed_in(&self.client, OP, response).await
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::MagicLinkVerify;
+            check_secret(&self.body.token, "token")?;
+            let api = self.client.api();
+            let response = send(&self.client.shared, OP, || {
+                api.magic_link_verify(&self.body)
+            })
+            .await?;
+            signed_in(&self.client, OP, response).await
+        }
     }
 }
 awaitable!(MagicLinkVerify => AuthInfo);
@@ -354,15 +372,21 @@ pub struct EnchantedLinkVerify {
 
 impl EnchantedLinkVerify {
     /// Verifies the token.
-    pub async fn send(self) -> Result<()> {
-        const OP: Operation = Operation::EnchantedLinkVerify;
-        check_secret(&self.body.token, "token")?;
-        let api = self.client.api();
-        send(&self.client.shared, OP, || {
-            api.enchanted_link_verify(&self.body)
-        })
-        .await?;
-        Ok(())
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::EnchantedLinkVerify;
+            check_secret(&self.body.token, "token")?;
+            let api = self.client.api();
+            send(&self.client.shared, OP, || {
+                api.enchanted_link_verify(&self.body)
+            })
+            .await?;
+            Ok(())
+        }
     }
 }
 awaitable!(EnchantedLinkVerify => ());
@@ -382,15 +406,21 @@ impl PendingSession {
 
     /// Asks once: the signed-in user (session JWT validated), or an error for which
     /// [`Error::is_pending`](crate::Error::is_pending) is true while the link is not verified.
-    pub async fn send(self) -> Result<AuthInfo> {
-        const OP: Operation = Operation::EnchantedLinkPendingSession;
-        check_secret(&self.body.pending_ref, "pending reference")?;
-        let api = self.client.api();
-        let response = send(&self.client.shared, OP, || {
-            api.enchanted_link_pending_session(&self.body)
-        })
-        .await?;
-        signed_in(&self.client, OP, response).await
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::EnchantedLinkPendingSession;
+            check_secret(&self.body.pending_ref, "pending reference")?;
+            let api = self.client.api();
+            let response = send(&self.client.shared, OP, || {
+                api.enchanted_link_pending_session(&self.body)
+            })
+            .await?;
+            signed_in(&self.client, OP, response).await
+        }
     }
 }
 awaitable!(PendingSession => AuthInfo);

@@ -182,7 +182,7 @@ impl OtpSignUp {
             api.otp_sign_up_email(&self.body)
         })
         .await?;
-        Ok(EmailSent::from_wire(response.into_inner()))
+        Ok(EmailSent::from_wire(*response.into_inner()))
     }
 }
 awaitable!(OtpSignUp => EmailSent);
@@ -211,24 +211,30 @@ impl OtpSignIn {
     login_option_setters!();
 
     /// Sends the code.
-    pub async fn send(self) -> Result<EmailSent> {
-        check_login_id(&self.body.login_id)?;
-        let api = self.client.api();
-        let response = match self.operation {
-            Operation::OtpSignUpOrInEmail => {
-                send(&self.client.shared, self.operation, || {
-                    api.otp_sign_up_or_in_email(&self.body)
-                })
-                .await?
-            }
-            _ => {
-                send(&self.client.shared, self.operation, || {
-                    api.otp_sign_in_email(&self.body)
-                })
-                .await?
-            }
-        };
-        Ok(EmailSent::from_wire(response.into_inner()))
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<EmailSent>> + Send + 'static {
+        async move {
+            check_login_id(&self.body.login_id)?;
+            let api = self.client.api();
+            let response = match self.operation {
+                Operation::OtpSignUpOrInEmail => {
+                    send(&self.client.shared, self.operation, || {
+                        api.otp_sign_up_or_in_email(&self.body)
+                    })
+                    .await?
+                }
+                _ => {
+                    send(&self.client.shared, self.operation, || {
+                        api.otp_sign_in_email(&self.body)
+                    })
+                    .await?
+                }
+            };
+            Ok(EmailSent::from_wire(*response.into_inner()))
+        }
     }
 }
 awaitable!(OtpSignIn => EmailSent);
@@ -243,13 +249,20 @@ pub struct OtpVerify {
 
 impl OtpVerify {
     /// Checks the code: the signed-in user, the session JWT validated.
-    pub async fn send(self) -> Result<AuthInfo> {
-        const OP: Operation = Operation::OtpVerifyEmail;
-        check_login_id(&self.body.login_id)?;
-        check_secret(&self.body.code, "code")?;
-        let api = self.client.api();
-        let response = send(&self.client.shared, OP, || api.otp_verify_email(&self.body)).await?;
-        signed_in(&self.client, OP, response).await
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::OtpVerifyEmail;
+            check_login_id(&self.body.login_id)?;
+            check_secret(&self.body.code, "code")?;
+            let api = self.client.api();
+            let response =
+                send(&self.client.shared, OP, || api.otp_verify_email(&self.body)).await?;
+            signed_in(&self.client, OP, response).await
+        }
     }
 }
 awaitable!(OtpVerify => AuthInfo);
@@ -274,16 +287,23 @@ impl OtpUpdateEmail {
     }
 
     /// Sends the code to the new address.
-    pub async fn send(self) -> Result<EmailSent> {
-        const OP: Operation = Operation::OtpUpdateEmail;
-        check_login_id(&self.body.login_id)?;
-        check_email(&self.body.email)?;
-        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        let api = self
-            .client
-            .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        let response = send(&self.client.shared, OP, || api.otp_update_email(&self.body)).await?;
-        Ok(EmailSent::from_wire(response.into_inner()))
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<EmailSent>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::OtpUpdateEmail;
+            check_login_id(&self.body.login_id)?;
+            check_email(&self.body.email)?;
+            check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+            let api = self
+                .client
+                .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
+            let response =
+                send(&self.client.shared, OP, || api.otp_update_email(&self.body)).await?;
+            Ok(EmailSent::from_wire(*response.into_inner()))
+        }
     }
 }
 awaitable!(OtpUpdateEmail => EmailSent);

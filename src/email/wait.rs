@@ -55,35 +55,41 @@ impl WaitForSession {
     }
 
     /// Waits for the session.
-    pub async fn send(self) -> Result<AuthInfo> {
-        const OP: Operation = Operation::EnchantedLinkPendingSession;
-        let started = Instant::now();
-        let sleeper = self.poll.client().shared.sleeper.clone();
-        // Bounded in count as well as in time: an instant test sleeper ends too.
-        let max_polls = (self.timeout.as_millis() / self.interval.as_millis()).max(1) + 1;
-        let mut waited = Duration::ZERO;
-        let mut wait = self.interval;
-        for _ in 0..max_polls {
-            let left = self.timeout.saturating_sub(waited.max(started.elapsed()));
-            if left.is_zero() {
-                break;
-            }
-            let delay = wait.min(left);
-            sleeper.sleep(delay).await;
-            waited += delay;
-            match self.poll.clone().send().await {
-                Ok(auth) => return Ok(auth),
-                Err(error) if error.is_pending() => wait = self.interval,
-                Err(error) if error.is_rate_limited() => {
-                    wait = error
-                        .retry_after()
-                        .unwrap_or(self.interval)
-                        .max(self.interval);
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::EnchantedLinkPendingSession;
+            let started = Instant::now();
+            let sleeper = self.poll.client().shared.sleeper.clone();
+            // Bounded in count as well as in time: an instant test sleeper ends too.
+            let max_polls = (self.timeout.as_millis() / self.interval.as_millis()).max(1) + 1;
+            let mut waited = Duration::ZERO;
+            let mut wait = self.interval;
+            for _ in 0..max_polls {
+                let left = self.timeout.saturating_sub(waited.max(started.elapsed()));
+                if left.is_zero() {
+                    break;
                 }
-                Err(error) => return Err(error),
+                let delay = wait.min(left);
+                sleeper.sleep(delay).await;
+                waited += delay;
+                match self.poll.clone().send().await {
+                    Ok(auth) => return Ok(auth),
+                    Err(error) if error.is_pending() => wait = self.interval,
+                    Err(error) if error.is_rate_limited() => {
+                        wait = error
+                            .retry_after()
+                            .unwrap_or(self.interval)
+                            .max(self.interval);
+                    }
+                    Err(error) => return Err(error),
+                }
             }
+            Err(Error::NotVerifiedInTime { operation: OP })
         }
-        Err(Error::NotVerifiedInTime { operation: OP })
     }
 }
 crate::request::awaitable!(WaitForSession => AuthInfo);

@@ -44,27 +44,33 @@ impl Replace {
     }
 
     /// Sends the replace.
-    pub async fn send(self) -> Result<AuthInfo> {
-        const OP: Operation = Operation::PasswordReplace;
-        check_login_id(&self.body.login_id)?;
-        check_password(&self.body.old_password, "old password")?;
-        check_password(&self.body.new_password, "new password")?;
-        if let Some(policy) = &self.policy {
-            policy.check(self.body.new_password.secret())?;
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::PasswordReplace;
+            check_login_id(&self.body.login_id)?;
+            check_password(&self.body.old_password, "old password")?;
+            check_password(&self.body.new_password, "new password")?;
+            if let Some(policy) = &self.policy {
+                policy.check(self.body.new_password.secret())?;
+            }
+            let api = self.client.api();
+            let response =
+                match send(&self.client.shared, OP, || api.password_replace(&self.body)).await {
+                    Ok(response) => response,
+                    Err(error) => {
+                        let password = &self.body.new_password;
+                        return Err(super::refusal::named(&self.client, error, password).await);
+                    }
+                };
+            let headers = crate::auth_info::set_cookie_headers(response.headers());
+            let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
+            self.client.check_cookie_names(&auth.cookies);
+            Ok(auth)
         }
-        let api = self.client.api();
-        let response =
-            match send(&self.client.shared, OP, || api.password_replace(&self.body)).await {
-                Ok(response) => response,
-                Err(error) => {
-                    let password = &self.body.new_password;
-                    return Err(super::refusal::named(&self.client, error, password).await);
-                }
-            };
-        let headers = crate::auth_info::set_cookie_headers(response.headers());
-        let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        self.client.check_cookie_names(&auth.cookies);
-        Ok(auth)
     }
 }
 awaitable!(Replace => AuthInfo);
@@ -88,23 +94,30 @@ impl Update {
         self
     }
     /// Sends the update.
-    pub async fn send(self) -> Result<()> {
-        const OP: Operation = Operation::PasswordUpdate;
-        check_login_id(&self.body.login_id)?;
-        check_password(&self.body.new_password, "new password")?;
-        if let Some(policy) = &self.policy {
-            policy.check(self.body.new_password.secret())?;
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::PasswordUpdate;
+            check_login_id(&self.body.login_id)?;
+            check_password(&self.body.new_password, "new password")?;
+            if let Some(policy) = &self.policy {
+                policy.check(self.body.new_password.secret())?;
+            }
+            check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+            let api = self
+                .client
+                .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
+            if let Err(error) =
+                send(&self.client.shared, OP, || api.password_update(&self.body)).await
+            {
+                let password = &self.body.new_password;
+                return Err(super::refusal::named(&self.client, error, password).await);
+            }
+            Ok(())
         }
-        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        let api = self
-            .client
-            .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
-        if let Err(error) = send(&self.client.shared, OP, || api.password_update(&self.body)).await
-        {
-            let password = &self.body.new_password;
-            return Err(super::refusal::named(&self.client, error, password).await);
-        }
-        Ok(())
     }
 }
 awaitable!(Update => ());

@@ -30,27 +30,33 @@ impl CompleteReset {
     }
 
     /// Checks the password, verifies the token, sets the password.
-    pub async fn send(self) -> Result<AuthInfo> {
-        check_password(&self.new_password, "new password")?;
-        if self.token.secret().trim().is_empty() {
-            return Err(Error::invalid("token", "is empty"));
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            check_password(&self.new_password, "new password")?;
+            if self.token.secret().trim().is_empty() {
+                return Err(Error::invalid("token", "is empty"));
+            }
+            let policy = match self.policy {
+                Some(policy) => policy,
+                None => self.client.password().policy().await?,
+            };
+            policy.check(self.new_password.secret())?;
+            let auth = self.client.magic_link().verify(self.token).await?;
+            let login_id = auth.user.login_ids.first().cloned().ok_or(Error::Decode {
+                operation: crate::Operation::MagicLinkVerify,
+                reason: "the user has no login ID".into(),
+            })?;
+            self.client
+                .password()
+                .update(login_id, self.new_password, &auth.refresh_jwt)
+                .send()
+                .await?;
+            Ok(auth)
         }
-        let policy = match self.policy {
-            Some(policy) => policy,
-            None => self.client.password().policy().await?,
-        };
-        policy.check(self.new_password.secret())?;
-        let auth = self.client.magic_link().verify(self.token).await?;
-        let login_id = auth.user.login_ids.first().cloned().ok_or(Error::Decode {
-            operation: crate::Operation::MagicLinkVerify,
-            reason: "the user has no login ID".into(),
-        })?;
-        self.client
-            .password()
-            .update(login_id, self.new_password, &auth.refresh_jwt)
-            .send()
-            .await?;
-        Ok(auth)
     }
 }
 awaitable!(CompleteReset => AuthInfo);

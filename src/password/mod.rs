@@ -242,11 +242,19 @@ pub struct GetPolicy {
 
 impl GetPolicy {
     /// Sends it.
-    pub async fn send(self) -> Result<PasswordPolicy> {
-        const OP: Operation = Operation::PasswordPolicy;
-        let api = self.client.api();
-        let response = send(&self.client.shared, OP, || api.password_policy()).await?;
-        Ok(PasswordPolicy::from_wire(response.into_inner()))
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<PasswordPolicy>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::PasswordPolicy;
+            let api = self.client.api();
+            let response = send(&self.client.shared, OP, || api.password_policy()).await?;
+            Ok(PasswordPolicy::from_wire(*response.into_inner()))
+        }
     }
 }
 

@@ -32,15 +32,21 @@ impl SendReset {
     }
 
     /// Sends the reset request.
-    pub async fn send(self) -> Result<ResetSent> {
-        const OP: Operation = Operation::PasswordSendReset;
-        check_login_id(&self.body.login_id)?;
-        let api = self.client.api();
-        let response = send(&self.client.shared, OP, || {
-            api.password_send_reset(&self.body)
-        })
-        .await?;
-        ResetSent::from_wire(OP, response.into_inner())
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<ResetSent>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::PasswordSendReset;
+            check_login_id(&self.body.login_id)?;
+            let api = self.client.api();
+            let response = send(&self.client.shared, OP, || {
+                api.password_send_reset(&self.body)
+            })
+            .await?;
+            ResetSent::from_wire(OP, *response.into_inner())
+        }
     }
 }
 awaitable!(SendReset => ResetSent);

@@ -78,24 +78,31 @@ impl SignIn {
     }
 
     /// Sends the sign-in.
-    pub async fn send(self) -> Result<AuthInfo> {
-        const OP: Operation = Operation::PasswordSignIn;
-        check_login_id(&self.body.login_id)?;
-        check_password(&self.body.password, "password")?;
-        let with_token;
-        let api = match &self.refresh_jwt {
-            Some(token) => {
-                check_token(token.secret(), "refresh JWT")?;
-                with_token = self.client.api_with_token(token.secret(), "refresh JWT")?;
-                &with_token
-            }
-            None => self.client.api(),
-        };
-        let response = send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
-        let headers = crate::auth_info::set_cookie_headers(response.headers());
-        let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        self.client.check_cookie_names(&auth.cookies);
-        Ok(auth)
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::PasswordSignIn;
+            check_login_id(&self.body.login_id)?;
+            check_password(&self.body.password, "password")?;
+            let with_token;
+            let api = match &self.refresh_jwt {
+                Some(token) => {
+                    check_token(token.secret(), "refresh JWT")?;
+                    with_token = self.client.api_with_token(token.secret(), "refresh JWT")?;
+                    &with_token
+                }
+                None => self.client.api(),
+            };
+            let response =
+                send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
+            let headers = crate::auth_info::set_cookie_headers(response.headers());
+            let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
+            self.client.check_cookie_names(&auth.cookies);
+            Ok(auth)
+        }
     }
 }
 awaitable!(SignIn => AuthInfo);

@@ -101,26 +101,33 @@ impl SignUp {
     }
 
     /// Sends the sign-up.
-    pub async fn send(self) -> Result<AuthInfo> {
-        const OP: Operation = Operation::PasswordSignUp;
-        check_login_id(&self.body.login_id)?;
-        check_password(&self.body.password, "password")?;
-        if let Some(policy) = &self.policy {
-            policy.check(self.body.password.secret())?;
-        }
-        let api = self.client.api();
-        let response = match send(&self.client.shared, OP, || api.password_sign_up(&self.body))
-            .await
-        {
-            Ok(response) => response,
-            Err(error) => {
-                return Err(super::refusal::named(&self.client, error, &self.body.password).await)
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds the builder twice"
+    )]
+    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::PasswordSignUp;
+            check_login_id(&self.body.login_id)?;
+            check_password(&self.body.password, "password")?;
+            if let Some(policy) = &self.policy {
+                policy.check(self.body.password.secret())?;
             }
-        };
-        let headers = crate::auth_info::set_cookie_headers(response.headers());
-        let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-        self.client.check_cookie_names(&auth.cookies);
-        Ok(auth)
+            let api = self.client.api();
+            let response =
+                match send(&self.client.shared, OP, || api.password_sign_up(&self.body)).await {
+                    Ok(response) => response,
+                    Err(error) => {
+                        return Err(
+                            super::refusal::named(&self.client, error, &self.body.password).await,
+                        )
+                    }
+                };
+            let headers = crate::auth_info::set_cookie_headers(response.headers());
+            let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
+            self.client.check_cookie_names(&auth.cookies);
+            Ok(auth)
+        }
     }
 }
 awaitable!(SignUp => AuthInfo);

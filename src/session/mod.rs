@@ -123,7 +123,10 @@ impl SessionClient {
         async move {
             const OP: Operation = Operation::GetKeys;
             let api = client.api();
-            let result = api.project_keys(client.project_id()).await;
+            let fetch = api.project_keys(client.project_id());
+            let result = crate::transport::within(client.shared.timeout, fetch)
+                .await
+                .ok_or(Error::Timeout { operation: OP })?;
             let keys = crate::transport::convert(OP, result)?
                 .into_inner()
                 .keys
@@ -241,7 +244,7 @@ impl SessionClient {
     async fn refreshed(
         &self,
         operation: Operation,
-        response: progenitor_client::ResponseValue<crate::wire::JwtResponse>,
+        response: progenitor_client::ResponseValue<Box<crate::wire::JwtResponse>>,
         previous: &RefreshJwt,
     ) -> Result<Option<Refreshed>> {
         let headers = crate::auth_info::set_cookie_headers(response.headers());
@@ -313,7 +316,7 @@ impl SessionClient {
         self.validate_refresh_now(refresh_jwt).await?;
         User::from_wire(
             OP,
-            send(&self.client.shared, OP, || api.me())
+            *send(&self.client.shared, OP, || api.me())
                 .await?
                 .into_inner(),
         )

@@ -35,6 +35,15 @@ pub(crate) fn check_request(
     assert_eq!(request.method.as_str(), verb);
     assert_eq!(request.url.path(), route);
     assert_eq!(request.url.query(), None);
+    for name in [
+        "authorization",
+        "x-descope-sdk-name",
+        "x-descope-sdk-version",
+        "x-descope-project-id",
+    ] {
+        let count = request.headers.get_all(name).iter().count();
+        assert_eq!(count, 1, "{name} is sent once, not {count} times");
+    }
     assert_eq!(header(request, "authorization"), Some(authorization));
     assert_eq!(header(request, "x-descope-sdk-name"), Some("rust"));
     assert_eq!(
@@ -497,6 +506,65 @@ async fn auth_management_key_is_appended_and_the_management_key_is_not() {
         assert!(
             !all.contains(MANAGEMENT_KEY),
             "the management key is for management calls only"
+        );
+    }
+}
+
+/// The crate's own HTTP client sends the common headers as its defaults; a caller's client has
+/// none of them (or its own), so each request carries them: the wire is the same either way.
+#[tokio::test]
+async fn a_callers_http_client_sends_the_same_headers() {
+    let mut theirs = reqwest::header::HeaderMap::new();
+    theirs.insert("authorization", "Bearer theirs".parse().unwrap());
+    theirs.insert("x-descope-project-id", "theirs".parse().unwrap());
+    for http in [
+        None,
+        Some(reqwest::Client::new()),
+        Some(
+            reqwest::Client::builder()
+                .default_headers(theirs.clone())
+                .build()
+                .unwrap(),
+        ),
+    ] {
+        let server = MockServer::start().await;
+        let mut builder = Client::builder()
+            .project_id(PROJECT_ID)
+            .base_url(server.uri())
+            .management_key(MANAGEMENT_KEY);
+        if let Some(http) = http {
+            builder = builder.http_client(http);
+        }
+        let client = builder.build().unwrap();
+        respond(&server, "GET", "/v1/auth/password/policy", json!({})).await;
+        respond(&server, "POST", "/v1/auth/password/update", json!({})).await;
+        respond(&server, "POST", "/v1/mgmt/user/delete", json!({})).await;
+        client.password().policy().await.unwrap();
+        client
+            .password()
+            .update("ada", NEW_PASSWORD, &refresh_jwt().into())
+            .await
+            .unwrap();
+        client.management().users().delete("ada").await.unwrap();
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 3);
+        check_request(
+            &requests[0],
+            "GET",
+            "/v1/auth/password/policy",
+            &project_auth(),
+        );
+        check_request(
+            &requests[1],
+            "POST",
+            "/v1/auth/password/update",
+            &refresh_auth(),
+        );
+        check_request(
+            &requests[2],
+            "POST",
+            "/v1/mgmt/user/delete",
+            &format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}"),
         );
     }
 }
