@@ -23,6 +23,7 @@ pub mod management;
 pub mod operation;
 mod password;
 mod policy;
+mod progenitor_error;
 #[cfg(test)]
 mod property_tests;
 mod request;

@@ -1,7 +1,7 @@
-//! What every request shares: headers and auth (progenitor's `pre` hook), timeouts, redirects,
-//! size limits and error-body normalisation (its `exec` hook), decoding (`decode`, which the
-//! generated code calls), retries (`send`, around each generated call), and the one conversion
-//! of progenitor's errors into [`crate::Error`].
+//! What every request shares: headers and auth (progenitor's `pre` hook), redirects, size
+//! limits and error-body normalisation (its `exec` hook), decoding (`decode`, which the
+//! generated code calls), and retries and the timeout of each attempt (`send`, around each
+//! generated call). `progenitor_error.rs` converts the result into [`crate::Error`].
 
 use crate::operation::Operation;
 use std::time::{Duration, Instant};
@@ -11,8 +11,8 @@ use tracing::Instrument;
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER, SET_COOKIE};
 
-use crate::error::{ApiError, Error, ErrorCode};
-use crate::limits::{is_too_large, limit_body, make_body_unreplayable, normalize_error_body};
+use crate::error::Error;
+use crate::limits::{limit_body, make_body_unreplayable, normalize_error_body};
 use crate::retry::RetryPolicy;
 use crate::secret::ManagementKey;
 use crate::wire::ErrorResponse;
@@ -337,7 +337,7 @@ where
                 }
                 span.record("attempts", attempt + 1);
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
-                return convert(operation, result);
+                return crate::progenitor_error::convert(operation, result);
             }
         }
     }
@@ -358,89 +358,4 @@ fn redirected() -> reqwest::Response {
     let mut response = http::Response::new(bytes::Bytes::new());
     *response.status_mut() = http::StatusCode::MULTIPLE_CHOICES;
     reqwest::Response::from(response)
-}
-
-/// How long `Retry-After` asks to wait: a number of seconds, or an HTTP date (a date in the
-/// past is no wait).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(
-        date.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
-/// Converts progenitor's result into the crate's, once, at the façade boundary.
-pub(crate) fn convert<T>(
-    operation: Operation,
-    result: Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
-) -> Result<ResponseValue<T>, Error> {
-    use progenitor_client::Error as P;
-    result.map_err(|error| match error {
-        P::ErrorResponse(value) => {
-            let status = value.status().as_u16();
-            let retry_after = retry_after(value.headers());
-            let body = value.into_inner();
-            Error::Api(ApiError {
-                operation,
-                status,
-                code: body
-                    .error_code
-                    .filter(|c| !c.is_empty())
-                    .map(|c| ErrorCode::from(c.as_str())),
-                description: body.error_description.filter(|d| !d.is_empty()),
-                message: body.error_message.filter(|m| !m.is_empty()),
-                retry_after,
-            })
-        }
-        P::UnexpectedResponse(response) if response.status().is_redirection() => {
-            Error::Redirected {
-                operation,
-                status: response.status().as_u16(),
-            }
-        }
-        P::UnexpectedResponse(response) => Error::Api(ApiError {
-            operation,
-            status: response.status().as_u16(),
-            code: None,
-            description: None,
-            message: None,
-            retry_after: retry_after(response.headers()),
-        }),
-        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-            if is_too_large(&e) {
-                Error::ResponseTooLarge { operation }
-            } else if e.is_timeout() {
-                Error::Timeout { operation }
-            } else {
-                Error::Transport {
-                    operation,
-                    source: Box::new(e.without_url()),
-                }
-            }
-        }
-        P::InvalidResponsePayload(_, e) => Error::Decode {
-            operation,
-            reason: json_reason(&e),
-        },
-        P::InvalidRequest(reason) | P::Custom(reason) => {
-            Error::Config(format!("cannot build the {operation} request: {reason}"))
-        }
-    })
-}
-
-/// What went wrong in a JSON document, without quoting any of it.
-pub(crate) fn json_reason(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Io => "read error",
-        Category::Syntax => "not valid JSON",
-        Category::Data => "a field has the wrong type or is missing",
-        Category::Eof => "truncated JSON",
-    };
-    format!("{what} at line {} column {}", e.line(), e.column())
 }

@@ -127,7 +127,7 @@ impl SessionClient {
             let result = crate::transport::within(client.shared.timeout, fetch)
                 .await
                 .ok_or(Error::Timeout { operation: OP })?;
-            let keys = crate::transport::convert(OP, result)?
+            let keys = crate::progenitor_error::convert(OP, result)?
                 .into_inner()
                 .keys
                 .unwrap_or_default();
