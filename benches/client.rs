@@ -9,7 +9,8 @@
 //! seed's JWTResponse) and a large one (50 tenants, 100 roles, 50 custom attributes), at
 //! concurrency 1 and 32. For instruction counts, run one case under valgrind:
 //! `valgrind --tool=callgrind <bench binary> --only facade-small-1 --calls 2000` (and
-//! `baseline-small-1`, and `--calls 0` for the setup to subtract).
+//! `baseline-small-1`, and `--calls 0` for the setup to subtract). `baseline-timeout-small-1`
+//! (and the other sizes) is the baseline with reqwest's own 60 s timeout, for perspective.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a bench binary stops on setup failure
 
@@ -125,6 +126,10 @@ fn responder(kind: &str) -> (std::process::Child, String) {
 enum Side {
     Facade,
     Baseline,
+    /// The baseline with reqwest's own total timeout (60 s, as the façade's default): for
+    /// perspective only (`--only baseline-timeout-small-1`), as the façade's timeout is one of
+    /// the costs the baseline does not pay.
+    BaselineWithTimeout,
 }
 
 /// One sign-in, by the façade or by the hand-written client.
@@ -144,7 +149,7 @@ async fn one(
                 .unwrap();
             std::hint::black_box(auth);
         }
-        Side::Baseline => {
+        Side::Baseline | Side::BaselineWithTimeout => {
             // The request body serialized per call, as a hand-written client does.
             #[derive(serde::Serialize)]
             #[serde(rename_all = "camelCase")]
@@ -189,7 +194,11 @@ async fn run(side: Side, base_url: &str, calls: usize, concurrency: usize) -> (D
     ] {
         headers.insert(name, value.parse().unwrap());
     }
-    let http = reqwest::Client::builder()
+    let mut http = reqwest::Client::builder();
+    if let Side::BaselineWithTimeout = side {
+        http = http.timeout(Duration::from_secs(60));
+    }
+    let http = http
         .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
         .build()
@@ -272,7 +281,11 @@ fn main() {
         for concurrency in [1, 32] {
             let name = |side: &str| format!("{side}-{kind}-{concurrency}");
             if let Some(only) = &only {
-                for (side, label) in [(Side::Facade, "facade"), (Side::Baseline, "baseline")] {
+                for (side, label) in [
+                    (Side::Facade, "facade"),
+                    (Side::Baseline, "baseline"),
+                    (Side::BaselineWithTimeout, "baseline-timeout"),
+                ] {
                     if *only == name(label) {
                         runtime.block_on(run(side, &base_url, calls, concurrency));
                     }
