@@ -304,7 +304,9 @@ where
     let started = Instant::now();
     let mut attempt = 0;
     loop {
-        // Boxed once, so the layers around it move a pointer, not the request's state.
+        // Boxed once, so the layers around it move a pointer, not the request's state. The
+        // timeout bounds one attempt, from sending the request to decoding the whole answer,
+        // with the crate's HTTP client or a caller's.
         let request = Box::pin(call()).instrument(span.clone());
         let result = match tokio::time::timeout(shared.timeout, request).await {
             Ok(result) => result,
@@ -341,15 +343,6 @@ where
             }
         }
     }
-}
-
-/// `future`'s output, or `None` when `timeout` passes first: the deadline of one attempt, from
-/// sending the request to decoding the whole answer (also with a caller's own HTTP client).
-pub(crate) async fn within<F: std::future::Future>(
-    timeout: Duration,
-    future: F,
-) -> Option<F::Output> {
-    tokio::time::timeout(timeout, future).await.ok()
 }
 
 /// The answer that stands for "a redirect was followed": the caller's client went to another

@@ -123,10 +123,11 @@ impl SessionClient {
         async move {
             const OP: Operation = Operation::GetKeys;
             let api = client.api();
+            // The client's timeout per attempt, as `transport::send` keeps it.
             let fetch = api.project_keys(client.project_id());
-            let result = crate::transport::within(client.shared.timeout, fetch)
+            let result = tokio::time::timeout(client.shared.timeout, fetch)
                 .await
-                .ok_or(Error::Timeout { operation: OP })?;
+                .map_err(|_| Error::Timeout { operation: OP })?;
             let keys = crate::progenitor_error::convert(OP, result)?
                 .into_inner()
                 .keys

@@ -701,6 +701,48 @@ async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist()
     assert!(matches!(error, Error::KeyFetch { .. }), "{error:?}");
 }
 
+/// The client's own timeout bounds a key fetch too (as it bounds every attempt), inside the key
+/// cache's longer fetch timeout: the fetch fails as a timeout of `get_keys`.
+#[tokio::test]
+async fn the_client_timeout_bounds_a_key_fetch() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"keys": [key().jwk()]}))
+                .set_delay(Duration::from_secs(30)),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .project_id(PROJECT_ID)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .session_config(SessionConfig::default().key_fetch_timeout(Duration::from_secs(20)))
+        .build()
+        .unwrap();
+    let token = key().sign(&with(claims("DS"), json!({"exp": now() + 7200})));
+    let error = tokio::time::timeout(Duration::from_secs(10), client.sessions().validate(&token))
+        .await
+        .expect("the client timeout bounds the key fetch")
+        .unwrap_err();
+    let Error::KeyFetch {
+        source: Some(source),
+    } = &error
+    else {
+        panic!("expected a key fetch error with its cause: {error:?}");
+    };
+    assert!(
+        matches!(
+            **source,
+            Error::Timeout {
+                operation: descope::Operation::GetKeys
+            }
+        ),
+        "{source:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_failed_key_fetch_is_a_key_fetch_error_and_is_retried_after_the_interval() {
     let server = MockServer::start().await;
