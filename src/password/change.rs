@@ -66,10 +66,7 @@ impl Replace {
                         return Err(super::refusal::named(&self.client, error, password).await);
                     }
                 };
-            let headers = crate::auth_info::set_cookie_headers(response.headers());
-            let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-            self.client.check_cookie_names(&auth.cookies);
-            Ok(auth)
+            AuthInfo::of_response(&self.client, OP, response)
         }
     }
 }

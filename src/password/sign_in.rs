@@ -98,10 +98,7 @@ impl SignIn {
             };
             let response =
                 send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
-            let headers = crate::auth_info::set_cookie_headers(response.headers());
-            let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-            self.client.check_cookie_names(&auth.cookies);
-            Ok(auth)
+            AuthInfo::of_response(&self.client, OP, response)
         }
     }
 }

@@ -123,10 +123,7 @@ impl SignUp {
                         )
                     }
                 };
-            let headers = crate::auth_info::set_cookie_headers(response.headers());
-            let auth = AuthInfo::from_response(OP, response.into_inner(), &headers)?;
-            self.client.check_cookie_names(&auth.cookies);
-            Ok(auth)
+            AuthInfo::of_response(&self.client, OP, response)
         }
     }
 }
