@@ -301,7 +301,8 @@ where
         attempts = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
-    let started = Instant::now();
+    // Timed only when something listens: no clock reads otherwise.
+    let started = (!span.is_disabled()).then(Instant::now);
     let mut attempt = 0;
     loop {
         // Boxed once, so the layers around it move a pointer, not the request's state. The
@@ -313,7 +314,9 @@ where
             Err(_) => {
                 tracing::debug!(parent: &span, attempt, "descope request timed out");
                 span.record("attempts", attempt + 1);
-                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                if let Some(started) = started {
+                    span.record("duration_ms", started.elapsed().as_millis() as u64);
+                }
                 return Err(Error::Timeout { operation });
             }
         };
@@ -338,7 +341,9 @@ where
                     span.record("status", status.as_u16());
                 }
                 span.record("attempts", attempt + 1);
-                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                if let Some(started) = started {
+                    span.record("duration_ms", started.elapsed().as_millis() as u64);
+                }
                 return crate::progenitor_error::convert(operation, result);
             }
         }
