@@ -109,6 +109,30 @@ async fn an_oversized_body_is_refused_while_it_streams() {
 }
 
 #[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole() {
+    // A JSON answer split inside a key and a value, each piece its own chunk, flushed apart.
+    let split = raw_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+        |mut socket| async move {
+            for piece in [r#"{"minLen"#, r#"gth":12,"lowerc"#, r#"ase":true}"#, ""] {
+                let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+                if socket.write_all(chunk.as_bytes()).await.is_err() {
+                    return;
+                }
+                let _ = socket.flush().await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        },
+    )
+    .await;
+    let client = client_for(&split).build().unwrap();
+    let policy = client.password().policy().await.unwrap();
+    assert_eq!(policy.min_length, 12);
+    assert!(policy.lowercase);
+    assert!(!policy.uppercase);
+}
+
+#[tokio::test]
 async fn an_oversized_key_set_is_not_parsed() {
     let server = MockServer::start().await;
     let jwk = key().jwk();
