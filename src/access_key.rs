@@ -67,10 +67,6 @@ impl ExchangeAccessKey {
     }
 
     /// Sends the exchange.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<AccessKeySession>> + Send + 'static {

@@ -268,10 +268,6 @@ impl<K: LinkKind> LinkSignIn<K> {
     login_option_setters!();
 
     /// Sends the link.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<K::Sent>> + Send + 'static {
         async move {
             check_login_id(&self.body.login_id)?;
@@ -310,10 +306,6 @@ impl<K: LinkKind> LinkUpdateEmail<K> {
     update_email_setters!();
 
     /// Sends the link to the new address.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<K::Sent>> + Send + 'static {
         async move {
             check_login_id(&self.body.login_id)?;
@@ -343,10 +335,6 @@ pub struct MagicLinkVerify {
 
 impl MagicLinkVerify {
     /// Verifies the token: the signed-in user, the session JWT validated.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             const OP: Operation = Operation::MagicLinkVerify;
@@ -372,10 +360,6 @@ pub struct EnchantedLinkVerify {
 
 impl EnchantedLinkVerify {
     /// Verifies the token.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
         async move {
             const OP: Operation = Operation::EnchantedLinkVerify;
@@ -406,10 +390,6 @@ impl PendingSession {
 
     /// Asks once: the signed-in user (session JWT validated), or an error for which
     /// [`Error::is_pending`](crate::Error::is_pending) is true while the link is not verified.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             const OP: Operation = Operation::EnchantedLinkPendingSession;

@@ -211,10 +211,6 @@ impl OtpSignIn {
     login_option_setters!();
 
     /// Sends the code.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<EmailSent>> + Send + 'static {
         async move {
             check_login_id(&self.body.login_id)?;
@@ -249,10 +245,6 @@ pub struct OtpVerify {
 
 impl OtpVerify {
     /// Checks the code: the signed-in user, the session JWT validated.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             const OP: Operation = Operation::OtpVerifyEmail;
@@ -287,10 +279,6 @@ impl OtpUpdateEmail {
     }
 
     /// Sends the code to the new address.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<EmailSent>> + Send + 'static {
         async move {
             const OP: Operation = Operation::OtpUpdateEmail;

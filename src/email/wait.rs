@@ -55,10 +55,6 @@ impl WaitForSession {
     }
 
     /// Waits for the session.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             const OP: Operation = Operation::EnchantedLinkPendingSession;

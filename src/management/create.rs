@@ -215,10 +215,6 @@ impl CreateUser {
     }
 
     /// Sends the creation.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<User>> + Send + 'static {
         async move { super::users::create(&self.client, &self.body, self.test).await }
     }

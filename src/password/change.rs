@@ -44,10 +44,6 @@ impl Replace {
     }
 
     /// Sends the replace.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordReplace;
@@ -91,10 +87,6 @@ impl Update {
         self
     }
     /// Sends the update.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordUpdate;

@@ -30,10 +30,6 @@ impl CompleteReset {
     }
 
     /// Checks the password, verifies the token, sets the password.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             check_password(&self.new_password, "new password")?;

@@ -242,10 +242,6 @@ pub struct GetPolicy {
 
 impl GetPolicy {
     /// Sends it.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<PasswordPolicy>> + Send + 'static {

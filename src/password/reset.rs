@@ -32,10 +32,6 @@ impl SendReset {
     }
 
     /// Sends the reset request.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<ResetSent>> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordSendReset;

@@ -78,10 +78,6 @@ impl SignIn {
     }
 
     /// Sends the sign-in.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordSignIn;

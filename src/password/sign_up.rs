@@ -101,10 +101,6 @@ impl SignUp {
     }
 
     /// Sends the sign-up.
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "an async fn holds the builder twice"
-    )]
     pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordSignUp;
