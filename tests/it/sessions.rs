@@ -643,6 +643,18 @@ async fn keys_are_refetched_after_their_ttl() {
     assert_eq!(fetches(&server).await, 2, "stale keys are refetched once");
 }
 
+/// Makes `server`'s key endpoint answer only after 30 s, longer than any bound in these tests.
+async fn hang_key_endpoint(server: &MockServer) {
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"keys": [key().jwk()]}))
+                .set_delay(Duration::from_secs(30)),
+        )
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist() {
     let clock = ShiftedClock::default();
@@ -656,14 +668,7 @@ async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist()
     validate(&client, &token).await.unwrap();
     // The key endpoint now hangs (far longer than any bound below).
     server.reset().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"keys": [key().jwk()]}))
-                .set_delay(Duration::from_secs(30)),
-        )
-        .mount(&server)
-        .await;
+    hang_key_endpoint(&server).await;
     clock.shift(601);
     // Many requests with the stale set: each answers at once, one refresh runs in the
     // background (bounded here only so a regression fails instead of hanging).
@@ -706,14 +711,7 @@ async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist()
 #[tokio::test]
 async fn the_client_timeout_bounds_a_key_fetch() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"keys": [key().jwk()]}))
-                .set_delay(Duration::from_secs(30)),
-        )
-        .mount(&server)
-        .await;
+    hang_key_endpoint(&server).await;
     let client = Client::builder()
         .project_id(PROJECT_ID)
         .base_url(server.uri())
