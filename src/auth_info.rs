@@ -178,7 +178,7 @@ impl AuthInfo {
             claims: body.claims.unwrap_or_default(),
             cookies,
             next_refresh: body.next_refresh_seconds.map(crate::time::seconds),
-            idp_response: body.idp_response,
+            idp_response: body.idp_response.map(|idp| *idp),
             external_token: body.external_token.filter(|t| !t.is_empty()),
             tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),
             trusted_device_jwt: body.trusted_device_jwt.filter(|t| !t.is_empty()),
