@@ -4,6 +4,7 @@
 use crate::operation::Operation;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::secret::{OpaqueToken, RefreshJwt, SessionJwt};
@@ -56,13 +57,17 @@ pub struct AuthInfo {
 }
 
 /// Cookie settings from a response (`cookieDomain`, `cookiePath`, `cookieMaxAge`...).
+///
+/// The cookie names are a `Cow`: the default names are borrowed, so the usual answer, which
+/// names no cookie, costs no allocation. Read them as `&str` (`&*settings.session_name`, or
+/// compare with `==`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CookieSettings {
     /// Name of the session cookie. Defaults to `DS`.
-    pub session_name: String,
+    pub session_name: Cow<'static, str>,
     /// Name of the refresh cookie. Defaults to `DSR`.
-    pub refresh_name: String,
+    pub refresh_name: Cow<'static, str>,
     /// `Domain` of the cookies, when set.
     pub domain: Option<String>,
     /// `Domain` of the session cookie when it differs.
@@ -79,8 +84,8 @@ impl Default for CookieSettings {
     /// `DS` and `DSR`, no domain, path, or lifetime.
     fn default() -> Self {
         Self {
-            session_name: SESSION_COOKIE_NAME.to_owned(),
-            refresh_name: REFRESH_COOKIE_NAME.to_owned(),
+            session_name: Cow::Borrowed(SESSION_COOKIE_NAME),
+            refresh_name: Cow::Borrowed(REFRESH_COOKIE_NAME),
             domain: None,
             session_domain: None,
             path: None,
@@ -93,9 +98,9 @@ impl Default for CookieSettings {
 impl CookieSettings {
     /// The cookie settings of a response, moved out of it.
     pub(crate) fn take(body: &mut JwtResponse) -> Self {
-        let name = |n: Option<String>, default: &str| match n {
-            Some(n) if !n.is_empty() => n,
-            _ => default.to_owned(),
+        let name = |n: Option<String>, default: &'static str| match n {
+            Some(n) if !n.is_empty() => Cow::Owned(n),
+            _ => Cow::Borrowed(default),
         };
         let text = |s: Option<String>| s.filter(|s| !s.is_empty());
         Self {

@@ -72,10 +72,7 @@ async fn every_field_of_the_seed_reaches_the_typed_result() {
         json!(["a"])
     );
     assert_eq!(
-        (
-            auth.cookies.session_name.as_str(),
-            auth.cookies.refresh_name.as_str()
-        ),
+        (&*auth.cookies.session_name, &*auth.cookies.refresh_name),
         ("DS", "DSR")
     );
     assert_eq!(auth.cookies.domain.as_deref(), Some("string"));
