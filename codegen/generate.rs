@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 
 #[path = "boxed_bodies.rs"]
 mod boxed_bodies;
+#[path = "default_accept.rs"]
+mod default_accept;
 #[path = "static_urls.rs"]
 mod static_urls;
 
@@ -103,6 +105,14 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
         return Err(format!(
             "the boxed-body rewrite changed {boxed} operations, expected {operations} (one \
              per operation): progenitor's output changed; update codegen/boxed_bodies.rs"
+        ));
+    }
+    let accepts = default_accept::send_accept_by_default(&mut file);
+    if accepts != operations {
+        return Err(format!(
+            "the accept-header rewrite dropped {accepts} `Accept: application/json` headers, \
+             expected {operations} (one per operation): progenitor's output changed; update \
+             codegen/default_accept.rs"
         ));
     }
     let fields = boxed_bodies::box_rare_fields(&mut file);

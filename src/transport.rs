@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER, SET_COOKIE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER, SET_COOKIE,
+};
 
 use crate::error::Error;
 use crate::limits::{limit_body, make_body_unreplayable, normalize_error_body};
@@ -73,15 +75,18 @@ const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
 const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version");
 const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
 
-/// The headers every request carries: the SDK's name and version, the project ID and the
-/// project's `Authorization`. The crate's own HTTP client sends them as default headers (built
-/// once); with a caller's client the `pre` hook inserts them into each request.
+/// The headers every request carries: the SDK's name and version, the project ID, the
+/// project's `Authorization` and `Accept: application/json`. The crate's own HTTP client sends
+/// them as default headers (built once); with a caller's client the `pre` hook inserts them
+/// into each request.
 pub(crate) fn common_headers(
     project_header: &HeaderValue,
     project_auth: &HeaderValue,
 ) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(4);
+    let mut headers = HeaderMap::with_capacity(5);
     headers.insert(AUTHORIZATION, project_auth.clone());
+    // Every operation answers JSON (codegen/default_accept.rs drops progenitor's per-call copy).
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
     headers.insert(
         SDK_VERSION,

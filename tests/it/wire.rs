@@ -40,6 +40,7 @@ pub(crate) fn check_request(
         "x-descope-sdk-name",
         "x-descope-sdk-version",
         "x-descope-project-id",
+        "accept",
     ] {
         let count = request.headers.get_all(name).iter().count();
         assert_eq!(count, 1, "{name} is sent once, not {count} times");
@@ -51,6 +52,7 @@ pub(crate) fn check_request(
         Some(env!("CARGO_PKG_VERSION"))
     );
     assert_eq!(header(request, "x-descope-project-id"), Some(PROJECT_ID));
+    assert_eq!(header(request, "accept"), Some("application/json"));
     assert_eq!(
         header(request, "api-version"),
         None,
