@@ -93,6 +93,19 @@ impl Driver {
         path: &str,
         body: Option<Value>,
     ) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(response) => panic!("webdriver {path}: {response}"),
+        }
+    }
+
+    /// One WebDriver command: its value, or the whole answer when it is an error.
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Value> {
         let url = match &self.session {
             Some(id) => format!("{}/session/{id}{path}", self.base),
             None => format!("{}{path}", self.base),
@@ -105,11 +118,10 @@ impl Driver {
             request = request.json(&body);
         }
         let response: Value = request.send().await.unwrap().json().await.unwrap();
-        assert!(
-            response["value"].get("error").is_none(),
-            "webdriver {path}: {response}"
-        );
-        response["value"].clone()
+        match response["value"].get("error") {
+            None => Ok(response["value"].clone()),
+            Some(_) => Err(response),
+        }
     }
 
     pub(crate) async fn open(&mut self, user_data_dir: &std::path::Path) {
@@ -172,7 +184,13 @@ impl Driver {
         .await;
     }
 
+    /// Clicks `css`, which navigates (a form's button, a link: every click in these tests),
+    /// and waits (bounded) until the page it was on is gone. Without the wait, a form that
+    /// answers with the page it was sent from (change password on `/me`) leaves the old page in
+    /// place for a moment: `wait_for_url` passes at once and the next lookup finds an element
+    /// that goes stale under it.
     pub(crate) async fn click(&self, css: &str) {
+        let page = self.find("html").await;
         let element = self.find(css).await;
         self.call(
             reqwest::Method::POST,
@@ -180,6 +198,33 @@ impl Driver {
             Some(json!({})),
         )
         .await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let probe = self
+                .try_call(reqwest::Method::GET, &format!("/element/{page}/name"), None)
+                .await;
+            // The old page's root is stale once the new page is in; in the middle of the switch
+            // chromedriver may say that the node left the document, which is as good.
+            let answer = match probe {
+                Ok(_) => None,
+                Err(answer) => {
+                    let gone = answer["value"]["error"] == "stale element reference"
+                        || answer["value"]["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("does not belong to the document"));
+                    if gone {
+                        return;
+                    }
+                    Some(answer)
+                }
+            };
+            assert!(
+                Instant::now() < deadline,
+                "clicking {css} did not leave {} (last answer: {answer:?})",
+                self.url().await
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     pub(crate) async fn text(&self, css: &str) -> String {
