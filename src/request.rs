@@ -27,15 +27,21 @@ pub(crate) use awaitable;
 
 /// Refuses an empty or whitespace-only login ID.
 pub(crate) fn check_login_id(login_id: &str) -> Result<()> {
-    if login_id.trim().is_empty() {
+    if is_blank(login_id) {
         return Err(Error::invalid("login ID", "is empty"));
     }
     Ok(())
 }
 
+/// Whether `text` is empty or only whitespace (what `trim().is_empty()` says, without scanning
+/// from both ends: a login ID or password usually starts with a visible character).
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 /// Refuses an empty or whitespace-only password.
 pub(crate) fn check_password(password: &Password, field: &'static str) -> Result<()> {
-    if password.secret().trim().is_empty() {
+    if is_blank(password.secret()) {
         return Err(Error::invalid(field, "is empty"));
     }
     Ok(())
@@ -43,7 +49,7 @@ pub(crate) fn check_password(password: &Password, field: &'static str) -> Result
 
 /// Refuses an empty token or one that cannot go in a header.
 pub(crate) fn check_token(token: &str, field: &'static str) -> Result<()> {
-    if token.trim().is_empty() {
+    if is_blank(token) {
         return Err(Error::invalid(field, "is empty"));
     }
     if !token.bytes().all(|b| b.is_ascii_graphic()) {

@@ -49,10 +49,10 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// The parsed URL of a fixed-path operation (the generated code calls it; see
+    /// The parsed URL of the fixed-path operation numbered `slot` (the generated code calls it; see
     /// `codegen/static_urls.rs`).
-    pub(crate) fn url(&self, path: &'static str) -> Result<reqwest::Url, String> {
-        self.shared.urls.get(path)
+    pub(crate) fn url(&self, slot: usize, path: &'static str) -> Result<reqwest::Url, String> {
+        self.shared.urls.get(slot, path)
     }
 }
 

@@ -215,7 +215,7 @@ impl User {
                 saml: wire.saml.unwrap_or(false),
                 oidc: wire.oidc.unwrap_or(false),
                 scim: wire.scim.unwrap_or(false),
-                oauth: wire.o_auth.unwrap_or_default().into_iter().collect(),
+                oauth: wire.o_auth.unwrap_or_default(),
             },
         })
     }
