@@ -237,7 +237,8 @@ impl crate::wire::Api {
 
 /// What progenitor's `ResponseValue::from_response` does (the generated code calls this instead,
 /// see `codegen/generate.rs`), keeping only the response headers the façade reads
-/// (`Set-Cookie`, `Retry-After`) instead of a copy of them all: usually none, and no allocation.
+/// (`Set-Cookie`; `Retry-After` of an error) instead of a copy of them all: usually none, and no
+/// allocation.
 ///
 /// Not an `async fn`: one of those would hold the response twice (its argument and a copy), and
 /// reading the body with `Response::bytes` holds it a third time. The future here holds it
@@ -250,8 +251,14 @@ where
 {
     let status = response.status();
     let mut headers = HeaderMap::new();
-    for name in [SET_COOKIE, RETRY_AFTER] {
-        for value in response.headers().get_all(&name) {
+    // Only an error's `Retry-After` is read (by the retry policy).
+    let names: &[HeaderName] = if status.is_success() {
+        &[SET_COOKIE]
+    } else {
+        &[SET_COOKIE, RETRY_AFTER]
+    };
+    for name in names {
+        for value in response.headers().get_all(name) {
             headers.append(name.clone(), value.clone());
         }
     }
