@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 #[path = "boxed_bodies.rs"]
-mod boxed_bodies;
+pub mod boxed_bodies;
 #[path = "default_accept.rs"]
-mod default_accept;
+pub mod default_accept;
 #[path = "static_urls.rs"]
-mod static_urls;
+pub mod static_urls;
 
 /// The file name of the generated client under `$OUT_DIR`.
 #[allow(dead_code)]
@@ -118,7 +118,8 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     let fields = boxed_bodies::box_rare_fields(&mut file);
     if fields != boxed_bodies::BOXED_FIELDS.len() {
         return Err(format!(
-            "the boxed-field rewrite changed {fields} fields, expected {} (codegen/boxed_bodies.rs              BOXED_FIELDS): progenitor's output changed; update codegen/boxed_bodies.rs",
+            "the boxed-field rewrite changed {fields} fields, expected {} (`BOXED_FIELDS`): \
+             progenitor's output changed; update codegen/boxed_bodies.rs",
             boxed_bodies::BOXED_FIELDS.len()
         ));
     }

@@ -1,8 +1,9 @@
 //! The rewrite that parses each operation's URL once per client instead of on every call.
 
 /// Replaces `let url = format!("{}/static/path", self.baseurl,);` (an operation whose path has
-/// no parameter) with `let url = self.inner.url(N, "/static/path").map_err(Error::InvalidRequest)?;`,
-/// `N` numbering these operations from 0, and adds `pub const FIXED_PATHS: usize` (how many):
+/// no parameter) with
+/// `let url = self.inner.url(N, "/static/path").map_err(Error::InvalidRequest)?;`, `N`
+/// numbering these operations from 0, and adds `pub const FIXED_PATHS: usize` (how many):
 /// `crate::transport::RequestContext::url` keeps the parsed URL of each such path in slot `N`,
 /// so a call clones a parsed URL instead of formatting and parsing a string (about 7,000
 /// instructions, a host parse included), and finds it without hashing the path. Operations

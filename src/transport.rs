@@ -49,8 +49,8 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// The parsed URL of the fixed-path operation numbered `slot` (the generated code calls it; see
-    /// `codegen/static_urls.rs`).
+    /// The parsed URL of the fixed-path operation numbered `slot` (the generated code calls it;
+    /// see `codegen/static_urls.rs`).
     pub(crate) fn url(&self, slot: usize, path: &'static str) -> Result<reqwest::Url, String> {
         self.shared.urls.get(slot, path)
     }

@@ -547,3 +547,64 @@ fn the_generator_rewrites_count_what_they_change() {
     assert_eq!(drop_api_version_header(&mut changed), 0);
     assert_eq!(decode_with_transport(&mut changed), 0);
 }
+
+/// The rewrites that trim per-call work (one `Accept` default, numbered URL slots, boxed rare
+/// fields) count what they change, and leave alone what they do not recognise.
+#[test]
+fn the_per_call_rewrites_count_what_they_change() {
+    use xtask::generate::{boxed_bodies, default_accept, static_urls};
+    let mut file: syn::File = syn::parse_quote! {
+        mod types {
+            pub struct JwtResponse {
+                pub idp_response: ::std::option::Option<IdpResponse>,
+                pub user: ::std::option::Option<ResponseUser>,
+            }
+            pub struct Other { pub idp_response: ::std::option::Option<IdpResponse> }
+        }
+        impl Client {
+            pub async fn fixed(&self) -> R {
+                let url = format!("{}/v1/fixed", self.baseurl,);
+                let request = self.client.post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+            }
+            pub async fn with_id(&self, id: &str) -> R {
+                let url = format!("{}/v1/user/{}", self.baseurl, encode_path(&id.to_string()),);
+                let request = self.client.get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("text/plain"),
+                    )
+                    .build()?;
+            }
+        }
+    };
+    assert_eq!(default_accept::send_accept_by_default(&mut file), 1);
+    assert_eq!(static_urls::parse_static_urls_once(&mut file), 1);
+    assert_eq!(boxed_bodies::box_rare_fields(&mut file), 1);
+    let text = quote::quote!(#file).to_string().replace(' ', "");
+    assert!(!text.contains("\"application/json\""), "{text}");
+    assert!(
+        text.contains("\"text/plain\""),
+        "another Accept stays: {text}"
+    );
+    assert!(
+        text.contains("self.inner.url(0usize,\"/v1/fixed\")"),
+        "{text}"
+    );
+    assert!(text.contains("format!(\"{}/v1/user/{}\""), "{text}");
+    assert!(text.contains("pubconstFIXED_PATHS:usize=1usize"), "{text}");
+    assert!(
+        text.contains(
+            "pubidp_response:::std::option::Option<::std::boxed::Box<IdpResponse>>,pubuser"
+        ),
+        "only JwtResponse's field is boxed: {text}"
+    );
+    assert!(
+        text.contains("pubstructOther{pubidp_response:::std::option::Option<IdpResponse>}"),
+        "{text}"
+    );
+}
