@@ -486,14 +486,7 @@ async fn auth_management_key_is_appended_and_the_management_key_is_not() {
         .auth_management_key(auth_key)
         .build()
         .unwrap();
-    respond(&server, "POST", "/v1/auth/password/update", json!({})).await;
-    respond(&server, "GET", "/v1/auth/password/policy", json!({})).await;
-    client.password().policy().await.unwrap();
-    client
-        .password()
-        .update("ada", NEW_PASSWORD, &refresh_jwt().into())
-        .await
-        .unwrap();
+    policy_then_update(&server, &client).await;
     let requests = server.received_requests().await.unwrap();
     let p = format!("Bearer {PROJECT_ID}:{auth_key}");
     let prk = format!("Bearer {PROJECT_ID}:{}:{auth_key}", refresh_jwt());
@@ -510,6 +503,19 @@ async fn auth_management_key_is_appended_and_the_management_key_is_not() {
             "the management key is for management calls only"
         );
     }
+}
+
+/// Answers and makes two calls: the password policy (project authorization), then a password
+/// update (with a refresh JWT), in that order.
+async fn policy_then_update(server: &MockServer, client: &Client) {
+    respond(server, "GET", "/v1/auth/password/policy", json!({})).await;
+    respond(server, "POST", "/v1/auth/password/update", json!({})).await;
+    client.password().policy().await.unwrap();
+    client
+        .password()
+        .update("ada", NEW_PASSWORD, &refresh_jwt().into())
+        .await
+        .unwrap();
 }
 
 /// The crate's own HTTP client sends the common headers as its defaults; a caller's client has
@@ -538,15 +544,8 @@ async fn a_callers_http_client_sends_the_same_headers() {
             builder = builder.http_client(http);
         }
         let client = builder.build().unwrap();
-        respond(&server, "GET", "/v1/auth/password/policy", json!({})).await;
-        respond(&server, "POST", "/v1/auth/password/update", json!({})).await;
         respond(&server, "POST", "/v1/mgmt/user/delete", json!({})).await;
-        client.password().policy().await.unwrap();
-        client
-            .password()
-            .update("ada", NEW_PASSWORD, &refresh_jwt().into())
-            .await
-            .unwrap();
+        policy_then_update(&server, &client).await;
         client.management().users().delete("ada").await.unwrap();
         let requests = server.received_requests().await.unwrap();
         assert_eq!(requests.len(), 3);
