@@ -86,12 +86,14 @@ pub enum Error {
     /// A session or refresh JWT was refused by local validation.
     #[error(transparent)]
     Session(#[from] SessionError),
-    /// The project's public keys could not be fetched or parsed, so a token could not be
-    /// checked. The token itself may be fine: do not sign the user out for this.
+    /// The project's public keys could not be fetched or parsed, or the token's `kid` is not
+    /// among the cached keys and they were fetched too recently to fetch them again (a key
+    /// rotation in progress), so a token could not be checked. The token itself may be fine:
+    /// do not sign the user out for this.
     #[error("cannot get the project's public keys")]
     KeyFetch {
         /// Why: the failed request or parse (none while the next fetch waits for the refetch
-        /// interval after a failure).
+        /// interval).
         #[source]
         source: Option<Box<Error>>,
     },
@@ -110,7 +112,9 @@ pub enum SessionError {
     /// The signature does not match the key.
     #[error("the token's signature is invalid")]
     BadSignature,
-    /// No published key has the token's `kid`.
+    /// The project does not publish the token's `kid`: a fetch of the key set made since the
+    /// token was seen does not list it (a withdrawn or forged key). An unknown `kid` while the
+    /// refetch interval holds the fetch back is [`Error::KeyFetch`] instead.
     #[error("the token was signed with an unknown key")]
     UnknownKey,
     /// The token's `alg` is not the one its key is pinned to (`none` and HMAC never are).
@@ -133,6 +137,10 @@ pub enum SessionError {
     /// Not a well-formed JWT, or a required claim is missing.
     #[error("the token is malformed: {0}")]
     Malformed(&'static str),
+    /// The session was logged out in this process (logout, logout-all or logout-and-clear)
+    /// while a refresh of it was shared or remembered: its outcome is not handed out.
+    #[error("the session was logged out")]
+    LoggedOut,
     /// The request carries no session token (no bearer header, no session cookie).
     #[error("no session token in the request")]
     Missing,

@@ -2,13 +2,20 @@
 //! TTL, fetched once for concurrent misses, and refetched for an unknown `kid` at most once per
 //! interval, so forged `kid`s cannot turn into a flood of requests.
 //!
-//! Keys stay off the request path: when the cached set goes stale, it keeps being served while
-//! one background refresh runs (stale-while-revalidate). A request waits for a fetch only when
-//! no usable key is cached (the first request, an unknown `kid`), and then behind one fetch at
-//! most. Every fetch has its own short timeout and no retries.
+//! Revocation beats staleness: once the cached set is past its TTL, the next validation waits
+//! for one refetch (single flight, in a task of its own that a dropped request does not cancel),
+//! bounded by a short deadline, so a key the service no longer lists stops verifying at once,
+//! for new and cached tokens alike. The expired set is used only when the key endpoint fails or
+//! misses that deadline, and then for a bounded time past its TTL, traced at `warn`. Ahead of
+//! the TTL, one refetch runs in the background, so that requests rarely wait at all.
+//!
+//! An unknown `kid` is refused (the session ends) only when a fetch that completed after it
+//! was looked up does not list it: a withdrawn or forged key. While the refetch interval holds
+//! a fetch back, an unknown `kid` is "keys unavailable" ([`Error::KeyFetch`]): during a real key
+//! rotation nobody is signed out.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -18,7 +25,11 @@ use serde_json::Value;
 
 pub(crate) use super::jwk::{parse_keys, parse_public_keys, VerifyKey};
 
+use super::validate::SessionConfig;
 use crate::error::{Error, SessionError};
+
+/// How many withdrawn or never-published `kid`s are remembered as refused until the next fetch.
+const ABSENT_KIDS: usize = 32;
 
 /// Where keys come from.
 pub(crate) enum KeySource {
@@ -31,9 +42,38 @@ pub(crate) enum KeySource {
 #[derive(Default)]
 struct Cached {
     keys: HashMap<String, Arc<VerifyKey>>,
+    /// When the last successful fetch completed.
     fetched_at: Option<SystemTime>,
     last_attempt: Option<SystemTime>,
     last_failed: bool,
+    /// `kid`s the last successful fetch showed are not (or no longer) published: looked up for
+    /// it, or listed before it and withdrawn by it.
+    absent: Vec<String>,
+}
+
+impl Cached {
+    /// The key for `kid` (a single key without `kid` matches any).
+    fn find(&self, kid: &str) -> Option<&Arc<VerifyKey>> {
+        self.keys.get(kid).or_else(|| self.keys.get(""))
+    }
+}
+
+/// How the last fetch ended, for the requests that waited for it.
+#[derive(Clone, Default)]
+struct Finished {
+    /// How many fetches have finished.
+    count: u64,
+    /// The last one's failure.
+    failure: Option<Arc<Error>>,
+}
+
+/// The timings of a remote key set (from [`SessionConfig`]).
+struct Timing {
+    ttl: Duration,
+    min_refetch_interval: Duration,
+    fetch_timeout: Duration,
+    refresh_deadline: Duration,
+    max_stale: Duration,
 }
 
 /// The key cache.
@@ -41,48 +81,48 @@ pub(crate) struct KeyStore {
     source: KeySource,
     /// The validator's clock, so TTLs and intervals can be tested without waiting.
     clock: Arc<dyn Clock>,
-    ttl: Duration,
-    min_refetch_interval: Duration,
+    timing: Timing,
     cached: RwLock<Cached>,
-    /// Held while fetching: concurrent misses wait for one fetch instead of each sending one.
-    fetching: tokio::sync::Mutex<()>,
+    /// Whether a fetch task is running (single flight).
+    fetching: AtomicBool,
+    /// Signalled by each fetch task when it ends.
+    finished: tokio::sync::watch::Sender<Finished>,
     fetches: AtomicU64,
-    /// Whether a background refresh is running.
-    refreshing: std::sync::atomic::AtomicBool,
-    /// How long one fetch may take.
-    fetch_timeout: Duration,
 }
 
 /// What a lookup found.
 enum Lookup {
     Found(Arc<VerifyKey>),
-    /// Known keys are fresh, and a refetch for an unknown `kid` happened too recently.
-    Unknown,
-    /// The key, from a set due for a refresh: serve it, refresh in the background.
-    Stale(Arc<VerifyKey>),
-    /// No key, and the last fetch failed too recently to try again.
+    /// Found in a set that is still fresh but near its TTL: refetch in the background.
+    FoundDue(Arc<VerifyKey>),
+    /// A fetch since the `kid` was seen does not list it: refused.
+    Absent,
+    /// An unknown `kid`, and a fetch happened too recently to fetch again.
+    Throttled,
+    /// No usable key, and the last fetch failed too recently to try again.
     Failing,
-    /// Nothing usable: fetch.
-    Fetch,
+    /// The set must be fetched first; `stale` may serve if the fetch fails or is late.
+    Fetch {
+        stale: Option<Arc<VerifyKey>>,
+    },
 }
 
 impl KeyStore {
-    pub(crate) fn remote(
-        clock: Arc<dyn Clock>,
-        ttl: Duration,
-        min_refetch_interval: Duration,
-        fetch_timeout: Duration,
-    ) -> Self {
+    pub(crate) fn remote(config: &SessionConfig) -> Self {
         Self {
-            clock,
+            clock: config.clock.clone(),
             source: KeySource::Remote,
-            ttl,
-            min_refetch_interval,
+            timing: Timing {
+                ttl: config.key_cache_ttl,
+                min_refetch_interval: config.key_refetch_interval,
+                fetch_timeout: config.key_fetch_timeout,
+                refresh_deadline: config.key_refresh_deadline,
+                max_stale: config.key_max_stale,
+            },
             cached: RwLock::new(Cached::default()),
-            fetching: tokio::sync::Mutex::new(()),
+            fetching: AtomicBool::new(false),
+            finished: tokio::sync::watch::Sender::new(Finished::default()),
             fetches: AtomicU64::new(0),
-            refreshing: std::sync::atomic::AtomicBool::new(false),
-            fetch_timeout,
         }
     }
 
@@ -90,84 +130,87 @@ impl KeyStore {
         Self {
             clock: clock.clone(),
             source: KeySource::Static,
-            ttl: Duration::MAX,
-            min_refetch_interval: Duration::MAX,
+            timing: Timing {
+                ttl: Duration::MAX,
+                min_refetch_interval: Duration::MAX,
+                fetch_timeout: Duration::MAX,
+                refresh_deadline: Duration::ZERO,
+                max_stale: Duration::ZERO,
+            },
             cached: RwLock::new(Cached {
                 keys,
                 fetched_at: Some(clock.now()),
-                last_attempt: None,
-                last_failed: false,
+                ..Cached::default()
             }),
-            fetching: tokio::sync::Mutex::new(()),
+            fetching: AtomicBool::new(false),
+            finished: tokio::sync::watch::Sender::new(Finished::default()),
             fetches: AtomicU64::new(0),
-            refreshing: std::sync::atomic::AtomicBool::new(false),
-            fetch_timeout: Duration::MAX,
         }
     }
 
-    /// How many fetches were sent.
-    /// Whether `key` is still the usable key for `kid` (no fetch: a stale set answers no). The
-    /// hot path of a verified-cache hit: one read lock, no clone.
+    /// Whether `key` is still the usable key for `kid` (no fetch: an expired set answers no).
+    /// The hot path of a verified-cache hit: one read lock, no clone.
     pub(crate) fn is_current(&self, kid: &str, key: &Arc<VerifyKey>) -> bool {
         let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
-        let found = cached.keys.get(kid).or_else(|| cached.keys.get(""));
-        match found {
-            Some(found) if Arc::ptr_eq(found, key) => self.usable(&cached),
+        match cached.find(kid) {
+            Some(found) if Arc::ptr_eq(found, key) => {
+                matches!(
+                    self.lookup_in(&cached, kid),
+                    Lookup::Found(_) | Lookup::FoundDue(_)
+                )
+            }
             _ => false,
         }
     }
 
-    /// Whether the cached set may be used as it is: given keys always; fetched ones while fresh,
-    /// or while the service fails and the refetch interval has not passed.
-    fn usable(&self, cached: &Cached) -> bool {
-        if let KeySource::Static = self.source {
-            return true;
-        }
-        let now = self.clock.now();
-        // A clock that went backwards counts as no time passed.
-        let elapsed = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
-        let fresh = cached.fetched_at.is_some_and(|at| elapsed(at) < self.ttl);
-        let recently_tried = cached
-            .last_attempt
-            .is_some_and(|at| elapsed(at) < self.min_refetch_interval);
-        fresh || (recently_tried && cached.last_failed)
-    }
-
+    /// How many fetches were sent.
     pub(crate) fn fetch_count(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)
     }
 
     fn lookup(&self, kid: &str) -> Lookup {
         let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
-        let found = cached
-            .keys
-            .get(kid)
-            .or_else(|| cached.keys.get(""))
-            .cloned();
+        self.lookup_in(&cached, kid)
+    }
+
+    fn lookup_in(&self, cached: &Cached, kid: &str) -> Lookup {
+        let found = cached.find(kid).cloned();
         if let KeySource::Static = self.source {
-            return found.map_or(Lookup::Unknown, Lookup::Found);
+            return found.map_or(Lookup::Absent, Lookup::Found);
         }
+        let timing = &self.timing;
         let now = self.clock.now();
         // A clock that went backwards counts as no time passed.
-        let elapsed = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
-        let fresh = cached.fetched_at.is_some_and(|at| elapsed(at) < self.ttl);
+        let age = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
+        let fetched_age = cached.fetched_at.map(age);
+        let fresh = fetched_age.is_some_and(|a| a < timing.ttl);
+        // Refetch ahead of the TTL (the last tenth, at most a minute), in the background.
+        let due = fetched_age.is_some_and(|a| {
+            a.saturating_add(timing.ttl.div_f64(10.0).min(Duration::from_secs(60))) >= timing.ttl
+        });
+        let stale_ok = fetched_age.is_some_and(|a| a < timing.ttl.saturating_add(timing.max_stale));
         let recently_tried = cached
             .last_attempt
-            .is_some_and(|at| elapsed(at) < self.min_refetch_interval);
+            .is_some_and(|at| age(at) < timing.min_refetch_interval);
+        let failing = recently_tried && cached.last_failed;
         match found {
+            Some(key) if fresh && due && !recently_tried => Lookup::FoundDue(key),
             Some(key) if fresh => Lookup::Found(key),
-            // Stale, but the service failed a moment ago: keep using what we have.
-            Some(key) if recently_tried && cached.last_failed => Lookup::Found(key),
-            Some(key) => Lookup::Stale(key),
-            None if recently_tried && cached.last_failed => Lookup::Failing,
-            None if recently_tried => Lookup::Unknown,
-            None => Lookup::Fetch,
+            // Expired, and the service failed a moment ago: keep using it, for a bounded time.
+            Some(key) if failing && stale_ok => Lookup::Found(key),
+            Some(_) if failing => Lookup::Failing,
+            Some(key) => Lookup::Fetch {
+                stale: stale_ok.then_some(key),
+            },
+            None if fresh && cached.absent.iter().any(|a| a == kid) => Lookup::Absent,
+            None if failing => Lookup::Failing,
+            None if recently_tried => Lookup::Throttled,
+            None => Lookup::Fetch { stale: None },
         }
     }
 
-    /// The key for `kid` without waiting: a cached one (a stale set is served while one
-    /// background refresh runs), or the error that ends the validation; `None` when the set must
-    /// be fetched first.
+    /// The key for `kid` without waiting, or the error that ends the validation; `None` when
+    /// the set must be fetched first.
     pub(crate) fn cached<F, Fut>(
         self: &Arc<Self>,
         kid: &str,
@@ -179,20 +222,20 @@ impl KeyStore {
     {
         match self.lookup(kid) {
             Lookup::Found(key) => Some(Ok(key)),
-            Lookup::Stale(key) => {
-                self.refresh_in_background(fetch());
+            Lookup::FoundDue(key) => {
+                if let Some(fetch) = self.spawn_fetch(fetch(), kid) {
+                    drop(fetch); // no runtime: the request path fetches once the set expires
+                }
                 Some(Ok(key))
             }
-            Lookup::Unknown => Some(Err(SessionError::UnknownKey.into())),
-            // The last fetch failed: the next try waits for the refetch interval.
-            Lookup::Failing => Some(Err(Error::KeyFetch { source: None })),
-            Lookup::Fetch => None,
+            Lookup::Absent => Some(Err(SessionError::UnknownKey.into())),
+            Lookup::Throttled | Lookup::Failing => Some(Err(Error::KeyFetch { source: None })),
+            Lookup::Fetch { .. } => None,
         }
     }
 
-    /// The key for `kid`: a cached one (a stale set is served while one background refresh
-    /// runs), else after a fetch when one is allowed. `fetch` makes the fetch's future, which
-    /// owns what it needs (a background refresh outlives the request).
+    /// The key for `kid`: a cached one, else after a fetch when one is allowed. `fetch` makes
+    /// the fetch's future, which owns what it needs (the fetch outlives a dropped request).
     pub(crate) async fn get<F, Fut>(
         self: &Arc<Self>,
         kid: &str,
@@ -210,7 +253,9 @@ impl KeyStore {
         Box::pin(self.fetch_then_get(kid, fetch())).await
     }
 
-    /// [`get`](Self::get) once a fetch is due: one fetch at a time, then the key.
+    /// [`get`](Self::get) once a fetch is due: joins the fetch in flight or starts one, waits
+    /// for it (up to the refresh deadline when an expired key could serve, else up to the fetch
+    /// timeout), then looks again.
     async fn fetch_then_get<Fut>(
         self: &Arc<Self>,
         kid: &str,
@@ -219,42 +264,87 @@ impl KeyStore {
     where
         Fut: std::future::Future<Output = Result<Vec<Value>, Error>> + Send + 'static,
     {
-        let failing = || Error::KeyFetch { source: None };
-        let _single_flight = self.fetching.lock().await;
-        // Someone else may have fetched while this task waited.
-        match self.lookup(kid) {
-            Lookup::Found(key) | Lookup::Stale(key) => return Ok(key),
-            Lookup::Unknown => return Err(SessionError::UnknownKey.into()),
-            Lookup::Failing => return Err(failing()),
-            Lookup::Fetch => {}
+        let mut finished = self.finished.subscribe();
+        let seen = finished.borrow_and_update().count;
+        // Someone else may have fetched since the lookup.
+        let stale = match self.lookup(kid) {
+            Lookup::Fetch { stale } => stale,
+            other => return self.settle(other, None),
+        };
+        let deadline = match stale {
+            Some(_) => self.timing.refresh_deadline,
+            None => self.timing.fetch_timeout,
+        };
+        let failure = match self.spawn_fetch(fetch, kid) {
+            // No runtime to run the fetch on: fetch here, bounded by the same wait.
+            Some(fetch) => {
+                let result = match tokio::time::timeout(deadline, self.fetch_bounded(fetch)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(timed_out()),
+                };
+                Ok(self.record(result, kid))
+            }
+            None => {
+                let waited = finished.wait_for(|f| f.count > seen);
+                match tokio::time::timeout(deadline, waited).await {
+                    Ok(Ok(done)) => Ok(done.failure.clone()),
+                    Ok(Err(_)) | Err(_) => Err(()),
+                }
+            }
+        };
+        match failure {
+            Ok(failure) => self.settle(self.lookup(kid), failure),
+            // The fetch missed the deadline: an expired key serves meanwhile.
+            Err(()) => match stale {
+                Some(key) => {
+                    tracing::warn!(
+                        "descope: the key set expired and its refetch is late; using the \
+                         expired keys meanwhile"
+                    );
+                    Ok(key)
+                }
+                None => Err(Error::KeyFetch {
+                    source: Some(Box::new(timed_out())),
+                }),
+            },
         }
-        let result = self.fetch_bounded(fetch).await;
-        let cached = self.record(result, kid)?;
-        cached.ok_or(SessionError::UnknownKey.into())
     }
 
-    /// Starts one background refresh unless one is running (or there is no runtime to run it
-    /// on: the stale set is then served until a request may fetch).
-    fn refresh_in_background<Fut>(self: &Arc<Self>, fetch: Fut)
+    /// The result of a lookup made after a fetch ended (`failure`: how it failed).
+    fn settle(&self, lookup: Lookup, failure: Option<Arc<Error>>) -> Result<Arc<VerifyKey>, Error> {
+        match lookup {
+            Lookup::Found(key) | Lookup::FoundDue(key) => Ok(key),
+            Lookup::Absent => Err(SessionError::UnknownKey.into()),
+            Lookup::Throttled | Lookup::Failing | Lookup::Fetch { .. } => Err(Error::KeyFetch {
+                source: failure.map(|f| Box::new(f.duplicate())),
+            }),
+        }
+    }
+
+    /// Starts one fetch task unless one is running; gives the fetch back when there is no
+    /// runtime to run it on.
+    fn spawn_fetch<Fut>(self: &Arc<Self>, fetch: Fut, kid: &str) -> Option<Fut>
     where
         Fut: std::future::Future<Output = Result<Vec<Value>, Error>> + Send + 'static,
     {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
+            return Some(fetch);
         };
-        if self.refreshing.swap(true, Ordering::AcqRel) {
-            return;
+        if self.fetching.swap(true, Ordering::AcqRel) {
+            return None;
         }
         let store = Arc::clone(self);
+        let kid = kid.to_owned();
         runtime.spawn(async move {
-            let single_flight = store.fetching.lock().await;
             let result = store.fetch_bounded(fetch).await;
-            if let Err(error) = store.record(result, "") {
-                tracing::warn!(%error, "descope: background key refresh failed, using cached keys");
-            }
-            drop(single_flight);
-            store.refreshing.store(false, Ordering::Release);
+            let failure = store.record(result, &kid);
+            store.fetching.store(false, Ordering::Release);
+            store.finished.send_modify(|finished| {
+                finished.count += 1;
+                finished.failure = failure;
+            });
         });
+        None
     }
 
     /// One fetch, within the fetch timeout, no retries.
@@ -263,44 +353,57 @@ impl KeyStore {
         Fut: std::future::Future<Output = Result<Vec<Value>, Error>>,
     {
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        match tokio::time::timeout(self.fetch_timeout, fetch).await {
+        match tokio::time::timeout(self.timing.fetch_timeout, fetch).await {
             Ok(result) => result,
-            Err(_) => Err(Error::Timeout {
-                operation: crate::operation::Operation::GetKeys,
-            }),
+            Err(_) => Err(timed_out()),
         }
     }
 
-    /// Records a fetch's outcome; the key for `kid` after it (`Ok(None)`: no such key). A
-    /// failed fetch keeps the keys we had: the key for `kid` among them, else the error.
-    fn record(
-        &self,
-        result: Result<Vec<Value>, Error>,
-        kid: &str,
-    ) -> Result<Option<Arc<VerifyKey>>, Error> {
+    /// Records a fetch's outcome (made for `kid`); the failure, if it failed. A failed fetch
+    /// keeps the keys we had (usable for a bounded time); a successful one names the `kid`s it
+    /// shows are not published: `kid`, and those it withdrew.
+    fn record(&self, result: Result<Vec<Value>, Error>, kid: &str) -> Option<Arc<Error>> {
         let mut cached = self.cached.write().unwrap_or_else(|p| p.into_inner());
         let now = self.clock.now();
         cached.last_attempt = Some(now);
         cached.last_failed = result.is_err();
         match result {
             Ok(set) => {
-                cached.keys = parse_keys(set);
+                let keys = parse_keys(set);
+                let any_kid = keys.contains_key("");
+                let mut absent: Vec<String> = cached
+                    .keys
+                    .keys()
+                    .filter(|old| !any_kid && !keys.contains_key(*old))
+                    .cloned()
+                    .collect();
+                if !any_kid && !keys.contains_key(kid) && !absent.iter().any(|a| a == kid) {
+                    absent.push(kid.to_owned());
+                }
+                absent.truncate(ABSENT_KIDS);
+                if !absent.is_empty() {
+                    tracing::debug!(
+                        count = absent.len(),
+                        "descope: key IDs not published by the service"
+                    );
+                }
+                cached.keys = keys;
+                cached.absent = absent;
                 cached.fetched_at = Some(now);
+                None
             }
             Err(error) => {
-                if let Some(key) = cached.keys.get(kid).or_else(|| cached.keys.get("")) {
-                    tracing::warn!("descope: key refresh failed, using cached keys");
-                    return Ok(Some(key.clone()));
+                if !cached.keys.is_empty() {
+                    tracing::warn!(%error, "descope: key refresh failed, using cached keys");
                 }
-                return Err(Error::KeyFetch {
-                    source: Some(Box::new(error)),
-                });
+                Some(Arc::new(error))
             }
         }
-        Ok(cached
-            .keys
-            .get(kid)
-            .or_else(|| cached.keys.get(""))
-            .cloned())
+    }
+}
+
+fn timed_out() -> Error {
+    Error::Timeout {
+        operation: crate::operation::Operation::GetKeys,
     }
 }

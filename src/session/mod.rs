@@ -40,8 +40,8 @@ pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, RequestSession};
 pub use shared_refresh::{DEFAULT_REFRESH_SHARE_CAPACITY, DEFAULT_REFRESH_SHARE_WINDOW};
 pub use validate::{
     issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_FETCH_TIMEOUT,
-    DEFAULT_KEY_REFETCH_INTERVAL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN,
-    DEFAULT_VERIFIED_CACHE_CAPACITY,
+    DEFAULT_KEY_MAX_STALE, DEFAULT_KEY_REFETCH_INTERVAL, DEFAULT_KEY_REFRESH_DEADLINE,
+    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
 /// The web integrations' types (features `tower`, `axum`, `actix`).
 #[cfg(any(feature = "tower", feature = "actix"))]
@@ -212,11 +212,18 @@ impl SessionClient {
 
     /// [`refresh`](Self::refresh), shared with the other refreshes of the same token in flight
     /// or within the share window.
+    ///
+    /// Only a refresh JWT that passes local validation takes a shared slot: junk and forged
+    /// cookies are refused here, each on its own, and cannot crowd real users out.
     pub(crate) async fn refresh_shared(&self, refresh_jwt: &RefreshJwt) -> Result<Refreshed> {
-        let state = self.client.session.clone();
-        state
+        check_token(refresh_jwt.secret(), "refresh JWT")?;
+        self.validate_refresh_now(refresh_jwt).await?;
+        let (sessions, token) = (self.clone(), refresh_jwt.clone());
+        let refresh = async move { sessions.refresh_now(&token).await };
+        self.client
+            .session
             .refreshes
-            .run(refresh_jwt.secret(), || self.refresh_now(refresh_jwt))
+            .run(refresh_jwt.secret(), refresh)
             .await
     }
 
@@ -260,6 +267,11 @@ impl SessionClient {
     /// Revokes the refresh JWT (validated locally first).
     pub(crate) async fn logout_now(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: Operation = Operation::Logout;
+        // Whatever the service answers, this process hands out no shared refresh of it again.
+        self.client
+            .session
+            .refreshes
+            .end(refresh_jwt.secret(), None);
         let api = self.api(refresh_jwt)?;
         self.validate_refresh_now(refresh_jwt).await?;
         let body = LogoutRequest::default();
@@ -272,8 +284,15 @@ impl SessionClient {
     /// Revokes every refresh JWT of the user who owns this one (validated locally first).
     pub(crate) async fn logout_all_now(&self, refresh_jwt: &RefreshJwt) -> Result<LoggedOut> {
         const OP: Operation = Operation::LogoutAll;
+        self.client
+            .session
+            .refreshes
+            .end(refresh_jwt.secret(), None);
         let api = self.api(refresh_jwt)?;
-        self.validate_refresh_now(refresh_jwt).await?;
+        let session = self.validate_refresh_now(refresh_jwt).await?;
+        // Every session of the user ends: so do their shared refreshes here.
+        let refreshes = &self.client.session.refreshes;
+        refreshes.end(refresh_jwt.secret(), Some(session.user_id()));
         let body = LogoutRequest::default();
         let response = send(&self.client.shared, OP, || api.logout_all(&body)).await?;
         Ok(LoggedOut {

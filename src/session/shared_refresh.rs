@@ -4,19 +4,39 @@
 //!
 //! So concurrent requests with the same refresh JWT share one refresh (single flight), and
 //! requests that follow within a short window get its result again (a memo), as does a refusal.
-//! Outcomes are keyed by the SHA-256 of the token (no token is kept as a key), the memo is
-//! bounded in size and time, and an outage (no answer, 5xx, 429, keys unavailable) is shared
-//! only by the requests that waited for it: the next request asks again.
+//! What nothing outside can break:
+//!
+//! - The refresh runs in a task of its own, not in the request that started it: a request
+//!   dropped mid-refresh (the browser navigated away, a `TimeoutLayer`, a disconnect) neither
+//!   repeats the refresh nor loses its result for the others. A refresh in flight longer than
+//!   [`IN_FLIGHT_LIMIT`] is abandoned to a new one.
+//! - Only a refresh JWT that passed local validation takes a slot (the caller checks), and a
+//!   full memo evicts its oldest entries: junk cookies cannot switch sharing off, and no request
+//!   sweeps the whole map.
+//! - A logout in this process ([`SharedRefreshes::end`]) ends the shared entries of the token it
+//!   ends, of the tokens that token was rotated from and to: a remembered session is never
+//!   handed out once its session has ended here.
+//! - An outage (no answer, 5xx, 429, keys unavailable) is shared only by the requests that
+//!   waited for it: the next request asks again.
+//!
+//! Across replicas nothing is shared: each process makes its own refresh, and with rotation
+//! the service refuses the second one, as it would without this crate. Route a browser's
+//! requests to one replica (sticky sessions), or leave rotation off, when that matters.
+//!
+//! Entries are keyed by the SHA-256 of the token (no token is kept as a key), and bounded in
+//! number and time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use super::clock::Clock;
 use super::results::Refreshed;
 use super::validate::unix_seconds;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SessionError};
+use crate::operation::Operation;
 
 /// How long a refresh's outcome is handed to requests that carry the same refresh JWT.
 pub const DEFAULT_REFRESH_SHARE_WINDOW: Duration = Duration::from_secs(10);
@@ -24,12 +44,43 @@ pub const DEFAULT_REFRESH_SHARE_WINDOW: Duration = Duration::from_secs(10);
 /// How many refresh outcomes are remembered at most.
 pub const DEFAULT_REFRESH_SHARE_CAPACITY: usize = 4096;
 
+/// How long a refresh may be in flight: its task is stopped then (an outage for its waiters),
+/// and later requests start a new one.
+pub(crate) const IN_FLIGHT_LIMIT: Duration = Duration::from_secs(60);
+
+/// How many rotations back and forth a logout follows.
+const LINEAGE_STEPS: usize = 8;
+
+type Key = [u8; 32];
 type Outcome = (Result<Refreshed, Arc<Error>>, SystemTime);
-type Cell = Arc<tokio::sync::OnceCell<Outcome>>;
+
+/// One shared refresh: its outcome once the task has one, and what a logout needs.
+struct Slot {
+    outcome: tokio::sync::watch::Receiver<Option<Outcome>>,
+    /// The hash of the refresh JWT the refresh issued, and the user it belongs to.
+    issued: OnceLock<(Key, String)>,
+    /// Set by a logout of this session: the outcome is not handed out any more.
+    ended: AtomicBool,
+}
+
+#[derive(Clone)]
+struct Entry {
+    id: u64,
+    started: SystemTime,
+    slot: Arc<Slot>,
+}
+
+#[derive(Default)]
+struct Memo {
+    entries: HashMap<Key, Entry>,
+    /// Keys in the order they were inserted, with the entry's id (older ids are gone).
+    order: VecDeque<(Key, u64)>,
+    next_id: u64,
+}
 
 /// The refreshes in flight and the recent outcomes, by token hash.
 pub(crate) struct SharedRefreshes {
-    entries: Mutex<HashMap<[u8; 32], Cell>>,
+    memo: Mutex<Memo>,
     window: Duration,
     capacity: usize,
     clock: Arc<dyn Clock>,
@@ -38,96 +89,197 @@ pub(crate) struct SharedRefreshes {
 impl SharedRefreshes {
     pub(crate) fn new(window: Duration, capacity: usize, clock: Arc<dyn Clock>) -> Self {
         Self {
-            entries: Mutex::new(HashMap::new()),
+            memo: Mutex::new(Memo::default()),
             window,
-            capacity,
+            capacity: capacity.max(1),
             clock,
         }
     }
 
-    /// The outcome of refreshing with `token`: `refresh`'s, or that of a refresh with the same
-    /// token in flight or finished within the window.
-    pub(crate) async fn run<F, Fut>(&self, token: &str, refresh: F) -> Result<Refreshed>
+    fn memo(&self) -> std::sync::MutexGuard<'_, Memo> {
+        self.memo.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The outcome of refreshing with `token` (which passed local validation): `refresh`'s, run
+    /// in a task of its own, or that of a refresh with the same token in flight or finished
+    /// within the window.
+    pub(crate) async fn run<Fut>(&self, token: &str, refresh: Fut) -> Result<Refreshed>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Refreshed>>,
+        Fut: Future<Output = Result<Refreshed>> + Send + 'static,
     {
         let key = hash(token);
-        let Some(cell) = self.cell(key) else {
-            // Full of refreshes in flight: no sharing for this one.
-            return refresh().await;
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // No runtime to run a shared task on: refresh unshared.
+            return refresh.await;
         };
-        let (outcome, _) = cell
-            .get_or_init(|| async { (refresh().await.map_err(Arc::new), self.clock.now()) })
-            .await;
-        if !self.keeps(outcome) {
-            self.forget(key, &cell);
+        let entry = self.entry(key, refresh, &runtime);
+        let mut outcome = entry.slot.outcome.clone();
+        let finished = match outcome.wait_for(Option::is_some).await {
+            Ok(done) => done.clone(),
+            Err(_) => None,
+        };
+        let Some((result, _)) = finished else {
+            // The task ended without an outcome (its runtime is shutting down).
+            self.forget(key, entry.id);
+            return Err(interrupted());
+        };
+        if entry.slot.ended.load(Ordering::Acquire) {
+            return Err(SessionError::LoggedOut.into());
         }
-        match outcome {
-            Ok(refreshed) => Ok(refreshed.clone()),
-            Err(error) => Err(error.duplicate()),
+        if !self.keeps(&result) {
+            self.forget(key, entry.id);
         }
+        result.map_err(|error| error.duplicate())
     }
 
-    /// The cell for `key`: the one in flight or still usable, else a new one (`None` when the
-    /// map is full of refreshes in flight).
-    fn cell(&self, key: [u8; 32]) -> Option<Cell> {
+    /// The entry for `key`: the one in flight or still usable, else a new one whose task runs
+    /// `refresh`.
+    fn entry<Fut>(&self, key: Key, refresh: Fut, runtime: &tokio::runtime::Handle) -> Entry
+    where
+        Fut: Future<Output = Result<Refreshed>> + Send + 'static,
+    {
         let now = self.clock.now();
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(cell) = entries.get(&key) {
-            if self.usable(cell, now) {
-                return Some(cell.clone());
+        let mut memo = self.memo();
+        if let Some(entry) = memo.entries.get(&key) {
+            if self.usable(entry, now) {
+                return entry.clone();
             }
         }
-        if entries.len() >= self.capacity {
-            entries.retain(|_, cell| self.usable(cell, now));
-            if entries.len() >= self.capacity {
-                return None;
+        let (sender, receiver) = tokio::sync::watch::channel(None);
+        let slot = Arc::new(Slot {
+            outcome: receiver,
+            issued: OnceLock::new(),
+            ended: AtomicBool::new(false),
+        });
+        let task_slot = Arc::clone(&slot);
+        let clock = Arc::clone(&self.clock);
+        runtime.spawn(async move {
+            let result = match tokio::time::timeout(IN_FLIGHT_LIMIT, refresh).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout {
+                    operation: Operation::RefreshSession,
+                }),
+            };
+            if let Ok(refreshed) = &result {
+                let issued = (
+                    hash(refreshed.refresh_jwt.secret()),
+                    refreshed.session.user_id().to_owned(),
+                );
+                let _ = task_slot.issued.set(issued);
             }
-        }
-        let cell = Cell::default();
-        entries.insert(key, cell.clone());
-        Some(cell)
+            let _ = sender.send(Some((result.map_err(Arc::new), clock.now())));
+        });
+        memo.next_id += 1;
+        let entry = Entry {
+            id: memo.next_id,
+            started: now,
+            slot,
+        };
+        memo.entries.insert(key, entry.clone());
+        memo.order.push_back((key, entry.id));
+        self.evict(&mut memo);
+        entry
     }
 
-    /// In flight, or finished within the window with a session that is still valid or a
-    /// refusal.
-    fn usable(&self, cell: &Cell, now: SystemTime) -> bool {
-        let Some((outcome, finished)) = cell.get() else {
-            return true;
-        };
-        let fresh = now
-            .duration_since(*finished)
-            .map_or(true, |age| age < self.window);
-        fresh
-            && self.keeps(outcome)
-            && match outcome {
-                Ok(refreshed) => refreshed.session.inner.expires_at > unix_seconds(now),
-                Err(_) => true,
+    /// Drops the oldest entries beyond the capacity; keeps the insertion order compact.
+    fn evict(&self, memo: &mut Memo) {
+        while memo.entries.len() > self.capacity {
+            let Some((key, id)) = memo.order.pop_front() else {
+                break;
+            };
+            if memo.entries.get(&key).is_some_and(|e| e.id == id) {
+                memo.entries.remove(&key);
             }
+        }
+        if memo.order.len() > 2 * self.capacity + 16 {
+            let Memo { entries, order, .. } = memo;
+            order.retain(|(key, id)| entries.get(key).is_some_and(|e| e.id == *id));
+        }
+    }
+
+    /// In flight for less than [`IN_FLIGHT_LIMIT`], or finished within the window with a session
+    /// that is still valid or a refusal; never once its session was logged out.
+    fn usable(&self, entry: &Entry, now: SystemTime) -> bool {
+        if entry.slot.ended.load(Ordering::Acquire) {
+            return false;
+        }
+        let age = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
+        let outcome = entry.slot.outcome.borrow();
+        match &*outcome {
+            None => age(entry.started) < IN_FLIGHT_LIMIT,
+            Some((result, finished)) => {
+                age(*finished) < self.window
+                    && self.keeps(result)
+                    && match result {
+                        Ok(refreshed) => refreshed.session.inner.expires_at > unix_seconds(now),
+                        Err(_) => true,
+                    }
+            }
+        }
     }
 
     /// Whether an outcome is remembered for later requests: a new session or a refusal, not
     /// an outage.
-    fn keeps(&self, outcome: &Result<Refreshed, Arc<Error>>) -> bool {
-        !self.window.is_zero() && outcome.as_ref().err().is_none_or(|e| e.ends_session())
+    fn keeps(&self, result: &Result<Refreshed, Arc<Error>>) -> bool {
+        !self.window.is_zero() && result.as_ref().err().is_none_or(|e| e.ends_session())
     }
 
-    fn forget(&self, key: [u8; 32], cell: &Cell) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.get(&key).is_some_and(|c| Arc::ptr_eq(c, cell)) {
-            entries.remove(&key);
+    fn forget(&self, key: Key, id: u64) {
+        let mut memo = self.memo();
+        if memo.entries.get(&key).is_some_and(|e| e.id == id) {
+            memo.entries.remove(&key);
+        }
+    }
+
+    /// Ends the shared entries of a session logged out in this process: the entry of `token`,
+    /// the one that issued it, and so on back and forth along its rotations; with `user`
+    /// (logout-all), every entry that issued a session of that user.
+    pub(crate) fn end(&self, token: &str, user: Option<&str>) {
+        let mut memo = self.memo();
+        let mut lineage = vec![hash(token)];
+        for _ in 0..LINEAGE_STEPS {
+            let ended: Vec<Key> = memo
+                .entries
+                .iter()
+                .filter(|(key, entry)| {
+                    let issued = entry.slot.issued.get();
+                    lineage.contains(key)
+                        || issued.is_some_and(|(token, owner)| {
+                            lineage.contains(token) || user == Some(owner.as_str())
+                        })
+                })
+                .map(|(key, _)| *key)
+                .collect();
+            if ended.is_empty() {
+                break;
+            }
+            for key in ended {
+                if let Some(entry) = memo.entries.remove(&key) {
+                    entry.slot.ended.store(true, Ordering::Release);
+                    lineage.push(key);
+                    if let Some((issued, _)) = entry.slot.issued.get() {
+                        lineage.push(*issued);
+                    }
+                }
+            }
         }
     }
 
     /// How many outcomes are remembered or in flight (for tests).
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.memo().entries.len()
     }
 }
 
-fn hash(token: &str) -> [u8; 32] {
+/// A refresh whose task ended without an outcome: an outage for its waiters.
+fn interrupted() -> Error {
+    Error::Timeout {
+        operation: Operation::RefreshSession,
+    }
+}
+
+fn hash(token: &str) -> Key {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
     let mut key = [0; 32];
     key.copy_from_slice(digest.as_ref());
@@ -137,11 +289,10 @@ fn hash(token: &str) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
     use super::*;
     use crate::error::ApiError;
-    use crate::operation::Operation;
     use crate::session::OffsetClock;
 
     fn api(status: u16) -> Error {
@@ -155,61 +306,68 @@ mod tests {
         })
     }
 
-    /// Runs `calls` refreshes of `token` at once; the one that runs waits until every other
-    /// has joined it, then fails with `status`. Returns how many ran.
-    async fn concurrent(shared: &Arc<SharedRefreshes>, token: &str, calls: usize, status: u16) {
-        let gate = Arc::new(tokio::sync::Notify::new());
+    fn shared(window: u64, capacity: usize, clock: &OffsetClock) -> Arc<SharedRefreshes> {
+        Arc::new(SharedRefreshes::new(
+            Duration::from_secs(window),
+            capacity,
+            Arc::new(clock.clone()),
+        ))
+    }
+
+    /// A refresh that counts its runs, waits for `gate` (when given), then fails with `status`.
+    fn refresh(
+        ran: &Arc<AtomicUsize>,
+        gate: Option<Arc<tokio::sync::Semaphore>>,
+        status: u16,
+    ) -> impl Future<Output = Result<Refreshed>> + Send + 'static {
+        let ran = ran.clone();
+        async move {
+            ran.fetch_add(1, Ordering::SeqCst);
+            if let Some(gate) = gate {
+                let _ = gate.acquire().await;
+            }
+            Err(api(status))
+        }
+    }
+
+    /// Runs `calls` refreshes of `token` at once behind one gate; each gets `status`. Returns
+    /// how many refreshes ran.
+    async fn concurrent(
+        shared: &Arc<SharedRefreshes>,
+        token: &str,
+        calls: usize,
+        status: u16,
+    ) -> usize {
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
         let ran = Arc::new(AtomicUsize::new(0));
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..calls {
-            let (shared, gate, ran, token) =
-                (shared.clone(), gate.clone(), ran.clone(), token.to_owned());
-            tasks.spawn(async move {
-                shared
-                    .run(&token, || async move {
-                        ran.fetch_add(1, Ordering::SeqCst);
-                        gate.notified().await;
-                        Err(api(status))
-                    })
-                    .await
-            });
+            let (shared, token) = (shared.clone(), token.to_owned());
+            let refresh = refresh(&ran, Some(gate.clone()), status);
+            tasks.spawn(async move { shared.run(&token, refresh).await });
         }
-        // Every task reaches the shared cell (bounded: the runtime is single-threaded).
+        // Every task reaches the shared entry (bounded: the runtime is single-threaded).
         for _ in 0..100 {
             tokio::task::yield_now().await;
         }
-        gate.notify_waiters();
+        gate.add_permits(calls);
         while let Some(result) = tasks.join_next().await {
-            let error = result.unwrap().unwrap_err();
-            assert_eq!(error.status(), Some(status));
+            assert_eq!(result.unwrap().unwrap_err().status(), Some(status));
         }
-        assert_eq!(
-            ran.load(Ordering::SeqCst),
-            1,
-            "one refresh for {calls} calls"
-        );
+        ran.load(Ordering::SeqCst)
     }
 
     async fn count_runs(shared: &SharedRefreshes, token: &str, status: u16) -> usize {
-        let ran = AtomicUsize::new(0);
-        let _ = shared
-            .run(token, || async {
-                ran.fetch_add(1, Ordering::SeqCst);
-                Err(api(status))
-            })
-            .await;
+        let ran = Arc::new(AtomicUsize::new(0));
+        let _ = shared.run(token, refresh(&ran, None, status)).await;
         ran.load(Ordering::SeqCst)
     }
 
     #[tokio::test]
     async fn concurrent_refreshes_of_one_token_run_once_and_a_refusal_is_remembered() {
         let clock = OffsetClock::new();
-        let shared = Arc::new(SharedRefreshes::new(
-            Duration::from_secs(10),
-            16,
-            Arc::new(clock.clone()),
-        ));
-        concurrent(&shared, "token-a", 8, 401).await;
+        let shared = shared(10, 16, &clock);
+        assert_eq!(concurrent(&shared, "token-a", 8, 401).await, 1);
         // A refusal is the token's fate: later requests within the window get it too.
         assert_eq!(count_runs(&shared, "token-a", 401).await, 0);
         clock.advance(Duration::from_secs(11));
@@ -220,12 +378,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_outage_is_shared_only_by_the_requests_that_waited_for_it() {
-        let shared = Arc::new(SharedRefreshes::new(
-            Duration::from_secs(10),
-            16,
-            Arc::new(OffsetClock::new()),
-        ));
-        concurrent(&shared, "token", 5, 503).await;
+        let shared = shared(10, 16, &OffsetClock::new());
+        assert_eq!(concurrent(&shared, "token", 5, 503).await, 1);
         // The next request asks again.
         assert_eq!(count_runs(&shared, "token", 503).await, 1);
         assert_eq!(count_runs(&shared, "token", 503).await, 1);
@@ -233,33 +387,112 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_memo_is_bounded_and_a_zero_window_shares_only_concurrent_refreshes() {
+    async fn a_dropped_leader_neither_repeats_the_refresh_nor_loses_its_outcome() {
+        let shared = shared(10, 16, &OffsetClock::new());
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let ran = Arc::new(AtomicUsize::new(0));
+        let leader = {
+            let (shared, refresh) = (shared.clone(), refresh(&ran, Some(gate.clone()), 401));
+            tokio::spawn(async move { shared.run("token", refresh).await })
+        };
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(ran.load(Ordering::SeqCst), 1, "the refresh started");
+        leader.abort();
+        assert!(leader.await.unwrap_err().is_cancelled());
+        // A follower joins the refresh still in flight, and gets its outcome.
+        let follower = {
+            let (shared, refresh) = (shared.clone(), refresh(&ran, None, 401));
+            tokio::spawn(async move { shared.run("token", refresh).await })
+        };
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        gate.add_permits(1);
+        assert_eq!(follower.await.unwrap().unwrap_err().status(), Some(401));
+        assert_eq!(ran.load(Ordering::SeqCst), 1, "one refresh in all");
+    }
+
+    #[tokio::test]
+    async fn a_refresh_in_flight_too_long_is_abandoned_to_a_new_one() {
         let clock = OffsetClock::new();
-        let shared = Arc::new(SharedRefreshes::new(
-            Duration::from_secs(10),
-            4,
-            Arc::new(clock.clone()),
-        ));
+        let shared = shared(10, 16, &clock);
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let ran = Arc::new(AtomicUsize::new(0));
+        let stuck = {
+            let (shared, refresh) = (shared.clone(), refresh(&ran, Some(gate.clone()), 401));
+            tokio::spawn(async move { shared.run("token", refresh).await })
+        };
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        clock.advance(IN_FLIGHT_LIMIT + Duration::from_secs(1));
+        assert_eq!(count_runs(&shared, "token", 401).await, 1, "a new refresh");
+        stuck.abort();
+        assert_eq!(shared.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_full_memo_evicts_its_oldest_and_keeps_sharing() {
+        let shared = shared(10, 4, &OffsetClock::new());
         for i in 0..4 {
             assert_eq!(count_runs(&shared, &format!("t{i}"), 401).await, 1);
         }
         assert_eq!(shared.len(), 4);
-        // Full of fresh outcomes: a new token still refreshes, unshared and unremembered.
-        assert_eq!(count_runs(&shared, "t4", 401).await, 1);
-        assert_eq!(count_runs(&shared, "t4", 401).await, 1);
+        // Full of fresh outcomes: a new token still shares, and the oldest makes room.
+        assert_eq!(concurrent(&shared, "t4", 6, 401).await, 1);
+        assert_eq!(count_runs(&shared, "t4", 401).await, 0, "remembered");
         assert_eq!(shared.len(), 4);
-        // Once they are stale they make room.
-        clock.advance(Duration::from_secs(11));
-        assert_eq!(count_runs(&shared, "t5", 401).await, 1);
-        assert_eq!(shared.len(), 1);
+        assert_eq!(
+            count_runs(&shared, "t0", 401).await,
+            1,
+            "the oldest was evicted"
+        );
+        assert_eq!(
+            count_runs(&shared, "t3", 401).await,
+            0,
+            "a newer one is kept"
+        );
+        // Many more tokens than slots: the map stays bounded, its order too.
+        for i in 5..1_000 {
+            count_runs(&shared, &format!("t{i}"), 401).await;
+        }
+        assert_eq!(shared.len(), 4);
+        assert!(shared.memo().order.len() <= 2 * 4 + 16);
+    }
 
-        let concurrent_only = Arc::new(SharedRefreshes::new(
-            Duration::ZERO,
-            4,
-            Arc::new(OffsetClock::new()),
-        ));
-        concurrent(&concurrent_only, "token", 4, 401).await;
-        assert_eq!(count_runs(&concurrent_only, "token", 401).await, 1);
-        assert_eq!(concurrent_only.len(), 0);
+    #[tokio::test]
+    async fn a_zero_window_shares_only_concurrent_refreshes() {
+        let shared = shared(0, 4, &OffsetClock::new());
+        assert_eq!(concurrent(&shared, "token", 4, 401).await, 1);
+        assert_eq!(count_runs(&shared, "token", 401).await, 1);
+        assert_eq!(shared.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_logout_ends_the_entry_for_later_requests_and_for_those_waiting() {
+        let shared = shared(10, 16, &OffsetClock::new());
+        assert_eq!(count_runs(&shared, "token", 401).await, 1);
+        shared.end("token", None);
+        assert_eq!(count_runs(&shared, "token", 401).await, 1, "asked again");
+        // Waiting when the logout comes: told the session was logged out.
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let ran = Arc::new(AtomicUsize::new(0));
+        let waiting = {
+            let (shared, refresh) = (shared.clone(), refresh(&ran, Some(gate.clone()), 401));
+            tokio::spawn(async move { shared.run("other", refresh).await })
+        };
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        shared.end("other", None);
+        gate.add_permits(1);
+        let error = waiting.await.unwrap().unwrap_err();
+        assert!(
+            matches!(error, Error::Session(SessionError::LoggedOut)),
+            "{error:?}"
+        );
+        assert!(error.ends_session());
     }
 }

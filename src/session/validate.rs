@@ -18,6 +18,11 @@ pub const DEFAULT_KEY_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 pub const DEFAULT_VERIFIED_CACHE_CAPACITY: usize = 10_000;
 /// How long one fetch of the project's keys may take: 5 seconds.
 pub const DEFAULT_KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default longest wait of a validation for the refetch of an expired key set: 1 second.
+pub const DEFAULT_KEY_REFRESH_DEADLINE: Duration = Duration::from_secs(1);
+/// The default longest time an expired key set still verifies while the key endpoint fails:
+/// 30 minutes past its TTL.
+pub const DEFAULT_KEY_MAX_STALE: Duration = Duration::from_secs(30 * 60);
 
 /// How session and refresh JWTs are validated. Every setting has a documented default.
 #[derive(Clone)]
@@ -33,6 +38,8 @@ pub struct SessionConfig {
     pub(crate) refresh_share_window: Duration,
     pub(crate) refresh_share_capacity: usize,
     pub(crate) key_fetch_timeout: Duration,
+    pub(crate) key_refresh_deadline: Duration,
+    pub(crate) key_max_stale: Duration,
 }
 
 impl Default for SessionConfig {
@@ -49,6 +56,8 @@ impl Default for SessionConfig {
             refresh_share_window: super::shared_refresh::DEFAULT_REFRESH_SHARE_WINDOW,
             refresh_share_capacity: super::shared_refresh::DEFAULT_REFRESH_SHARE_CAPACITY,
             key_fetch_timeout: DEFAULT_KEY_FETCH_TIMEOUT,
+            key_refresh_deadline: DEFAULT_KEY_REFRESH_DEADLINE,
+            key_max_stale: DEFAULT_KEY_MAX_STALE,
         }
     }
 }
@@ -66,6 +75,8 @@ impl std::fmt::Debug for SessionConfig {
             .field("refresh_share_window", &self.refresh_share_window)
             .field("refresh_share_capacity", &self.refresh_share_capacity)
             .field("key_fetch_timeout", &self.key_fetch_timeout)
+            .field("key_refresh_deadline", &self.key_refresh_deadline)
+            .field("key_max_stale", &self.key_max_stale)
             .finish_non_exhaustive()
     }
 }
@@ -92,6 +103,11 @@ impl SessionConfig {
 
     /// How long fetched keys are used before they are fetched again. Defaults to
     /// [`DEFAULT_KEY_CACHE_TTL`] (10 minutes).
+    ///
+    /// Past it, the next validation waits for the refetch (one for all, at most
+    /// [`key_refresh_deadline`](Self::key_refresh_deadline)), so a key the service withdrew
+    /// stops verifying, for tokens seen before too. Near its end, one refetch runs in the
+    /// background so requests rarely wait.
     pub fn key_cache_ttl(mut self, ttl: Duration) -> Self {
         self.key_cache_ttl = ttl;
         self
@@ -109,6 +125,23 @@ impl SessionConfig {
     /// [`DEFAULT_KEY_FETCH_TIMEOUT`] (5 s).
     pub fn key_fetch_timeout(mut self, timeout: Duration) -> Self {
         self.key_fetch_timeout = timeout;
+        self
+    }
+
+    /// How long a validation waits for the refetch of an expired key set before it uses the
+    /// expired keys meanwhile (traced at `warn`); the refetch goes on in the background.
+    /// Defaults to [`DEFAULT_KEY_REFRESH_DEADLINE`] (1 s).
+    pub fn key_refresh_deadline(mut self, deadline: Duration) -> Self {
+        self.key_refresh_deadline = deadline;
+        self
+    }
+
+    /// How long past [`key_cache_ttl`](Self::key_cache_ttl) an expired key set still verifies
+    /// while the key endpoint fails or is late; after that, validations fail with
+    /// [`Error::KeyFetch`](crate::Error::KeyFetch) (an outage, not a sign-out) until a fetch
+    /// succeeds. Defaults to [`DEFAULT_KEY_MAX_STALE`] (30 minutes).
+    pub fn key_max_stale(mut self, max_stale: Duration) -> Self {
+        self.key_max_stale = max_stale;
         self
     }
 
@@ -143,14 +176,15 @@ impl SessionConfig {
     /// [`DEFAULT_REFRESH_SHARE_WINDOW`](super::DEFAULT_REFRESH_SHARE_WINDOW) (10 s).
     ///
     /// Within the window, the refresh JWT that was rotated away still yields the new session
-    /// in this process: keep it short.
+    /// in this process (keep it short), until a logout in this process ends that session.
+    /// Nothing is shared across processes.
     pub fn refresh_share_window(mut self, window: Duration) -> Self {
         self.refresh_share_window = window;
         self
     }
 
-    /// How many refresh outcomes are remembered at most (beyond it, expired ones are dropped,
-    /// then refreshes are not shared). Defaults to
+    /// How many refresh outcomes are remembered at most (beyond it, the oldest are dropped;
+    /// only refresh JWTs that pass local validation take a place). Defaults to
     /// [`DEFAULT_REFRESH_SHARE_CAPACITY`](super::DEFAULT_REFRESH_SHARE_CAPACITY) (4096).
     pub fn refresh_share_capacity(mut self, capacity: usize) -> Self {
         self.refresh_share_capacity = capacity;

@@ -77,12 +77,7 @@ impl Validator {
     pub(crate) fn new(project_id: &str, config: SessionConfig) -> Result<Self, Error> {
         let keys = Arc::new(match &config.public_keys {
             Some(json) => KeyStore::fixed(config.clock.clone(), parse_public_keys(json)?),
-            None => KeyStore::remote(
-                config.clock.clone(),
-                config.key_cache_ttl,
-                config.key_refetch_interval,
-                config.key_fetch_timeout,
-            ),
+            None => KeyStore::remote(&config),
         });
         let cache = VerifiedCache::new(config.verified_cache_capacity);
         Ok(Self {

@@ -19,6 +19,8 @@ pub enum Refresh {
     Fail(u16),
     /// Never answer (for at most 30 s, the test's client times out first).
     Hang,
+    /// Forward it after this many milliseconds.
+    Delay(u64),
 }
 
 struct Inner {
@@ -94,6 +96,7 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
                     .await;
                 return StatusCode::GATEWAY_TIMEOUT.into_response();
             }
+            Refresh::Delay(millis) => tokio::time::sleep(Duration::from_millis(millis)).await,
         }
     }
     let (parts, body) = request.into_parts();

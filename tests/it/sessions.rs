@@ -566,11 +566,23 @@ async fn forged_kids_cost_at_most_one_fetch_per_interval() {
             b64(json!({"alg": "RS256", "kid": kid}).to_string())
         )
     };
-    for i in 0..10_000u32 {
+    // The first is refused by the fetch it caused: the service does not publish that kid.
+    match client.sessions().validate(&forged(0)).await {
+        Err(Error::Session(SessionError::UnknownKey)) => {}
+        other => panic!("{other:?}"),
+    }
+    // The others cannot be told from a key rotation until the next fetch: unavailable (an
+    // outage, never a sign-out), without a fetch.
+    for i in 1..10_000u32 {
         match client.sessions().validate(&forged(i)).await {
-            Err(Error::Session(SessionError::UnknownKey)) => {}
+            Err(Error::KeyFetch { source: None }) => {}
             other => panic!("{other:?}"),
         }
+    }
+    // The kid the fetch was made for stays refused as such.
+    match client.sessions().validate(&forged(0)).await {
+        Err(Error::Session(SessionError::UnknownKey)) => {}
+        other => panic!("{other:?}"),
     }
     assert_eq!(
         fetches(&server).await,
@@ -606,11 +618,14 @@ async fn rotated_keys_are_picked_up_after_the_interval() {
         )
         .mount(&server)
         .await;
-    // Within the interval after the first fetch, the unknown kid does not refetch...
-    assert!(matches!(
-        validate(&client, &new_token).await,
-        Err(SessionError::UnknownKey)
-    ));
+    // Within the interval after the first fetch, the unknown kid does not refetch, and is
+    // "keys unavailable": nobody is signed out during a rotation...
+    let error = client.sessions().validate(&new_token).await.unwrap_err();
+    assert!(
+        matches!(error, Error::KeyFetch { source: None }),
+        "{error:?}"
+    );
+    assert!(!error.ends_session());
     assert_eq!(client.sessions().key_fetch_count(), 1);
     // ...after it, it does, and the new key works (the old one too).
     clock.shift(31);
@@ -787,6 +802,7 @@ async fn stale_keys_are_used_while_the_service_fails() {
     let clock = ShiftedClock::default();
     let config = SessionConfig::default()
         .key_cache_ttl(Duration::from_secs(60))
+        .key_max_stale(Duration::from_secs(120))
         .verified_cache_capacity(0)
         .clock(clock.clone());
     let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
@@ -809,6 +825,97 @@ async fn stale_keys_are_used_while_the_service_fails() {
         fetches(&server).await,
         1,
         "one failed refresh, not one per validation"
+    );
+    // Expired keys serve for a bounded time only: past it, "keys unavailable" (an outage, not
+    // a sign-out), with the failed fetch as the cause.
+    clock.shift(61 + 121);
+    let error = client.sessions().validate(&token).await.unwrap_err();
+    let Error::KeyFetch {
+        source: Some(source),
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(source.status(), Some(503));
+    assert!(!error.ends_session());
+    assert_eq!(fetches(&server).await, 2);
+}
+
+/// A key the service withdrew stops verifying once the key set expires: the next validation
+/// waits for the refetch instead of using the expired set, for a token never seen and for one
+/// the verified cache holds alike.
+#[tokio::test]
+async fn a_withdrawn_key_stops_verifying_once_the_set_expires() {
+    let clock = ShiftedClock::default();
+    let config = SessionConfig::default()
+        .key_cache_ttl(Duration::from_secs(600))
+        .clock(clock.clone());
+    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
+    let cached = key().sign(&with(claims("DS"), json!({"exp": now() + 7200})));
+    let unseen = key().sign(&with(claims("DS"), json!({"exp": now() + 7200, "n": 1})));
+    // The third validation is a verified-cache hit.
+    for _ in 0..3 {
+        validate(&client, &cached).await.unwrap();
+    }
+    // The service rotates the key out.
+    let rotated = RsaKey::generate("test-key-2");
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/keys/{PROJECT_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [rotated.jwk()]})))
+        .mount(&server)
+        .await;
+    clock.shift(11 * 60);
+    assert!(matches!(
+        validate(&client, &cached).await,
+        Err(SessionError::UnknownKey)
+    ));
+    assert!(matches!(
+        validate(&client, &unseen).await,
+        Err(SessionError::UnknownKey)
+    ));
+    // One refetch, and the new key verifies.
+    validate(&client, &rotated.sign(&claims("DS")))
+        .await
+        .unwrap();
+    assert_eq!(client.sessions().key_fetch_count(), 2);
+}
+
+/// With an expired key set and a hanging key endpoint, a validation waits for the refetch at
+/// most the refresh deadline, then uses the expired keys; the refetch goes on in the
+/// background, one for all.
+#[tokio::test]
+async fn an_expired_set_waits_for_its_refetch_at_most_the_deadline() {
+    let clock = ShiftedClock::default();
+    let config = SessionConfig::default()
+        .key_cache_ttl(Duration::from_secs(600))
+        .key_refresh_deadline(Duration::from_millis(100))
+        .key_fetch_timeout(Duration::from_secs(20))
+        .verified_cache_capacity(0)
+        .clock(clock.clone());
+    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
+    let token = key().sign(&with(claims("DS"), json!({"exp": now() + 7200})));
+    validate(&client, &token).await.unwrap();
+    server.reset().await;
+    hang_key_endpoint(&server).await;
+    clock.shift(601);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..5 {
+        let (client, token) = (client.clone(), token.clone());
+        tasks.spawn(async move { validate(&client, &token).await.map(|_| ()) });
+    }
+    // Bounded only so that a regression fails instead of hanging.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap();
+        }
+    })
+    .await
+    .expect("a hanging key endpoint held requests past the deadline");
+    assert_eq!(
+        client.sessions().key_fetch_count(),
+        2,
+        "one refetch for all"
     );
 }
 

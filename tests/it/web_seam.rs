@@ -438,6 +438,106 @@ async fn the_tower_layer_on_a_bare_service_follows_the_same_rules() {
     setup.emulator.stop().await;
 }
 
+/// The `Set-Cookie` headers of a response, whole.
+fn set_cookie_headers(response: &Response<String>) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Signs up with the client; the `Cookie` header of the new session, and the user's ID.
+async fn signed_up(client: &Client, login_id: &str) -> (String, String) {
+    let auth = client.password().sign_up(login_id, PASSWORD).await.unwrap();
+    let cookie = format!(
+        "DS={}; DSR={}",
+        auth.session_jwt.secret(),
+        auth.refresh_jwt.secret()
+    );
+    (cookie, auth.user.user_id)
+}
+
+/// Runs `calls` requests with `cookie` through the layer at once; asserts each is signed in as
+/// `user_id`, and returns their `Set-Cookie` headers.
+async fn signed_in_at_once(
+    client: &Client,
+    cookie: &str,
+    calls: usize,
+    user_id: &str,
+) -> Vec<Vec<String>> {
+    let mut tasks = Vec::new();
+    for _ in 0..calls {
+        let (client, cookie) = (client.clone(), cookie.to_owned());
+        tasks.push(tokio::spawn(async move {
+            call_layer(&client, Method::GET, &[("cookie", &cookie)]).await
+        }));
+    }
+    let mut set = Vec::new();
+    for task in tasks {
+        let response = task.await.unwrap();
+        assert_eq!(response.body(), &format!("Some({user_id:?})"), "signed in");
+        set.push(set_cookie_headers(&response));
+    }
+    set
+}
+
+/// The request that started a refresh is dropped mid-refresh (a browser that navigated away):
+/// the refresh goes on, once, and the other requests are signed in with its rotated cookies.
+#[tokio::test]
+async fn a_request_dropped_mid_refresh_neither_repeats_it_nor_signs_anyone_out() {
+    let setup = setup().await;
+    let (cookie, user_id) = signed_up(&setup.client, "dropped@example.com").await;
+    setup.clock.advance(Duration::from_secs(120));
+    setup.proxy.refresh(Refresh::Delay(150));
+    let leader = {
+        let (client, cookie) = (setup.client.clone(), cookie.clone());
+        tokio::spawn(async move { call_layer(&client, Method::GET, &[("cookie", &cookie)]).await })
+    };
+    // Bounded wait until the refresh reached the service, then the request is gone.
+    for _ in 0..200 {
+        if setup.proxy.count(REFRESH_PATH) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(setup.proxy.count(REFRESH_PATH), 1);
+    leader.abort();
+    assert!(leader.await.unwrap_err().is_cancelled());
+
+    let set = signed_in_at_once(&setup.client, &cookie, 7, &user_id).await;
+    assert_eq!(setup.proxy.count(REFRESH_PATH), 1, "one refresh in all");
+    assert_eq!(set[0].len(), 2);
+    assert!(set.iter().all(|c| c == &set[0]), "the same rotated cookies");
+    setup.emulator.stop().await;
+}
+
+/// Junk refresh cookies take no shared slot: after 6,000 of them, a real user's parallel
+/// requests with an expired session still make one refresh, and nobody is signed out.
+#[tokio::test]
+async fn junk_refresh_cookies_do_not_switch_sharing_off() {
+    let setup = setup().await;
+    let (cookie, user_id) = signed_up(&setup.client, "flood@example.com").await;
+    // The user's session has expired; the flood comes within the share window of the requests.
+    setup.clock.advance(Duration::from_secs(120));
+    for i in 0..6_000 {
+        let junk = format!("DSR=junk.{i}.token");
+        let response = call_layer(&setup.client, Method::GET, &[("cookie", &junk)]).await;
+        assert_eq!(response.body(), "None");
+        assert_eq!(set_cookie_headers(&response).len(), 2, "junk is cleared");
+    }
+    assert_eq!(
+        setup.proxy.count(REFRESH_PATH),
+        0,
+        "junk never reaches the service"
+    );
+    let set = signed_in_at_once(&setup.client, &cookie, 8, &user_id).await;
+    assert_eq!(setup.proxy.count(REFRESH_PATH), 1);
+    assert!(set.iter().all(|c| c.len() == 2 && c == &set[0]));
+    setup.emulator.stop().await;
+}
+
 #[tokio::test]
 async fn a_wrong_management_key_is_a_server_error_not_a_sign_out() {
     let emulator = Emulator::builder()
@@ -475,7 +575,36 @@ async fn a_wrong_management_key_is_a_server_error_not_a_sign_out() {
     emulator.stop().await;
 }
 
+/// Cookies from before a logout, replayed at once: the shared refresh that rotated them is
+/// over with the session, so the service is asked, refuses, and the cookies are removed.
+async fn cookies_replayed_after_a_logout_get_no_new_session(web: Web) {
+    let setup = setup().await;
+    let base = serve_on(web, setup.client.clone()).await;
+    let before = sign_up(&base, "replay@example.com").await;
+    setup.clock.advance(Duration::from_secs(120));
+    // A refresh: new cookies, and the old refresh JWT rotated away (and shared for a while).
+    let refreshed = get_me(&base, &before).await;
+    assert_eq!(refreshed.status(), 200);
+    let after = set_cookies(&refreshed).join("; ");
+    assert!(after.contains("DS=ey") && after.contains("DSR=ey"));
+    let logout = http()
+        .post(format!("{base}/logout"))
+        .header("cookie", &after)
+        .header("origin", &base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 303);
+
+    let replay = get_me(&base, &before).await;
+    assert_eq!(replay.status(), 401);
+    let cookies = set_cookies(&replay);
+    assert_eq!(cookies, ["DS=", "DSR="], "removed, no fresh session");
+    setup.emulator.stop().await;
+}
+
 crate::for_each_app!(
+    cookies_replayed_after_a_logout_get_no_new_session,
     parallel_requests_with_one_expired_session_make_one_refresh,
     an_outage_during_a_refresh_is_a_503_that_keeps_the_cookies,
     a_refused_refresh_signs_out_and_clears_both_cookies,
