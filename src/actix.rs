@@ -173,7 +173,7 @@ pub async fn refresh_session(
     }
     let mut response = next.call(request).await?.map_into_boxed_body();
     let (_, written) = http_parts(&actix_web::http::Method::GET, response.headers());
-    let added = found.cookies_for(&client.session.cookies, &written);
+    let added = found.cookies_for(&client.session, &written);
     append_headers(response.headers_mut(), &added);
     Ok(response)
 }

@@ -146,7 +146,7 @@ pub async fn refresh_session(
     }
     found.remember(request.extensions_mut());
     let mut response = next.run(request).await;
-    found.finish(&client.session.cookies, response.headers_mut());
+    found.finish(&client.session, response.headers_mut());
     response
 }
 

@@ -125,9 +125,10 @@ impl Client {
         &self.session.origin
     }
 
-    /// Reports (once) cookie names the service sent that differ from the configuration.
+    /// Takes note of the cookie settings of an answer that issued a session (where to set
+    /// cookies; names that differ from the configuration are reported once).
     pub(crate) fn check_cookie_names(&self, settings: &CookieSettings) {
-        self.session.check_cookie_names(settings);
+        self.session.observe_cookies(settings);
     }
 
     /// Password authentication: sign-up, sign-in, replace, update, reset, policy.

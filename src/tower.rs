@@ -136,6 +136,6 @@ where
     }
     found.remember(request.extensions_mut());
     let mut response = inner.call(request).await?;
-    found.finish(&client.session.cookies, response.headers_mut());
+    found.finish(&client.session, response.headers_mut());
     Ok(response)
 }

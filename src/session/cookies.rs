@@ -265,7 +265,11 @@ impl CookieConfig {
 
     /// Appends the `Set-Cookie` headers that clear both cookies (logout), with the configured
     /// names and the domain and path they were set with (`service`: the settings of the logout
-    /// answer or of the sign-in, when at hand).
+    /// answer or of the sign-in, when at hand). A browser removes a cookie only for the same
+    /// `Domain` and `Path`: with `None` and no configured [`domain`](Self::domain), the removal
+    /// is host-only. The web integrations and `logout_and_clear` fill in where the service last
+    /// asked the cookies to be set; a process that has not heard from the service yet knows
+    /// only this configuration, so configure the domain when the project sets one.
     pub fn clear(&self, headers: &mut HeaderMap, service: Option<&CookieSettings>) {
         let defaults = CookieSettings::default();
         let settings = service.unwrap_or(&defaults);

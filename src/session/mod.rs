@@ -302,7 +302,8 @@ impl SessionClient {
 
     /// Logs a browser out, as an app wants it: revokes `refresh_jwt` when there is one the
     /// service still accepts, and always appends the `Set-Cookie` headers that clear both
-    /// session cookies to `response` (with the client's [`cookie_config`](Client::cookie_config)).
+    /// session cookies to `response` (with the client's [`cookie_config`](Client::cookie_config),
+    /// on the domain and path they were set with).
     /// A refresh JWT that is already revoked, expired or invalid is not an error: the user is
     /// logged out all the same. Other failures (the service unreachable) are in
     /// [`Logout::failure`], for the app to log; the cookies are cleared anyway.
@@ -320,8 +321,8 @@ impl SessionClient {
         };
         let mut set_cookies = http::HeaderMap::new();
         self.client
-            .cookie_config()
-            .clear(&mut set_cookies, settings.as_ref());
+            .session
+            .clear_cookies(&mut set_cookies, settings.as_ref());
         Logout {
             revoked,
             failure,

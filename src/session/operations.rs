@@ -191,7 +191,10 @@ impl SessionClient {
     /// Logs a browser out, as an app wants it: revokes `refresh_jwt` when there is one the
     /// service still accepts, and always gives the `Set-Cookie` headers that clear both session
     /// cookies ([`Logout::set_cookies`], with the client's
-    /// [`cookie_config`](crate::Client::cookie_config)). A refresh JWT that is already revoked,
+    /// [`cookie_config`](crate::Client::cookie_config), on the `Domain` and `Path` they were set
+    /// with: configured, else the logout answer's, else where the service last asked this
+    /// client to set them). It also ends this process's shared refreshes of the session. A
+    /// refresh JWT that is already revoked,
     /// expired or invalid is not an error: the user is logged out all the same. Other failures
     /// (the service unreachable) are in [`Logout::failure`], for the app to log; the cookies
     /// are cleared anyway.

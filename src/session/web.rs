@@ -15,8 +15,9 @@
 use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 
-use super::cookies::{bearer_token, CookieConfig};
+use super::cookies::bearer_token;
 pub(crate) use super::results::RequestSession;
+use super::state::SessionState;
 use crate::client::Client;
 use crate::error::{Error, SessionError};
 use crate::http_error::ErrorBody;
@@ -199,15 +200,16 @@ impl Found {
     /// After the handler: the cookies of a refresh made for this request, or the clearing
     /// ones of a refused refresh, unless the handler's response sets or clears the session
     /// cookies itself (its word is final: a logout stays a logout, a sign-in stays one).
-    pub(crate) fn finish(&self, cookies: &CookieConfig, response: &mut HeaderMap) {
-        for (name, value) in &self.cookies_for(cookies, response) {
+    pub(crate) fn finish(&self, session: &SessionState, response: &mut HeaderMap) {
+        for (name, value) in &self.cookies_for(session, response) {
             response.append(name, value.clone());
         }
     }
 
     /// The `Set-Cookie` headers [`finish`](Self::finish) adds to a response whose headers are
     /// `response` (for adapters whose header type is not `http`'s).
-    pub(crate) fn cookies_for(&self, cookies: &CookieConfig, response: &HeaderMap) -> HeaderMap {
+    pub(crate) fn cookies_for(&self, session: &SessionState, response: &HeaderMap) -> HeaderMap {
+        let cookies = &session.cookies;
         let mut added = HeaderMap::new();
         if cookies.response_sets_session(response) {
             return added;
@@ -218,7 +220,7 @@ impl Found {
                     cookies.set(&mut added, refreshed);
                 }
             }
-            Found::SignedOut(_) => cookies.clear(&mut added, None),
+            Found::SignedOut(_) => session.clear_cookies(&mut added, None),
             _ => {}
         }
         added

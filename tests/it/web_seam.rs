@@ -538,6 +538,112 @@ async fn junk_refresh_cookies_do_not_switch_sharing_off() {
     setup.emulator.stop().await;
 }
 
+/// Asserts that `set_cookies` remove `DS` and `DSR` on `domain` (host-only when `None`), path `/`.
+fn assert_removals(set_cookies: &[String], domain: Option<&str>, case: &str) {
+    assert_eq!(set_cookies.len(), 2, "{case}: {set_cookies:?}");
+    for (cookie, name) in set_cookies.iter().zip(["DS=;", "DSR=;"]) {
+        assert!(
+            cookie.starts_with(name) && cookie.contains("Max-Age=0"),
+            "{case}: {cookie}"
+        );
+        assert!(cookie.contains("Path=/"), "{case}: {cookie}");
+        match domain {
+            Some(domain) => assert!(
+                cookie.contains(&format!("Domain={domain}")),
+                "{case}: {cookie}"
+            ),
+            None => assert!(!cookie.contains("Domain="), "{case}: {cookie}"),
+        }
+    }
+}
+
+/// Cookies set on the service's `cookieDomain` are removed on it too: after a refused refresh,
+/// and by `logout_and_clear` without a token, with a revoked one, and with the service down;
+/// a domain from the configuration is used by a process that has not heard from the service.
+#[tokio::test]
+async fn cookies_are_removed_with_the_domain_and_path_they_were_set_with() {
+    let clock = OffsetClock::new();
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .rotate_refresh_tokens(true)
+        .session_ttl(Duration::from_secs(60))
+        .cookie_domain("example.test")
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let client = emulator
+        .client_builder()
+        .retry_policy(descope::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let auth = client
+        .password()
+        .sign_up("domain@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let set = client.cookie_config().set_headers(&auth);
+    assert!(set
+        .get_all("set-cookie")
+        .iter()
+        .all(|c| c.to_str().unwrap().contains("Domain=example.test")));
+    let cookie = format!(
+        "DS={}; DSR={}",
+        auth.session_jwt.secret(),
+        auth.refresh_jwt.secret()
+    );
+    client.sessions().logout(&auth.refresh_jwt).await.unwrap();
+    clock.advance(Duration::from_secs(120));
+
+    let refused = call_layer(&client, Method::GET, &[("cookie", &cookie)]).await;
+    assert_eq!(refused.body(), "None");
+    assert_removals(
+        &set_cookie_headers(&refused),
+        Some("example.test"),
+        "refused refresh",
+    );
+
+    let headers = |out: descope::session::Logout| -> Vec<String> {
+        out.set_cookies
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    let sessions = client.sessions();
+    let out = sessions.logout_and_clear(None).await;
+    assert_removals(&headers(out), Some("example.test"), "no token");
+    let out = sessions.logout_and_clear(Some(&auth.refresh_jwt)).await;
+    assert_removals(&headers(out), Some("example.test"), "revoked token");
+    let live = client
+        .password()
+        .sign_in("domain@example.com", PASSWORD)
+        .await
+        .unwrap();
+    emulator.stop().await;
+    let out = sessions.logout_and_clear(Some(&live.refresh_jwt)).await;
+    assert!(out.failure.is_some(), "the service is down");
+    assert_removals(&headers(out), Some("example.test"), "service down");
+
+    // A fresh process knows only its configuration.
+    let fresh = |cookies: CookieConfig| {
+        Client::builder()
+            .project_id(descope_emulator::DEFAULT_PROJECT_ID)
+            .base_url("http://127.0.0.1:9")
+            .cookie_config(cookies)
+            .build()
+            .unwrap()
+    };
+    let configured = fresh(CookieConfig::default().domain("example.test"));
+    let out = configured.sessions().logout_and_clear(None).await;
+    assert_removals(&headers(out), Some("example.test"), "configured");
+    let out = fresh(CookieConfig::default())
+        .sessions()
+        .logout_and_clear(None)
+        .await;
+    assert_removals(&headers(out), None, "nothing known: host-only");
+}
+
 #[tokio::test]
 async fn a_wrong_management_key_is_a_server_error_not_a_sign_out() {
     let emulator = Emulator::builder()
