@@ -109,7 +109,8 @@ request! {
     /// [`UserManagement::add_roles`], [`remove_roles`](UserManagement::remove_roles),
     /// [`add_tenant_roles`](UserManagement::add_tenant_roles) and
     /// [`remove_tenant_roles`](UserManagement::remove_tenant_roles).
-    UpdateRoles { login_id: String, tenant_id: Option<String>, roles: Vec<String>, add: bool } -> User => |users| {
+    UpdateRoles { login_id: String, by_user_id: bool, tenant_id: Option<String>, roles: Vec<String>, add: bool } -> User => |users| {
+        let login_id = users.resolve(login_id, by_user_id).await?;
         match (tenant_id, add) {
             (None, true) => users.add_roles_future(login_id, roles).await,
             (None, false) => users.remove_roles_future(login_id, roles).await,
@@ -121,7 +122,8 @@ request! {
 
 request! {
     /// [`UserManagement::add_tenant`] and [`remove_tenant`](UserManagement::remove_tenant).
-    UpdateTenant { login_id: String, tenant_id: String, add: bool } -> User => |users| {
+    UpdateTenant { login_id: String, by_user_id: bool, tenant_id: String, add: bool } -> User => |users| {
+        let login_id = users.resolve(login_id, by_user_id).await?;
         if add {
             users.add_tenant_future(login_id, tenant_id).await
         } else {
@@ -261,7 +263,7 @@ impl UserManagement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(login_id.into(), None, names(roles), true)
+        self.role_request((login_id.into(), false), None, names(roles), true)
     }
 
     /// Removes project-level roles.
@@ -270,7 +272,7 @@ impl UserManagement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(login_id.into(), None, names(roles), false)
+        self.role_request((login_id.into(), false), None, names(roles), false)
     }
 
     /// Adds roles in a tenant (making the user a member when needed); they are in the next
@@ -285,7 +287,12 @@ impl UserManagement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(login_id.into(), Some(tenant_id.into()), names(roles), true)
+        self.role_request(
+            (login_id.into(), false),
+            Some(tenant_id.into()),
+            names(roles),
+            true,
+        )
     }
 
     /// Removes roles in a tenant.
@@ -299,33 +306,41 @@ impl UserManagement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(login_id.into(), Some(tenant_id.into()), names(roles), false)
+        self.role_request(
+            (login_id.into(), false),
+            Some(tenant_id.into()),
+            names(roles),
+            false,
+        )
     }
 
     fn role_request(
         &self,
-        login_id: String,
+        user: (String, bool),
         tenant_id: Option<String>,
         roles: Vec<String>,
         add: bool,
     ) -> UpdateRoles {
+        let (login_id, by_user_id) = user;
         UpdateRoles {
             users: self.clone(),
             login_id,
+            by_user_id,
             tenant_id,
             roles,
             add,
         }
     }
 
-    /// [`add_roles`](Self::add_roles) for the user with this user ID (`U2...`; the service
-    /// resolves a user ID where a login ID goes, as the official SDKs use it).
+    /// [`add_roles`](Self::add_roles) for the user with this user ID (`U2...`). The service
+    /// takes only a login ID here, so the user is loaded by user ID first and the call names
+    /// that user's login ID: a login ID that equals another user's ID never redirects it.
     pub fn add_roles_by_user_id<I, S>(&self, user_id: impl Into<String>, roles: I) -> UpdateRoles
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(user_id.into(), None, names(roles), true)
+        self.role_request((user_id.into(), true), None, names(roles), true)
     }
 
     /// [`remove_roles`](Self::remove_roles) for the user with this user ID.
@@ -334,7 +349,7 @@ impl UserManagement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(user_id.into(), None, names(roles), false)
+        self.role_request((user_id.into(), true), None, names(roles), false)
     }
 
     /// [`add_tenant_roles`](Self::add_tenant_roles) for the user with this user ID.
@@ -348,7 +363,12 @@ impl UserManagement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(user_id.into(), Some(tenant_id.into()), names(roles), true)
+        self.role_request(
+            (user_id.into(), true),
+            Some(tenant_id.into()),
+            names(roles),
+            true,
+        )
     }
 
     /// [`remove_tenant_roles`](Self::remove_tenant_roles) for the user with this user ID.
@@ -362,7 +382,12 @@ impl UserManagement {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.role_request(user_id.into(), Some(tenant_id.into()), names(roles), false)
+        self.role_request(
+            (user_id.into(), true),
+            Some(tenant_id.into()),
+            names(roles),
+            false,
+        )
     }
 
     /// [`add_tenant`](Self::add_tenant) for the user with this user ID.
@@ -371,7 +396,7 @@ impl UserManagement {
         user_id: impl Into<String>,
         tenant_id: impl Into<String>,
     ) -> UpdateTenant {
-        self.add_tenant(user_id, tenant_id)
+        self.tenant_request((user_id.into(), true), tenant_id.into(), true)
     }
 
     /// [`remove_tenant`](Self::remove_tenant) for the user with this user ID.
@@ -380,7 +405,7 @@ impl UserManagement {
         user_id: impl Into<String>,
         tenant_id: impl Into<String>,
     ) -> UpdateTenant {
-        self.remove_tenant(user_id, tenant_id)
+        self.tenant_request((user_id.into(), true), tenant_id.into(), false)
     }
 
     /// Makes the user a member of a tenant (roles there: [`add_tenant_roles`](Self::add_tenant_roles)).
@@ -389,12 +414,7 @@ impl UserManagement {
         login_id: impl Into<String>,
         tenant_id: impl Into<String>,
     ) -> UpdateTenant {
-        UpdateTenant {
-            users: self.clone(),
-            login_id: login_id.into(),
-            tenant_id: tenant_id.into(),
-            add: true,
-        }
+        self.tenant_request((login_id.into(), false), tenant_id.into(), true)
     }
 
     /// Ends the user's membership of a tenant, with their roles there.
@@ -403,11 +423,17 @@ impl UserManagement {
         login_id: impl Into<String>,
         tenant_id: impl Into<String>,
     ) -> UpdateTenant {
+        self.tenant_request((login_id.into(), false), tenant_id.into(), false)
+    }
+
+    fn tenant_request(&self, user: (String, bool), tenant_id: String, add: bool) -> UpdateTenant {
+        let (login_id, by_user_id) = user;
         UpdateTenant {
             users: self.clone(),
-            login_id: login_id.into(),
-            tenant_id: tenant_id.into(),
-            add: false,
+            login_id,
+            by_user_id,
+            tenant_id,
+            add,
         }
     }
 }

@@ -17,8 +17,10 @@ use crate::wire::{
 
 /// User management. Get one with [`ManagementClient::users`](super::ManagementClient::users).
 ///
-/// Methods that name a user take its login ID; the service also resolves a user ID there
-/// (as the official SDKs use it), and the `*_by_user_id` methods say so explicitly. Every
+/// Methods that name a user take its login ID. The `*_by_user_id` methods take a user ID: where
+/// the wire has a user ID field they send it there; where it has none (roles, tenants) they
+/// load the user by user ID and name it by its login ID, so a login ID that equals another
+/// user's ID never redirects them. Every
 /// future owns a clone of the client: it is `'static + Send`, ready for `tokio::spawn`.
 #[derive(Clone, Debug)]
 pub struct UserManagement {
@@ -62,6 +64,24 @@ impl UserManagement {
                 send(&client.shared, OP, || api.load_user_by_login_id(&login_id)).await?;
             user_of(OP, response.into_inner())
         }
+    }
+
+    /// The login ID to name the user by in a call that takes only a login ID: `reference`
+    /// itself, or, `by_user_id`, the first login ID of the user loaded by that user ID. (The
+    /// service also resolves a user ID given as a login ID, but a user may register a login ID
+    /// equal to another user's ID: then it names that user.)
+    pub(super) async fn resolve(&self, reference: String, by_user_id: bool) -> Result<String> {
+        if !by_user_id {
+            return Ok(reference);
+        }
+        let user = self.load_by_user_id_future(reference).await?;
+        user.login_ids
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Decode {
+                operation: Operation::LoadUser,
+                reason: "the user has no login ID".into(),
+            })
     }
 
     /// The user with this user ID (`U2...`).

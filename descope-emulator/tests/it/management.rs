@@ -501,3 +501,48 @@ async fn a_wrong_or_missing_management_key_is_refused_before_any_effect() {
         .unwrap_err();
     assert_eq!(status_code(&refused).0, 403);
 }
+
+/// A user who registers a login ID equal to another user's ID cannot capture the
+/// `*_by_user_id` calls made for that other user (the service resolves login IDs first).
+#[tokio::test]
+async fn by_user_id_calls_reach_the_user_with_that_id_whatever_login_ids_exist() {
+    let (_emulator, client) = start().await;
+    let users = client.management().users();
+    let victim = users.create("victim@example.com").await.unwrap();
+    let squatter = users.create(victim.user_id.clone()).await.unwrap();
+    assert_ne!(squatter.user_id, victim.user_id);
+    assert_eq!(squatter.login_ids, std::slice::from_ref(&victim.user_id));
+
+    let id = victim.user_id.as_str();
+    let changed = users.add_roles_by_user_id(id, ["admin"]).await.unwrap();
+    assert_eq!(changed.user_id, victim.user_id);
+    let changed = users.add_tenant_by_user_id(id, "T2acme").await.unwrap();
+    assert!(changed.tenant("T2acme").is_some());
+    users
+        .add_tenant_roles_by_user_id(id, "T2acme", ["editor"])
+        .await
+        .unwrap();
+    let victim_now = users.load_by_user_id(id).await.unwrap();
+    assert!(victim_now.has_role("admin"));
+    assert_eq!(victim_now.tenant("T2acme").unwrap().roles, ["editor"]);
+    let squatter_now = users.load_by_user_id(&squatter.user_id).await.unwrap();
+    assert!(
+        !squatter_now.has_role("admin"),
+        "the squatter gained nothing"
+    );
+    assert!(squatter_now.tenant("T2acme").is_none());
+
+    users
+        .remove_tenant_roles_by_user_id(id, "T2acme", ["editor"])
+        .await
+        .unwrap();
+    users.remove_roles_by_user_id(id, ["admin"]).await.unwrap();
+    let removed = users.remove_tenant_by_user_id(id, "T2acme").await.unwrap();
+    assert!(!removed.has_role("admin") && removed.tenant("T2acme").is_none());
+    // An unknown user ID is the service's "not found", before any update.
+    let missing = users
+        .add_roles_by_user_id("U2nobody", ["admin"])
+        .await
+        .unwrap_err();
+    assert_eq!(missing.status(), Some(400), "{missing:?}");
+}
