@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::claims::{Session, SessionData, TokenKind};
@@ -280,7 +280,7 @@ impl<'de> Deserialize<'de> for Checked<'de> {
                             map.next_value::<Option<Strings>>()?;
                         }
                         Field::Tenants => map.next_value::<Option<Tenants>>().map(drop)?,
-                        Field::Custom => map.next_value::<IgnoredAny>().map(drop)?,
+                        Field::Custom => map.next_value::<Json>().map(drop)?,
                     }
                 }
                 Ok(c)
@@ -332,15 +332,85 @@ impl<'de> Deserialize<'de> for Tenants {
     }
 }
 
-/// The shape of one tenant's claims.
-#[derive(Deserialize)]
-struct Tenant {
-    #[serde(default)]
-    #[allow(dead_code)] // read for its shape only
-    roles: Option<Strings>,
-    #[serde(default)]
-    #[allow(dead_code)] // read for its shape only
-    permissions: Option<Strings>,
+/// The shape of one tenant's claims: `roles` and `permissions` lists of strings (or `null`),
+/// each named once; other fields any JSON.
+struct Tenant;
+
+impl<'de> Deserialize<'de> for Tenant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TenantVisitor;
+        impl<'de> Visitor<'de> for TenantVisitor {
+            type Value = Tenant;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a tenant's claims")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tenant, A::Error> {
+                let (mut roles, mut permissions) = (false, false);
+                while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+                    let seen = match &*name {
+                        "roles" => &mut roles,
+                        "permissions" => &mut permissions,
+                        _ => {
+                            map.next_value::<Json>()?;
+                            continue;
+                        }
+                    };
+                    if std::mem::replace(seen, true) {
+                        return Err(de::Error::custom("a tenant's roles or permissions twice"));
+                    }
+                    map.next_value::<Option<Strings>>()?;
+                }
+                Ok(Tenant)
+            }
+        }
+        deserializer.deserialize_map(TenantVisitor)
+    }
+}
+
+/// Any JSON value, walked without keeping it. Its strings are decoded (a lone surrogate is
+/// refused) and its nesting is bounded as `serde_json` bounds a `Value` (128 levels), so a
+/// payload checked here always parses whole: a session's claims are never read as empty.
+pub(crate) struct Json;
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct JsonVisitor;
+        impl<'de> Visitor<'de> for JsonVisitor {
+            type Value = Json;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Json, E> {
+                Ok(Json)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Json, E> {
+                Ok(Json)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Json, E> {
+                Ok(Json)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Json, E> {
+                Ok(Json)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Json, E> {
+                Ok(Json)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
+                Ok(Json)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+                while seq.next_element::<Json>()?.is_some() {}
+                Ok(Json)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+                while map.next_key::<Json>()?.is_some() {
+                    map.next_value::<Json>()?;
+                }
+                Ok(Json)
+            }
+        }
+        deserializer.deserialize_any(JsonVisitor)
+    }
 }
 
 #[cfg(test)]

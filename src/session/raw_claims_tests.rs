@@ -137,6 +137,39 @@ fn wrong_shapes_and_repeated_claims_are_refused_at_validation() {
     }
     assert!(Payload::decode("not base64!").is_err());
     assert!(Payload(b"{not json".to_vec()).check().is_err());
+    // Whatever the check lets through parses whole (found by a differential run: these read
+    // as empty claims, a session without its roles).
+    for unparsable in [
+        r#"{"sub":"U1","x":"\ud800"}"#.to_owned(),
+        r#"{"sub":"U1","x":{"\udc00":1}}"#.to_owned(),
+        r#"{"sub":"U1","tenants":{"T1":{"other":"\ud800"}}}"#.to_owned(),
+        r#"{"sub":"U1","tenants":{"T1":{"roles":[],"roles":["admin"]}}}"#.to_owned(),
+        format!(
+            r#"{{"sub":"U1","x":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        ),
+        format!(
+            r#"{{"sub":"U1","x":{}1{}}}"#,
+            "[".repeat(128),
+            "]".repeat(128)
+        ),
+    ] {
+        let p = Payload(unparsable.clone().into_bytes());
+        assert!(p.check().is_err(), "{unparsable}");
+        assert!(
+            serde_json::from_slice::<Value>(&p.0).is_err() || unparsable.contains("roles\":[],"),
+            "{unparsable}"
+        );
+    }
+    let deep = format!(
+        r#"{{"sub":"U1","x":{}1{}}}"#,
+        "[".repeat(126),
+        "]".repeat(126)
+    );
+    let p = Payload(deep.into_bytes());
+    p.check().unwrap();
+    assert!(Claims::of(&p.0).custom.contains_key("x"));
     // Custom claims: any JSON, and the last of a repeated one wins.
     let p = Payload(br#"{"sub":"U1","x":1,"x":{"y":[true]}}"#.to_vec());
     p.check().unwrap();

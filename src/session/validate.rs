@@ -199,12 +199,24 @@ pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
     }
 }
 
-/// Whether `iss` names `project_id`: the ID itself, or a URL whose last path segment is it
-/// (`https://api.descope.com/<projectId>`). The rule every validation here applies.
+/// Whether `iss` names `project_id`: the ID itself, or an `http(s)` URL with a host whose last
+/// path segment is it (`https://api.descope.com/<projectId>`). Nothing else: not the ID as the
+/// host (`https://<projectId>`), not with a trailing slash, an empty host, a query or a
+/// fragment. The rule every validation here applies.
 pub fn issuer_matches(iss: &str, project_id: &str) -> bool {
     if iss == project_id {
         return true;
     }
-    let is_url = iss.starts_with("https://") || iss.starts_with("http://");
-    is_url && iss.trim_end_matches('/').rsplit('/').next() == Some(project_id)
+    let Some(rest) = iss
+        .strip_prefix("https://")
+        .or_else(|| iss.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let Some((host, path)) = rest.split_once('/') else {
+        return false;
+    };
+    let host_ok = !host.is_empty() && !host.contains(['@', '?', '#', '\\']);
+    let path_ok = !path.contains(['?', '#', '\\']);
+    host_ok && path_ok && path.rsplit('/').next() == Some(project_id)
 }

@@ -188,6 +188,58 @@ fn corpus() -> Vec<Case> {
             )),
             |e| matches!(e, SessionError::WrongIssuer),
         ),
+        // Found by a differential run against jsonwebtoken: the project ID must be the last
+        // path segment of a URL with a host.
+        (
+            "the project ID as the host",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": format!("https://{PROJECT_ID}")}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "the project ID as the host, with a slash",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": format!("https://{PROJECT_ID}/")}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "an empty host",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": format!("http:///{PROJECT_ID}")}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "a trailing slash",
+            key.sign(&with(
+                claims("DS"),
+                json!({"iss": format!("https://api.descope.com/{PROJECT_ID}/")}),
+            )),
+            |e| matches!(e, SessionError::WrongIssuer),
+        ),
+        (
+            "a lone surrogate in a custom claim",
+            key.sign_payload(&format!(
+                r#"{{"sub":"U1","iss":"{PROJECT_ID}","exp":{},"x":"\ud800"}}"#,
+                now + 600
+            )),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        (
+            "a custom claim nested deeper than 128",
+            key.sign_payload(&format!(
+                r#"{{"sub":"U1","iss":"{PROJECT_ID}","exp":{},"x":{}1{}}}"#,
+                now + 600,
+                "[".repeat(200),
+                "]".repeat(200)
+            )),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
         (
             "no iss",
             key.sign(&with(claims("DS"), json!({"iss": null}))),
