@@ -78,6 +78,7 @@ impl Default for EmulatorBuilder {
                 code_ttl: Duration::from_secs(600),
                 reset_requires_verified_email: false,
                 console_public: false,
+                public_hosts: Vec::new(),
                 export_on_exit: None,
             },
             state: None,
@@ -274,6 +275,13 @@ impl EmulatorBuilder {
                 )));
             }
         }
+        if let Some(url) = &options.redirect_url {
+            if !crate::is_web_url(url) {
+                return Err(EmulatorError::Option(
+                    "the redirect URL must be an absolute http or https URL".into(),
+                ));
+            }
+        }
         if self.header_read_timeout.is_zero() {
             return Err(EmulatorError::Option(
                 "the header read timeout must be more than zero".into(),
@@ -365,7 +373,7 @@ impl EmulatorBuilder {
                 .await
                 .map_err(|_| EmulatorError::Key("hashing task failed".into()))??;
             store.insert_user(StoredUser {
-                user_id: format!("U{}", random_id(27)),
+                user_id: format!("U{}", random_id(27)?),
                 login_ids: vec![seed.login_id.clone()],
                 name: seed.name,
                 email: seed.login_id.contains('@').then(|| seed.login_id.clone()),

@@ -59,10 +59,19 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Serve the console (`GET /`) and its actions to every peer, not only loopback ones.
-    /// Defaults to off.
+    /// Serve the console page (`GET /`) to every peer, read-only and without codes or links,
+    /// not only to loopback ones. The outbox, export, import and the console's actions stay
+    /// for loopback peers or the management key whatever this says. Defaults to off.
     pub fn console_public(mut self, public: bool) -> Self {
         self.options.console_public = public;
+        self
+    }
+
+    /// A DNS name the console and `/emulator/v1/*` may be reached by, besides `localhost` and
+    /// IP addresses; requests whose `Host` names another are refused (DNS rebinding). Defaults
+    /// to none.
+    pub fn public_host(mut self, name: impl Into<String>) -> Self {
+        self.options.public_hosts.push(name.into());
         self
     }
 

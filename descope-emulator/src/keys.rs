@@ -32,7 +32,7 @@ impl SigningKey {
             .as_ref()
             .to_vec();
         Ok(Self {
-            kid: format!("K{}", random_id(26)),
+            kid: format!("K{}", random_id(26)?),
             pair,
             pkcs8,
         })
@@ -60,7 +60,10 @@ impl SigningKey {
     pub(crate) fn from_pkcs8(kid: Option<String>, der: &[u8]) -> Result<Self, EmulatorError> {
         let pair = KeyPair::from_pkcs8(der)
             .map_err(|e| EmulatorError::Key(format!("not an RSA PKCS#8 private key: {e}")))?;
-        let kid = kid.unwrap_or_else(|| format!("K{}", random_id(26)));
+        let kid = match kid {
+            Some(kid) => kid,
+            None => format!("K{}", random_id(26)?),
+        };
         Ok(Self {
             kid,
             pair,

@@ -226,16 +226,76 @@ pub(crate) fn access_key_id(key: &str) -> String {
     format!("K{id}")
 }
 
+/// Whether `url` is an absolute `http` or `https` URL with a host, and nothing a browser would
+/// run (the only links the emulator writes into its outbox and console).
+pub(crate) fn is_web_url(url: &str) -> bool {
+    let url = url.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty()
+        && !url
+            .chars()
+            .any(|c| c.is_control() || c == ' ' || c == '"' || c == '<' || c == '>')
+}
+
+/// The OS's random generator failed: no ID, token or code is made without it (a predictable
+/// one would be worse than none).
+#[derive(Debug)]
+pub(crate) struct NoRandomness;
+
+impl From<NoRandomness> for failure::Failure {
+    fn from(_: NoRandomness) -> Self {
+        failure::Failure::Internal("the random generator failed")
+    }
+}
+
+impl From<NoRandomness> for EmulatorError {
+    fn from(_: NoRandomness) -> Self {
+        EmulatorError::Key("the random generator failed".into())
+    }
+}
+
+/// `len` characters drawn uniformly from `alphabet` (at most 256 long), from the OS generator.
+pub(crate) fn random_from(alphabet: &[u8], len: usize) -> Result<String, NoRandomness> {
+    // Bytes at or past the largest multiple of the alphabet's size are drawn again, so that
+    // every character is equally likely.
+    let size = alphabet.len().clamp(1, 256);
+    let limit = 256 - 256 % size;
+    let mut out = String::with_capacity(len);
+    let mut bytes = [0u8; 64];
+    // Each byte is kept with probability limit/256 >= 1/2: 64 rounds fail to fill 64
+    // characters only with a broken generator, which is then an error too.
+    for _ in 0..64 + len {
+        if out.len() >= len {
+            break;
+        }
+        getrandom::fill(&mut bytes).map_err(|_| NoRandomness)?;
+        for byte in bytes.iter().map(|b| usize::from(*b)).filter(|b| *b < limit) {
+            if out.len() >= len {
+                break;
+            }
+            out.push(char::from(alphabet[byte % size]));
+        }
+    }
+    if out.len() < len {
+        return Err(NoRandomness);
+    }
+    Ok(out)
+}
+
 /// `len` random alphanumeric characters.
-pub(crate) fn random_id(len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut bytes = vec![0u8; len];
-    // The OS generator does not fail on supported platforms; zeros would still be an ID.
-    let _ = getrandom::fill(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect()
+pub(crate) fn random_id(len: usize) -> Result<String, NoRandomness> {
+    random_from(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        len,
+    )
 }
 
 /// Seconds since the Unix epoch (negative before it).

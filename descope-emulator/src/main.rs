@@ -105,9 +105,15 @@ struct Args {
     /// Write the users as a seed file here on a clean stop (SIGINT, SIGTERM).
     #[arg(long)]
     export_on_exit: Option<PathBuf>,
-    /// Serve the console (`GET /`) to every peer, not only loopback ones.
+    /// Serve the console page (`GET /`) to every peer, read-only and without codes or links,
+    /// not only to loopback ones. The outbox, export, import and console actions stay for
+    /// loopback peers or the management key.
     #[arg(long)]
     console_public: bool,
+    /// A DNS name the console and `/emulator/v1/*` may be reached by, besides `localhost` and IP
+    /// addresses (requests naming another host are refused: DNS rebinding). Repeatable.
+    #[arg(long, value_name = "NAME")]
+    public_host: Vec<String>,
 }
 
 #[tokio::main]
@@ -159,6 +165,9 @@ async fn main() -> ExitCode {
         builder = builder.export_on_exit(export);
     }
     builder = builder.console_public(args.console_public);
+    for host in &args.public_host {
+        builder = builder.public_host(host);
+    }
     if !args.no_key_cache {
         let cache = args.key_cache.clone().or_else(|| {
             descope_emulator::default_signing_key_cache(|name| std::env::var(name).ok())

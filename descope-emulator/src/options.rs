@@ -258,8 +258,10 @@ pub(crate) struct Options {
     pub(crate) code_ttl: Duration,
     /// Whether a reset is refused for a user whose email is not verified.
     pub(crate) reset_requires_verified_email: bool,
-    /// Whether the console (`GET /`) is served to peers other than loopback.
+    /// Whether the console page (`GET /`) is served, read-only, to peers other than loopback.
     pub(crate) console_public: bool,
+    /// DNS names the console and `/emulator/v1/*` may be reached by besides `localhost`.
+    pub(crate) public_hosts: Vec<String>,
     /// Where the seed export goes on a clean stop.
     pub(crate) export_on_exit: Option<std::path::PathBuf>,
 }

@@ -198,7 +198,7 @@ impl SeedFile {
             let user_id = match &record.user_id {
                 Some(id) if id.trim().is_empty() => return Err(bad("userId", "is empty")),
                 Some(id) => id.trim().to_owned(),
-                None => format!("U{}", crate::random_id(27)),
+                None => format!("U{}", crate::random_id(27)?),
             };
             if !ids.insert(user_id.clone()) {
                 return Err(bad("userId", "is another user's too"));

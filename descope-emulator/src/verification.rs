@@ -95,9 +95,13 @@ pub(crate) struct Verifications {
 
 impl Verifications {
     /// A new 6-digit code for the intent's login ID; an earlier one stops working.
-    pub(crate) fn issue_code(&mut self, intent: Intent, now: i64) -> String {
+    pub(crate) fn issue_code(
+        &mut self,
+        intent: Intent,
+        now: i64,
+    ) -> Result<String, crate::NoRandomness> {
         self.purge(now);
-        let code = six_digits();
+        let code = six_digits()?;
         self.codes.insert(
             login_key(&intent.login_id),
             CodeEntry {
@@ -106,7 +110,7 @@ impl Verifications {
                 intent,
             },
         );
-        code
+        Ok(code)
     }
 
     /// Spends the code of `login_id` when `code` is it.
@@ -145,11 +149,14 @@ impl Verifications {
         method: Method,
         intent: Intent,
         now: i64,
-    ) -> (String, Option<String>) {
+    ) -> Result<(String, Option<String>), crate::NoRandomness> {
         self.purge(now);
-        let token = crate::random_id(32);
-        let pending_ref = (method == Method::EnchantedLink).then(|| {
-            let pending_ref = crate::random_id(32);
+        let token = crate::random_id(32)?;
+        let pending_ref = match method {
+            Method::EnchantedLink => Some(crate::random_id(32)?),
+            _ => None,
+        };
+        if let Some(pending_ref) = &pending_ref {
             self.pending.insert(
                 pending_ref.clone(),
                 PendingEntry {
@@ -159,8 +166,7 @@ impl Verifications {
                     expires_at: intent.expires_at,
                 },
             );
-            pending_ref
-        });
+        }
         self.tokens.insert(
             token.clone(),
             TokenEntry {
@@ -170,7 +176,7 @@ impl Verifications {
                 pending_ref: pending_ref.clone(),
             },
         );
-        (token, pending_ref)
+        Ok((token, pending_ref))
     }
 
     /// Spends a link token of `method`: its intent and, for an enchanted link, its pending
@@ -258,11 +264,9 @@ fn trim<T>(map: &mut BTreeMap<String, T>, keep: usize, expiry: impl Fn(&T) -> i6
     map.retain(|_, e| expiry(e) >= cut);
 }
 
-/// Six random digits.
-fn six_digits() -> String {
-    let mut bytes = [0u8; 4];
-    let _ = getrandom::fill(&mut bytes);
-    format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
+/// Six random digits, each equally likely.
+fn six_digits() -> Result<String, crate::NoRandomness> {
+    crate::random_from(b"0123456789", 6)
 }
 
 /// `url` with `t=<token>` added to its query (before any fragment).
@@ -310,7 +314,7 @@ mod tests {
     #[test]
     fn codes_are_single_use_expire_and_allow_bounded_wrong_attempts() {
         let mut v = Verifications::default();
-        let code = v.issue_code(intent("a@x.io", 100), 0);
+        let code = v.issue_code(intent("a@x.io", 100), 0).unwrap();
         assert_eq!(code.len(), 6);
         assert!(code.bytes().all(|b| b.is_ascii_digit()));
         let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -327,7 +331,7 @@ mod tests {
             Failure::WrongCode
         );
 
-        let code = v.issue_code(intent("a@x.io", 100), 0);
+        let code = v.issue_code(intent("a@x.io", 100), 0).unwrap();
         for _ in 1..MAX_CODE_ATTEMPTS {
             assert_eq!(
                 v.check_code("a@x.io", "x", 1).unwrap_err(),
@@ -343,7 +347,7 @@ mod tests {
             Failure::WrongCode
         );
 
-        let code = v.issue_code(intent("a@x.io", 100), 0);
+        let code = v.issue_code(intent("a@x.io", 100), 0).unwrap();
         assert_eq!(
             v.check_code("a@x.io", &code, 100).unwrap_err(),
             Failure::CodeExpired
@@ -353,7 +357,9 @@ mod tests {
     #[test]
     fn tokens_are_single_use_and_pending_sessions_are_collected_once() {
         let mut v = Verifications::default();
-        let (token, none) = v.issue_token(Method::MagicLink, intent("a@x.io", 100), 0);
+        let (token, none) = v
+            .issue_token(Method::MagicLink, intent("a@x.io", 100), 0)
+            .unwrap();
         assert!(none.is_none());
         assert!(
             v.take_token(Method::EnchantedLink, &token, 1).is_err(),
@@ -369,7 +375,9 @@ mod tests {
             Failure::WrongCode
         );
 
-        let (token, pending) = v.issue_token(Method::EnchantedLink, intent("a@x.io", 100), 0);
+        let (token, pending) = v
+            .issue_token(Method::EnchantedLink, intent("a@x.io", 100), 0)
+            .unwrap();
         let pending = pending.unwrap();
         assert_eq!(v.take_pending(&pending, 1).err(), Some(Failure::Pending));
         let (_, again) = v.take_token(Method::EnchantedLink, &token, 1).unwrap();
@@ -380,7 +388,9 @@ mod tests {
             Some(Failure::CodeExpired)
         );
 
-        let (_, pending) = v.issue_token(Method::EnchantedLink, intent("b@x.io", 100), 0);
+        let (_, pending) = v
+            .issue_token(Method::EnchantedLink, intent("b@x.io", 100), 0)
+            .unwrap();
         assert_eq!(
             v.take_pending(&pending.unwrap(), 100).err(),
             Some(Failure::CodeExpired)

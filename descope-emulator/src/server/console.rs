@@ -2,8 +2,10 @@
 //! with one-click actions that do what the matching management call does; and the seed
 //! export and import endpoints.
 //!
-//! The console is served to loopback peers only (unless `--console-public`), and its posts,
-//! like the import, refuse cross-site requests (`Sec-Fetch-Site`, else `Origin`).
+//! Who may reach it is [`super::network`]'s rule (loopback peers, or the management key; the
+//! page alone, read-only, to others with `--console-public`). Its posts, like the import,
+//! refuse cross-site requests (`Sec-Fetch-Site`, else `Origin`), and its pages carry a
+//! Content-Security-Policy that runs no script and loads nothing from elsewhere.
 
 use axum::extract::{Form, FromRequest};
 use axum::http::header::{CONTENT_TYPE, LOCATION};
@@ -28,46 +30,64 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/emulator/v1/import", post(import_route))
 }
 
-/// Why the console refused a request, as a small page.
-fn refused(status: StatusCode, why: &str) -> Response {
-    (status, Html(console_page::message("Refused", why))).into_response()
+/// The policy of every console page: no script, no plugin, nothing loaded from elsewhere,
+/// forms post to the emulator only, never framed.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A console page, with its security headers.
+fn html(status: StatusCode, page: String) -> Response {
+    let mut response = (status, Html(page)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
 }
 
-/// Whether the console serves a request: loopback peers only (unless public), and no
-/// cross-site posts.
-pub(crate) fn console_allows(
-    peer: Option<std::net::SocketAddr>,
-    public: bool,
-    method: &Method,
-    headers: &HeaderMap,
-) -> Result<(), &'static str> {
-    let loopback = peer.is_some_and(|peer| peer.ip().is_loopback());
-    if !loopback && !public {
-        return Err("the console is served to loopback peers only (start with --console-public)");
-    }
+/// Why the console refused a request, as a small page.
+pub(crate) fn refused(status: StatusCode, why: &str) -> Response {
+    html(status, console_page::message("Refused", why))
+}
+
+/// Whether the console serves a post: no cross-site requests.
+pub(crate) fn console_allows(method: &Method, headers: &HeaderMap) -> Result<(), &'static str> {
     if !descope::session::OriginCheck::default().allows(method, headers) {
         return Err("cross-site request refused");
     }
     Ok(())
 }
 
-/// The refusal page when the console does not serve `request`.
-fn console_guard(app: &App, request: &Request) -> Option<Response> {
-    console_allows(
-        peer(request),
-        app.options.console_public,
-        request.method(),
-        request.headers(),
-    )
-    .err()
-    .map(|why| refused(StatusCode::FORBIDDEN, why))
+/// The refusal page when the console does not serve `request`: a cross-site post, or a viewer
+/// the network rules let see the page only.
+fn console_guard(_app: &App, request: &Request) -> Option<Response> {
+    if viewer(request) != super::network::Viewer::Local {
+        return Some(refused(
+            StatusCode::FORBIDDEN,
+            "served to loopback peers, or with the management key in Authorization",
+        ));
+    }
+    console_allows(request.method(), request.headers())
+        .err()
+        .map(|why| refused(StatusCode::FORBIDDEN, why))
 }
 
-fn peer(request: &Request) -> Option<std::net::SocketAddr> {
+/// Who the network rules let in (a request they did not see is nobody's: read-only).
+fn viewer(request: &Request) -> super::network::Viewer {
     request
         .extensions()
-        .get::<crate::serve::Peer>()
-        .map(|peer| peer.0)
+        .get::<super::network::Viewer>()
+        .copied()
+        .unwrap_or(super::network::Viewer::Remote)
 }
 
 fn back_to_console() -> Response {
@@ -75,10 +95,7 @@ fn back_to_console() -> Response {
 }
 
 async fn page(State(app): AppState, request: Request) -> Response {
-    if let Some(refusal) = console_guard(&app, &request) {
-        return refusal;
-    }
-    Html(console_page::render(&app)).into_response()
+    html(StatusCode::OK, console_page::render(&app, viewer(&request)))
 }
 
 #[derive(Deserialize)]
@@ -124,8 +141,14 @@ async fn create_user(State(app): AppState, request: Request) -> Response {
         .filter(|r| !r.is_empty())
         .map(str::to_owned)
         .collect();
+    let Ok(user_id) = random_id(27) else {
+        return refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the random generator failed",
+        );
+    };
     let user = StoredUser {
-        user_id: format!("U{}", random_id(27)),
+        user_id: format!("U{user_id}"),
         login_ids: vec![login_id],
         email,
         password_hash,
@@ -260,27 +283,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_console_is_for_loopback_peers_and_same_origin_posts() {
-        let local = Some("127.0.0.1:5000".parse().unwrap());
-        let remote = Some("192.0.2.7:5000".parse().unwrap());
+    fn console_posts_must_be_same_origin() {
         let none = HeaderMap::new();
-        assert!(console_allows(local, false, &Method::GET, &none).is_ok());
-        assert!(console_allows(
-            Some("[::1]:5000".parse().unwrap()),
-            false,
-            &Method::GET,
-            &none
-        )
-        .is_ok());
-        assert!(console_allows(remote, false, &Method::GET, &none).is_err());
-        assert!(console_allows(None, false, &Method::GET, &none).is_err());
-        assert!(console_allows(remote, true, &Method::GET, &none).is_ok());
+        assert!(console_allows(&Method::GET, &none).is_ok());
         let mut cross = HeaderMap::new();
         cross.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(console_allows(local, false, &Method::POST, &cross).is_err());
-        assert!(console_allows(local, true, &Method::POST, &cross).is_err());
+        assert!(console_allows(&Method::POST, &cross).is_err());
         let mut same = HeaderMap::new();
         same.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
-        assert!(console_allows(local, false, &Method::POST, &same).is_ok());
+        assert!(console_allows(&Method::POST, &same).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! The console's HTML: server-rendered, no script, no asset from the network. The element ids
 //! and classes are a fixed interface (browser tests depend on them).
 
+use super::network::Viewer;
 use super::App;
 
 /// Escapes text for HTML (everything shown comes from users or clients).
@@ -73,7 +74,8 @@ fn action(user_id: &str, action: &str, label: &str) -> String {
     )
 }
 
-fn users(app: &App) -> String {
+fn users(app: &App, viewer: Viewer) -> String {
+    let local = viewer == Viewer::Local;
     let now = app.now();
     let store = app.store();
     let sessions = store.live_sessions(now);
@@ -96,10 +98,17 @@ fn users(app: &App) -> String {
             .iter()
             .map(|t| format!("{}: {}", t.tenant_id, t.roles.join(", ")))
             .collect();
+        let action = |name: &str, label: &str| {
+            if local {
+                action(&user.user_id, name, label)
+            } else {
+                String::new()
+            }
+        };
         let toggle = if user.is_disabled() {
-            action(&user.user_id, "enable", "Enable")
+            action("enable", "Enable")
         } else {
-            action(&user.user_id, "disable", "Disable")
+            action("disable", "Disable")
         };
         rows.push_str(&format!(
             "<tr data-login-id=\"{login}\" data-user-id=\"{id}\"><td class=\"login-ids\">{logins}</td>\
@@ -117,16 +126,21 @@ fn users(app: &App) -> String {
             tenants = escape(&tenants.join("; ")),
             created = utc(user.created_time),
             sessions = sessions.get(user.user_id.as_str()).copied().unwrap_or(0),
-            expire = action(&user.user_id, "expire-password", "Expire password"),
-            logout = action(&user.user_id, "logout", "Log out everywhere"),
-            delete = action(&user.user_id, "delete", "Delete"),
+            expire = action("expire-password", "Expire password"),
+            logout = action("logout", "Log out everywhere"),
+            delete = action("delete", "Delete"),
         ));
     }
-    format!(
+    let table = format!(
         "<h2>Users</h2><table id=\"users\"><thead><tr><th>Login IDs</th><th>Email</th>\
          <th>Verified</th><th>Status</th><th>Roles</th><th>Tenants</th><th>Created</th>\
-         <th>Sessions</th><th>Actions</th></tr></thead><tbody>{rows}</tbody></table>\
-         <form id=\"create-user\" method=\"post\" action=\"/emulator/v1/console/users\">\
+         <th>Sessions</th><th>Actions</th></tr></thead><tbody>{rows}</tbody></table>"
+    );
+    if !local {
+        return table;
+    }
+    format!(
+        "{table}<form id=\"create-user\" method=\"post\" action=\"/emulator/v1/console/users\">\
          <input name=\"login_id\" placeholder=\"login ID\" required>\
          <input name=\"email\" placeholder=\"email (optional)\">\
          <input name=\"password\" type=\"password\" placeholder=\"password (optional)\" autocomplete=\"new-password\">\
@@ -135,20 +149,32 @@ fn users(app: &App) -> String {
     )
 }
 
-fn outbox(app: &App) -> String {
+/// An outbox link: a link only when it is an `http(s)` URL (the emulator refuses others, but
+/// a state file or an import could hold anything), else its text.
+fn outbox_link(url: &str) -> String {
+    if crate::is_web_url(url) {
+        format!("<a class=\"outbox-link\" href=\"{0}\">{0}</a>", escape(url))
+    } else {
+        format!("<code class=\"outbox-link\">{}</code>", escape(url))
+    }
+}
+
+fn outbox(app: &App, viewer: Viewer) -> String {
+    let local = viewer == Viewer::Local;
     let messages = app.outbox().all();
     let mut rows = String::new();
     for message in messages.iter().rev() {
-        let link = message
-            .link
-            .as_deref()
-            .map(|l| format!("<a class=\"outbox-link\" href=\"{0}\">{0}</a>", escape(l)))
-            .unwrap_or_default();
-        let code = message
-            .code
-            .as_deref()
-            .map(|c| format!("<code class=\"outbox-code\">{}</code>", escape(c)))
-            .unwrap_or_default();
+        let hidden = || "<span class=\"muted\">(shown to loopback peers only)</span>".to_owned();
+        let link = match (&message.link, local) {
+            (Some(link), true) => outbox_link(link),
+            (Some(_), false) => hidden(),
+            (None, _) => String::new(),
+        };
+        let code = match (&message.code, local) {
+            (Some(code), true) => format!("<code class=\"outbox-code\">{}</code>", escape(code)),
+            (Some(_), false) => hidden(),
+            (None, _) => String::new(),
+        };
         let link_id = message
             .link_id
             .as_deref()
@@ -166,12 +192,17 @@ fn outbox(app: &App) -> String {
             utc(message.time),
         ));
     }
-    format!(
+    let table = format!(
         "<h2>Outbox</h2><p class=\"muted\">Codes and links the emulator \"sent\" (no email \
          leaves the machine), newest first.</p><table id=\"outbox\"><thead><tr><th>To</th>\
          <th>Method</th><th>Purpose</th><th>Time</th><th>Link or code</th></tr></thead>\
-         <tbody>{rows}</tbody></table>\
-         <form id=\"clear-outbox\" method=\"post\" action=\"/emulator/v1/console/outbox/clear\">\
+         <tbody>{rows}</tbody></table>"
+    );
+    if !local {
+        return table;
+    }
+    format!(
+        "{table}<form id=\"clear-outbox\" method=\"post\" action=\"/emulator/v1/console/outbox/clear\">\
          <button type=\"submit\">Empty the outbox</button></form>"
     )
 }
@@ -216,17 +247,26 @@ fn settings(app: &App) -> String {
     out
 }
 
-/// The whole console.
-pub(crate) fn render(app: &App) -> String {
+/// The whole console; read-only, without codes or links, for a [`Viewer::Remote`].
+pub(crate) fn render(app: &App, viewer: Viewer) -> String {
+    let reset = match viewer {
+        Viewer::Local => {
+            "<h2>Reset</h2>\
+             <form id=\"reset-all\" method=\"post\" action=\"/emulator/v1/console/reset\">\
+             <button type=\"submit\">Reset all data</button> <span class=\"muted\">users, \
+             sessions, codes and the outbox (the signing keys stay)</span></form>"
+        }
+        Viewer::Remote => {
+            "<p class=\"muted\" id=\"read-only\">Read-only: codes, links and actions are for \
+             loopback peers.</p>"
+        }
+    };
     document(
         "Descope emulator",
         &format!(
-            "{}{}{}<h2>Reset</h2>\
-             <form id=\"reset-all\" method=\"post\" action=\"/emulator/v1/console/reset\">\
-             <button type=\"submit\">Reset all data</button> <span class=\"muted\">users, \
-             sessions, codes and the outbox (the signing keys stay)</span></form>",
-            users(app),
-            outbox(app),
+            "{}{}{}{reset}",
+            users(app, viewer),
+            outbox(app, viewer),
             settings(app)
         ),
     )

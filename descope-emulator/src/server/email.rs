@@ -165,7 +165,11 @@ pub(crate) fn deliver(
     method: Method,
     intent: Intent,
     redirect_url: Option<&str>,
-) -> Delivered {
+) -> Result<Delivered, Failure> {
+    let redirect_url = redirect_url.filter(|u| !u.trim().is_empty());
+    if let Some(url) = redirect_url {
+        check_link_url(url)?;
+    }
     let now = app.now();
     let (to, login_id, purpose) = (
         intent.email.clone(),
@@ -186,12 +190,11 @@ pub(crate) fn deliver(
     {
         let mut store = app.store();
         match method {
-            Method::Otp => message.code = Some(store.verifications.issue_code(intent, now)),
+            Method::Otp => message.code = Some(store.verifications.issue_code(intent, now)?),
             Method::MagicLink | Method::EnchantedLink => {
-                let (token, pending) = store.verifications.issue_token(method, intent, now);
+                let (token, pending) = store.verifications.issue_token(method, intent, now)?;
                 let default = format!("{}/emulator/v1/link", app.base_url);
                 let base = redirect_url
-                    .filter(|u| !u.trim().is_empty())
                     .or(app.options.redirect_url.as_deref())
                     .unwrap_or(&default);
                 message.link = Some(with_token(base, &token));
@@ -208,11 +211,22 @@ pub(crate) fn deliver(
     }
     let link_id = message.link_id.clone();
     app.outbox().push(message);
-    Delivered {
+    Ok(Delivered {
         masked_email: super::password::mask_email(&to),
         pending_ref,
         link_id,
+    })
+}
+
+/// Refuses a redirect URL or link URI that is not an absolute `http` or `https` URL: it
+/// becomes a link in the outbox and the console, where `javascript:` or `data:` would run.
+pub(crate) fn check_link_url(url: &str) -> Result<(), Failure> {
+    if crate::is_web_url(url) {
+        return Ok(());
     }
+    Err(Failure::InvalidArgument(
+        "the redirect URL must be an absolute http or https URL".into(),
+    ))
 }
 
 /// Carries out a verified intent: the user it signs in, and whether it created them.
@@ -221,7 +235,7 @@ pub(crate) fn complete(app: &App, intent: &Intent) -> Result<(StoredUser, bool),
     let result = match &intent.user_id {
         None => {
             let user = StoredUser {
-                user_id: format!("U{}", random_id(27)),
+                user_id: format!("U{}", random_id(27)?),
                 login_ids: vec![intent.login_id.clone()],
                 name: intent.name.clone(),
                 email: Some(intent.email.clone()),
@@ -289,7 +303,7 @@ async fn otp_sign_up(State(app): AppState, request: Request) -> Reply {
         .and_then(|o| o.custom_claims)
         .unwrap_or_default();
     let intent = intent(&app, Purpose::SignUp, &body.login_id, profile, claims)?;
-    Ok(sent(deliver(&app, Method::Otp, intent, None)))
+    Ok(sent(deliver(&app, Method::Otp, intent, None)?))
 }
 
 async fn otp_sign_in(State(app): AppState, request: Request) -> Reply {
@@ -309,7 +323,7 @@ async fn otp_send(app: &App, request: Request, purpose: Purpose) -> Reply {
         .and_then(|o| o.custom_claims)
         .unwrap_or_default();
     let intent = intent(app, purpose, &body.login_id, Profile::default(), claims)?;
-    Ok(sent(deliver(app, Method::Otp, intent, None)))
+    Ok(sent(deliver(app, Method::Otp, intent, None)?))
 }
 
 async fn otp_verify(State(app): AppState, request: Request) -> Reply {
@@ -336,7 +350,7 @@ async fn otp_update_email(State(app): AppState, request: Request) -> Reply {
     let body: OtpUpdateEmailRequest = parse(request.into_body()).await?;
     let add = body.add_to_login_i_ds.unwrap_or(false);
     let intent = update_intent(&app, &headers, &body.login_id, &body.email, add)?;
-    Ok(sent(deliver(&app, Method::Otp, intent, None)))
+    Ok(sent(deliver(&app, Method::Otp, intent, None)?))
 }
 
 async fn outbox(State(app): AppState) -> Response {

@@ -49,7 +49,7 @@ async fn link_sign_up(app: &App, request: Request, method: Method) -> Reply {
     let intent = intent(app, Purpose::SignUp, &body.login_id, profile, claims)?;
     Ok(answer(
         method,
-        deliver(app, method, intent, body.uri.as_deref()),
+        deliver(app, method, intent, body.uri.as_deref())?,
     ))
 }
 
@@ -64,7 +64,7 @@ async fn link_sign_in(app: &App, request: Request, method: Method, purpose: Purp
     let intent = intent(app, purpose, &body.login_id, Profile::default(), claims)?;
     Ok(answer(
         method,
-        deliver(app, method, intent, body.uri.as_deref()),
+        deliver(app, method, intent, body.uri.as_deref())?,
     ))
 }
 
@@ -76,7 +76,7 @@ async fn link_update_email(app: &App, request: Request, method: Method) -> Reply
     let intent = update_intent(app, &headers, &body.login_id, &body.email, add)?;
     Ok(answer(
         method,
-        deliver(app, method, intent, body.uri.as_deref()),
+        deliver(app, method, intent, body.uri.as_deref())?,
     ))
 }
 

@@ -146,7 +146,7 @@ async fn create_user(app: &App, request: Request, test: bool) -> Reply {
         }
     };
     let mut user = StoredUser {
-        user_id: format!("U{}", random_id(27)),
+        user_id: format!("U{}", random_id(27)?),
         login_ids,
         name: body.display_name,
         given_name: body.given_name,

@@ -19,6 +19,7 @@ mod email;
 mod email_links;
 mod management;
 mod management_access;
+mod network;
 mod password;
 mod session;
 mod tokens;
@@ -190,6 +191,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .fallback(|| async { Failure::NotFound })
         .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(app.clone(), durable))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            network::guard,
+        ))
         .with_state(app)
 }
 

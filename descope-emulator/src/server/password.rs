@@ -30,7 +30,7 @@ pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Reply {
         .email
         .or_else(|| login_id.contains('@').then(|| login_id.clone()));
     let user = StoredUser {
-        user_id: format!("U{}", random_id(27)),
+        user_id: format!("U{}", random_id(27)?),
         login_ids,
         name: profile.name,
         given_name: profile.given_name,
@@ -212,7 +212,7 @@ pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Reply 
         })?;
     }
     let method = app.options.reset_method;
-    let delivered = deliver(app, method, intent, body.redirect_url.as_deref());
+    let delivered = deliver(app, method, intent, body.redirect_url.as_deref())?;
     let mut response = PasswordResetResponse::default();
     response.reset_method = Some(method.as_str().into());
     response.masked_email = Some(delivered.masked_email);

@@ -296,7 +296,7 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
         .sign(&session_claims)
         .map_err(|_| Failure::Internal("signing failed"))?;
     let refresh_jwt = if grant.with_refresh {
-        let jti = random_id(24);
+        let jti = random_id(24)?;
         let session = StoredSession {
             user_id: grant.user.user_id.clone(),
             expires_at: refresh_exp,

@@ -7,5 +7,6 @@ mod faults;
 mod flows;
 mod keys;
 mod management;
+mod network;
 mod sdk_shapes;
 mod seeds;
