@@ -73,12 +73,14 @@ impl Default for EmulatorBuilder {
                 hash_cost: HashCost::Production,
                 management_key: None,
                 access_keys: Vec::new(),
+                access_key_tenants: std::collections::HashMap::new(),
                 reset_method: crate::outbox::Method::MagicLink,
                 redirect_url: None,
                 code_ttl: Duration::from_secs(600),
                 reset_requires_verified_email: false,
                 console_public: false,
                 public_hosts: Vec::new(),
+                session_prune_interval: Duration::from_secs(60),
                 export_on_exit: None,
             },
             state: None,
@@ -188,6 +190,28 @@ impl EmulatorBuilder {
     /// ID ([`Emulator::access_key_id`]). Call again for more keys. Defaults to none.
     pub fn access_key(mut self, key: impl Into<descope::AccessKey>) -> Self {
         self.options.access_keys.push(key.into());
+        self
+    }
+
+    /// An access key ([`access_key`](Self::access_key)) that belongs to these tenants: its
+    /// session JWTs list them in `tenants`, and an exchange may select one of them
+    /// (`loginOptions.selectedTenant`); any other is refused. Defaults to none: a key of no
+    /// tenant selects none.
+    pub fn access_key_with_tenants<I, S>(
+        mut self,
+        key: impl Into<descope::AccessKey>,
+        tenants: I,
+    ) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let key = key.into();
+        let id = crate::access_key_id(key.secret());
+        self.options
+            .access_key_tenants
+            .insert(id, tenants.into_iter().map(Into::into).collect());
+        self.options.access_keys.push(key);
         self
     }
 
@@ -421,6 +445,7 @@ impl EmulatorBuilder {
         if app.persister.is_some() {
             save(&app)?;
         }
+        tokio::spawn(prune_sessions(Arc::downgrade(&app)));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(app.clone());
         let serve = tokio::spawn(crate::serve::serve(
@@ -435,5 +460,31 @@ impl EmulatorBuilder {
             stop: Some(stop),
             serve: Some(serve),
         })
+    }
+}
+
+/// Forgets expired sessions every `session_prune_interval`, for as long as the emulator lives.
+async fn prune_sessions(app: std::sync::Weak<App>) {
+    let Some(every) = app.upgrade().map(|app| app.options.session_prune_interval) else {
+        return;
+    };
+    let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        let Some(app) = app.upgrade() else {
+            return;
+        };
+        let now = app.now();
+        // A write marks the state changed: take the lock for writing only when there is work.
+        let expired = app
+            .store
+            .lock()
+            .map(|s| s.has_expired_sessions(now))
+            .unwrap_or(false);
+        if expired {
+            app.store().prune_sessions(now);
+        }
     }
 }

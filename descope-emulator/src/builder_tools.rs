@@ -67,6 +67,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How often sessions past their expiry are forgotten (on the emulator's clock), so a
+    /// long-running emulator's memory and state file stay bounded; each user also keeps at most
+    /// 100 sessions (a sign-in beyond that ends their oldest). Defaults to 60 s.
+    pub fn session_prune_interval(mut self, interval: std::time::Duration) -> Self {
+        self.options.session_prune_interval = interval;
+        self
+    }
+
     /// A DNS name the console and `/emulator/v1/*` may be reached by, besides `localhost` and
     /// IP addresses; requests whose `Host` names another are refused (DNS rebinding). Defaults
     /// to none.

@@ -166,6 +166,12 @@ impl Emulator {
         self.app.store().users.len()
     }
 
+    /// How many refresh sessions the emulator keeps: live, revoked, or expired and not pruned
+    /// yet (see [`EmulatorBuilder::session_prune_interval`]).
+    pub fn stored_sessions(&self) -> usize {
+        self.app.store().sessions.len()
+    }
+
     /// Signs with a new key from now on. The previous keys stay published when
     /// `keep_previous`, so tokens they signed still validate; otherwise they are dropped.
     pub async fn rotate_signing_key(&self, keep_previous: bool) -> Result<(), EmulatorError> {

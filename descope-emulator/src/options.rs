@@ -101,6 +101,23 @@ impl HashCost {
         Ok(hash.to_string())
     }
 
+    /// Why an argon2 hash from elsewhere (a seed file, a state file) costs more than the
+    /// emulator checks: memory over 4× OWASP's 19 MiB, over 10 passes, or over 8 lanes. `None`
+    /// when it is within bounds. A sign-in against such a hash would take a core and its memory
+    /// for as long as its author chose.
+    pub(crate) fn excessive(params: &argon2::Params) -> Option<&'static str> {
+        if params.m_cost() > argon2::Params::DEFAULT_M_COST * 4 {
+            return Some("asks for more than 76 MiB of memory");
+        }
+        if params.t_cost() > 10 {
+            return Some("asks for more than 10 passes");
+        }
+        if params.p_cost() > 8 {
+            return Some("asks for more than 8 lanes");
+        }
+        None
+    }
+
     /// Checks `password` against a PHC string (its own parameters apply, whatever the cost), in
     /// `memory`, a reused buffer (see [`hash_with`](Self::hash_with)).
     pub(crate) fn verify_with(hash: &str, password: &str, memory: &mut Vec<argon2::Block>) -> bool {
@@ -122,8 +139,8 @@ impl HashCost {
         let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
             return false;
         };
-        // A hash from elsewhere may ask for any memory: refuse what no emulator would write.
-        if params.m_cost() > argon2::Params::DEFAULT_M_COST * 4 {
+        // A hash from elsewhere may ask for any cost: refuse what no emulator would write.
+        if Self::excessive(&params).is_some() {
             return false;
         }
         let mut out = vec![0u8; expected.len()];
@@ -250,6 +267,8 @@ pub(crate) struct Options {
     pub(crate) management_key: Option<descope::ManagementKey>,
     /// Access keys that exchange for session JWTs.
     pub(crate) access_keys: Vec<descope::AccessKey>,
+    /// The tenants of access keys, by key ID (a key not here has none).
+    pub(crate) access_key_tenants: std::collections::HashMap<String, Vec<String>>,
     /// How a password reset completes.
     pub(crate) reset_method: crate::outbox::Method,
     /// Where links lead when a request names no redirect URL (none: the emulator's own page).
@@ -262,6 +281,8 @@ pub(crate) struct Options {
     pub(crate) console_public: bool,
     /// DNS names the console and `/emulator/v1/*` may be reached by besides `localhost`.
     pub(crate) public_hosts: Vec<String>,
+    /// How often expired sessions are forgotten.
+    pub(crate) session_prune_interval: Duration,
     /// Where the seed export goes on a clean stop.
     pub(crate) export_on_exit: Option<std::path::PathBuf>,
 }

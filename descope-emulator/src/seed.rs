@@ -188,8 +188,17 @@ impl SeedFile {
                 }
                 (Some(password), None) => cost.hash(password)?,
                 (None, Some(hash)) => {
-                    if argon2::PasswordHash::new(hash).is_err() || !hash.starts_with("$argon2") {
+                    let Ok(parsed) = argon2::PasswordHash::new(hash) else {
                         return Err(bad("passwordHash", "is not an argon2 PHC string"));
+                    };
+                    let Ok(params) = argon2::Params::try_from(&parsed) else {
+                        return Err(bad("passwordHash", "is not an argon2 PHC string"));
+                    };
+                    if !hash.starts_with("$argon2") {
+                        return Err(bad("passwordHash", "is not an argon2 PHC string"));
+                    }
+                    if let Some(why) = HashCost::excessive(&params) {
+                        return Err(bad("passwordHash", why));
                     }
                     hash.clone()
                 }

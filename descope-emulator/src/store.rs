@@ -195,9 +195,14 @@ pub(crate) struct Store {
     /// Normalised login ID → user ID.
     logins: HashMap<String, String>,
     pub(crate) sessions: HashMap<String, StoredSession>,
+    /// Each user's session IDs, oldest first (some may be gone already): the bound per user.
+    sessions_by_user: HashMap<String, std::collections::VecDeque<String>>,
     /// Emailed codes and link tokens, and enchanted-link sessions waiting.
     pub(crate) verifications: crate::verification::Verifications,
 }
+
+/// The most refresh sessions one user keeps: a sign-in beyond it ends their oldest session.
+pub(crate) const MAX_SESSIONS_PER_USER: usize = 100;
 
 /// Login IDs are matched case-insensitively, ignoring surrounding spaces.
 pub(crate) fn login_key(login_id: &str) -> String {
@@ -239,6 +244,7 @@ impl Store {
             self.logins.remove(&login_key(login));
         }
         self.sessions.retain(|_, s| s.user_id != user_id);
+        self.sessions_by_user.remove(user_id);
         Some(user)
     }
 
@@ -292,12 +298,49 @@ impl Store {
         true
     }
 
-    pub(crate) fn add_session(&mut self, jti: String, session: StoredSession, now: i64) {
-        // Forget sessions past their expiry now and then, so memory stays bounded.
-        if self.sessions.len() >= 10_000 && self.sessions.len().is_power_of_two() {
-            self.sessions.retain(|_, s| s.expires_at > now);
+    /// Keeps a new refresh session; beyond [`MAX_SESSIONS_PER_USER`] live ones, the user's
+    /// oldest ends. Expired sessions go with [`prune_sessions`](Self::prune_sessions).
+    pub(crate) fn add_session(&mut self, jti: String, session: StoredSession) {
+        let order = self
+            .sessions_by_user
+            .entry(session.user_id.clone())
+            .or_default();
+        order.retain(|id| self.sessions.contains_key(id));
+        while order.len() >= MAX_SESSIONS_PER_USER {
+            if let Some(oldest) = order.pop_front() {
+                self.sessions.remove(&oldest);
+            }
         }
+        order.push_back(jti.clone());
         self.sessions.insert(jti, session);
+    }
+
+    /// Forgets the sessions past their expiry (revoked or not: a refresh JWT past its `exp` is
+    /// refused either way); how many went.
+    pub(crate) fn prune_sessions(&mut self, now: i64) -> usize {
+        let before = self.sessions.len();
+        self.sessions.retain(|_, s| s.expires_at > now);
+        self.index_sessions();
+        before - self.sessions.len()
+    }
+
+    /// Whether some session is past its expiry.
+    pub(crate) fn has_expired_sessions(&self, now: i64) -> bool {
+        self.sessions.values().any(|s| s.expires_at <= now)
+    }
+
+    /// Rebuilds the per-user order from the sessions (oldest: soonest to expire).
+    fn index_sessions(&mut self) {
+        let mut sessions: Vec<(&String, &StoredSession)> = self.sessions.iter().collect();
+        sessions.sort_by_key(|(jti, s)| (s.expires_at, *jti));
+        let mut by_user: HashMap<String, std::collections::VecDeque<String>> = HashMap::new();
+        for (jti, session) in sessions {
+            by_user
+                .entry(session.user_id.clone())
+                .or_default()
+                .push_back(jti.clone());
+        }
+        self.sessions_by_user = by_user;
     }
 
     /// Revokes every session of `user_id` except `keep`.
@@ -342,6 +385,7 @@ impl Store {
             }
         }
         store.sessions = state.sessions.clone().into_iter().collect();
+        store.index_sessions();
         store.verifications = state.verifications.clone();
         Ok(store)
     }

@@ -237,10 +237,21 @@ fn authorize_seed(app: &App, headers: &HeaderMap) -> Result<(), Failure> {
 async fn export(State(app): AppState, headers: HeaderMap) -> Reply {
     app.check_rate()?;
     authorize_seed(&app, &headers)?;
-    Ok(json(
-        StatusCode::OK,
-        &SeedFile::export(&app.store().users_sorted()),
-    ))
+    let seed = SeedFile::export(&app.store().users_sorted());
+    let bytes = serde_json::to_vec(&seed)
+        .map_err(|_| Failure::Internal("the export does not serialize"))?;
+    if bytes.len() > MAX_SEED {
+        // The import would refuse it: say so now rather than hand out a dead end.
+        return Err(Failure::Internal(
+            "the export is larger than the import takes (32 MiB): keep the users with --state",
+        ));
+    }
+    let mut response = (StatusCode::OK, bytes).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
 }
 
 async fn import_route(State(app): AppState, request: Request) -> Reply {
@@ -259,7 +270,7 @@ async fn import_route(State(app): AppState, request: Request) -> Reply {
     if !descope::session::OriginCheck::default().allows(request.method(), request.headers()) {
         return Err(Failure::Forbidden("cross-site request refused"));
     }
-    let seed: SeedFile = parse(request.into_body()).await?;
+    let seed: SeedFile = parse_limited(request.into_body(), MAX_SEED).await?;
     import(&app, seed)
         .await
         .map_err(|e| Failure::InvalidArgument(e.to_string()))?;

@@ -42,6 +42,9 @@ use descope::{Password, RefreshJwt, SessionJwt};
 
 /// The largest request body accepted.
 pub(crate) const MAX_BODY: usize = 64 * 1024;
+/// The largest seed the HTTP import takes, and so the largest the export writes: one limit, so
+/// the import takes every export.
+pub(crate) const MAX_SEED: usize = 32 * 1024 * 1024;
 /// How long a request body may take to arrive.
 const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -296,11 +299,19 @@ pub(crate) fn authorize(app: &App, headers: &HeaderMap) -> Result<Auth, Failure>
 
 /// Reads and parses a JSON body; an empty body counts as `{}`. Unknown fields are ignored.
 pub(crate) async fn parse<T: DeserializeOwned>(body: Body) -> Result<T, Failure> {
+    parse_limited(body, MAX_BODY).await
+}
+
+/// [`parse`] with another size limit.
+pub(crate) async fn parse_limited<T: DeserializeOwned>(
+    body: Body,
+    limit: usize,
+) -> Result<T, Failure> {
     // A client that stops sending its body is not waited for past the deadline.
-    let bytes = tokio::time::timeout(BODY_READ_TIMEOUT, to_bytes(body, MAX_BODY))
+    let bytes = tokio::time::timeout(BODY_READ_TIMEOUT, to_bytes(body, limit))
         .await
         .map_err(|_| Failure::BadJson("the body did not arrive in time".into()))?
-        .map_err(|_| Failure::BadJson(format!("body missing or larger than {MAX_BODY} bytes")))?;
+        .map_err(|_| Failure::BadJson(format!("body missing or larger than {limit} bytes")))?;
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {

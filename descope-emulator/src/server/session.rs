@@ -134,13 +134,25 @@ pub(crate) async fn exchange_access_key(State(app): AppState, request: Request) 
     }
     let key_id = crate::access_key_id(&given);
     let options = body.login_options.unwrap_or_default();
+    let tenants = app
+        .options
+        .access_key_tenants
+        .get(&key_id)
+        .cloned()
+        .unwrap_or_default();
     let tenant = options.selected_tenant.filter(|t| !t.trim().is_empty());
-    let (jwt, expiration) = access_key_session(
-        &app,
-        &key_id,
-        options.custom_claims.unwrap_or_default(),
-        tenant,
-    )?;
+    if tenant.as_ref().is_some_and(|t| !tenants.contains(t)) {
+        return Err(Failure::InvalidArgument(
+            "selectedTenant is not one of the access key's tenants".into(),
+        ));
+    }
+    let custom = options.custom_claims.unwrap_or_default();
+    if let Some(name) = custom.keys().find(|name| super::tokens::is_reserved(name)) {
+        return Err(Failure::InvalidArgument(format!(
+            "customClaims may not set the reserved claim {name:?}"
+        )));
+    }
+    let (jwt, expiration) = access_key_session(&app, &key_id, custom, tenant, &tenants)?;
     let mut response = ExchangeAccessKeyResponse::default();
     response.key_id = Some(key_id);
     response.session_jwt = Some(SessionJwt::from(jwt));

@@ -194,24 +194,9 @@ pub(crate) fn session_claims(
             (t.tenant_id.clone(), entry)
         })
         .collect();
-    let reserved = [
-        "iss",
-        "sub",
-        "iat",
-        "exp",
-        "drn",
-        "jti",
-        "amr",
-        "roles",
-        "permissions",
-        "tenants",
-        "dct",
-        "email",
-        "verifiedEmail",
-    ];
     let custom = custom
         .into_iter()
-        .filter(|(k, _)| !reserved.contains(&k.as_str()))
+        .filter(|(k, _)| !is_reserved(k))
         .collect();
     Claims {
         iss: app.issuer.clone(),
@@ -231,15 +216,55 @@ pub(crate) fn session_claims(
     }
 }
 
-/// A session JWT for an access key: `sub` is the key ID; no refresh JWT, no user.
+/// Claims that say who a session is, when it holds and what it may do: custom claims never set
+/// them (a sign-in's are dropped, an access key's are refused).
+const RESERVED_CLAIMS: [&str; 20] = [
+    "iss",
+    "sub",
+    "dsub",
+    "aud",
+    "azp",
+    "iat",
+    "nbf",
+    "exp",
+    "drn",
+    "jti",
+    "sid",
+    "amr",
+    "roles",
+    "permissions",
+    "tenants",
+    "dct",
+    "email",
+    "verifiedEmail",
+    "phone",
+    "verifiedPhone",
+];
+
+/// Whether `name` is a claim custom claims may not set.
+pub(crate) fn is_reserved(name: &str) -> bool {
+    RESERVED_CLAIMS.contains(&name)
+}
+
+/// A session JWT for an access key: `sub` is the key ID, `tenants` the key's tenants (no roles
+/// or permissions); no refresh JWT, no user.
 pub(crate) fn access_key_session(
     app: &App,
     key_id: &str,
     custom: Map<String, Value>,
     tenant: Option<String>,
+    tenants: &[String],
 ) -> Result<(String, i64), Failure> {
     let now = app.now();
-    let reserved = ["iss", "sub", "iat", "exp", "drn", "jti", "amr", "dct"];
+    let tenants = tenants
+        .iter()
+        .map(|t| {
+            (
+                t.clone(),
+                serde_json::json!({"roles": [], "permissions": []}),
+            )
+        })
+        .collect();
     let claims = Claims {
         iss: app.issuer.clone(),
         sub: key_id.to_owned(),
@@ -250,13 +275,13 @@ pub(crate) fn access_key_session(
         amr: vec!["accesskey".into()],
         roles: Vec::new(),
         permissions: Vec::new(),
-        tenants: Map::new(),
+        tenants,
         dct: tenant,
         email: None,
         verified_email: None,
         custom: custom
             .into_iter()
-            .filter(|(k, _)| !reserved.contains(&k.as_str()))
+            .filter(|(k, _)| !is_reserved(k))
             .collect(),
     };
     let exp = claims.exp;
@@ -303,7 +328,7 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
             revoked: false,
             tenant: grant.tenant.clone(),
         };
-        app.store().add_session(jti.clone(), session, now);
+        app.store().add_session(jti.clone(), session);
         let claims = Claims {
             iss: app.issuer.clone(),
             sub: grant.user.user_id.clone(),

@@ -346,3 +346,48 @@ async fn concurrent_production_cost_sign_ups_stay_within_the_hashing_memory_boun
         "peak RSS {peak} MiB over {bound} MiB ({permits} permits × 19 MiB + 50 MiB)"
     );
 }
+
+/// A long-running emulator forgets expired sessions on a schedule, and each user keeps at most
+/// 100: a sign-in beyond it ends that user's oldest session.
+#[tokio::test]
+async fn expired_sessions_are_pruned_on_a_schedule_and_bounded_per_user() {
+    let clock = descope::session::OffsetClock::new();
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .clock(clock.clone())
+        .refresh_ttl(Duration::from_secs(3600))
+        .session_prune_interval(Duration::from_millis(20))
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    let first = client
+        .password()
+        .sign_up("prune@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let mut last = first.refresh_jwt.clone();
+    for _ in 0..104 {
+        last = client
+            .password()
+            .sign_in("prune@example.com", PASSWORD)
+            .await
+            .unwrap()
+            .refresh_jwt;
+    }
+    assert_eq!(emulator.stored_sessions(), 100, "bounded per user");
+    let oldest = client.sessions().refresh(&first.refresh_jwt).await;
+    assert_eq!(oldest.unwrap_err().status(), Some(401), "the oldest ended");
+    client.sessions().refresh(&last).await.unwrap();
+
+    // Past their expiry, the next prune forgets them (bounded wait: the schedule is 20 ms).
+    clock.advance(Duration::from_secs(2 * 3600));
+    for _ in 0..500 {
+        if emulator.stored_sessions() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(emulator.stored_sessions(), 0);
+    emulator.stop().await;
+}

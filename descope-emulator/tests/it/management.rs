@@ -19,7 +19,7 @@ pub async fn start_with(
     let builder = Emulator::builder()
         .hash_cost(HashCost::Fast)
         .management_key(MANAGEMENT_KEY)
-        .access_key(ACCESS_KEY)
+        .access_key_with_tenants(ACCESS_KEY, ["T2acme"])
         .access_key("A2second-access-key");
     let emulator = configure(builder).start().await.unwrap();
     let client = emulator.client().unwrap();
@@ -452,6 +452,54 @@ async fn access_keys_exchange_for_sessions_whose_sub_is_the_key_id() {
     let refused = client.access_keys().exchange("A2bogus").await.unwrap_err();
     assert_eq!(status_code(&refused).0, 401);
     assert_eq!(emulator.access_key_id("A2bogus"), None);
+}
+
+/// Custom claims of an exchange cannot mint roles, permissions, tenants or an identity, and a
+/// key selects only a tenant it belongs to: authorization tests against the emulator fail when
+/// they should.
+#[tokio::test]
+async fn access_key_custom_claims_cannot_set_reserved_claims_nor_select_another_tenant() {
+    let (_emulator, client) = start().await;
+    for (name, value) in [
+        ("roles", serde_json::json!(["admin"])),
+        ("permissions", serde_json::json!(["delete"])),
+        (
+            "tenants",
+            serde_json::json!({"T2other": {"roles": ["admin"]}}),
+        ),
+        ("email", serde_json::json!("ceo@example.com")),
+        ("sub", serde_json::json!("U2someone")),
+        ("exp", serde_json::json!(4_102_444_800u64)),
+        ("dct", serde_json::json!("T2other")),
+    ] {
+        let refused = client
+            .access_keys()
+            .exchange(ACCESS_KEY)
+            .custom_claim(name, value)
+            .await
+            .unwrap_err();
+        assert_eq!(status_code(&refused), (400, "E011004".into()), "{name}");
+    }
+    let refused = client
+        .access_keys()
+        .exchange(ACCESS_KEY)
+        .selected_tenant("T2other")
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&refused), (400, "E011004".into()));
+    // A key of no tenant selects none.
+    let refused = client
+        .access_keys()
+        .exchange("A2second-access-key")
+        .selected_tenant("T2acme")
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&refused).0, 400);
+    // What a key may do: its own tenants, no roles.
+    let access = client.access_keys().exchange(ACCESS_KEY).await.unwrap();
+    assert!(access.session.is_in_tenant("T2acme"));
+    assert!(!access.session.is_in_tenant("T2other"));
+    assert!(access.session.roles().is_empty() && access.session.permissions().is_empty());
 }
 
 #[tokio::test]

@@ -96,6 +96,8 @@ async fn import_export_import_round_trips_users_ids_roles_status_and_passwords()
 
 #[tokio::test]
 async fn a_bad_seed_is_refused_naming_the_user_and_the_field() {
+    const SALT: &str = "c2FsdHNhbHRzYWx0c2FsdA";
+    const HASH: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let cases = [
         (
             json!({"users": [{"loginId": ""}]}),
@@ -124,6 +126,19 @@ async fn a_bad_seed_is_refused_naming_the_user_and_the_field() {
         (
             json!({"users": [{"userId": "U1", "loginId": "a"}, {"userId": "U1", "loginId": "b"}]}),
             "users[1] (login ID \"b\"): userId",
+        ),
+        // Imported hashes cost no more than the emulator checks: memory, passes and lanes.
+        (
+            json!({"users": [{"loginId": "a", "passwordHash": format!("$argon2id$v=19$m=19456,t=100,p=1${SALT}${HASH}")}]}),
+            "users[0] (login ID \"a\"): passwordHash asks for more than 10 passes",
+        ),
+        (
+            json!({"users": [{"loginId": "a", "passwordHash": format!("$argon2id$v=19$m=262144,t=2,p=16${SALT}${HASH}")}]}),
+            "users[0] (login ID \"a\"): passwordHash asks for more than 76 MiB",
+        ),
+        (
+            json!({"users": [{"loginId": "a", "passwordHash": format!("$argon2id$v=19$m=19456,t=2,p=64${SALT}${HASH}")}]}),
+            "users[0] (login ID \"a\"): passwordHash asks for more than 8 lanes",
         ),
     ];
     for (document, expected) in cases {
@@ -215,6 +230,55 @@ async fn the_seed_endpoints_take_the_management_key_json_and_same_origin_only() 
         .unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(emulator.user_count(), 1);
+    emulator.stop().await;
+}
+
+/// The HTTP import takes what the export writes, however many users: 300 here, far past the
+/// 64 KiB of an API body.
+#[tokio::test]
+async fn the_import_takes_an_export_of_300_users() {
+    let users: Vec<Value> = (0..300)
+        .map(|i| json!({"loginId": format!("user{i}@example.com"), "password": PASSWORD, "roles": ["member"]}))
+        .collect();
+    let seed = SeedFile::from_json(&json!({ "users": users }).to_string()).unwrap();
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .import(seed)
+        .start()
+        .await
+        .unwrap();
+    let base = emulator.base_url().to_owned();
+    let http = reqwest::Client::new();
+    let export = http
+        .get(format!("{base}/emulator/v1/export"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(export.len() > 64 * 1024, "{} bytes", export.len());
+    http.post(format!("{base}/emulator/v1/console/reset"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(emulator.user_count(), 0);
+    let import = http
+        .post(format!("{base}/emulator/v1/import"))
+        .header("content-type", "application/json")
+        .body(export)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(import.status(), 200);
+    assert_eq!(emulator.user_count(), 300);
+    let client = emulator.client().unwrap();
+    client
+        .password()
+        .sign_in("user299@example.com", PASSWORD)
+        .await
+        .unwrap();
     emulator.stop().await;
 }
 
