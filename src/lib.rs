@@ -17,6 +17,9 @@ mod client_builder;
 pub mod email;
 mod error;
 mod error_code;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod generated;
 #[cfg(feature = "tower")]
 mod guard;

@@ -21,6 +21,9 @@
 mod builder;
 mod builder_tools;
 mod failure;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod key_cache;
 mod keys;
 mod options;
