@@ -538,6 +538,41 @@ async fn junk_refresh_cookies_do_not_switch_sharing_off() {
     setup.emulator.stop().await;
 }
 
+/// During a key rotation, a session signed with a key the client has not fetched yet (the
+/// refetch interval holds the fetch back) is "keys unavailable", a 503 that keeps the cookies,
+/// never a sign-out; once the interval has passed, the new key is fetched and the session works.
+#[tokio::test]
+async fn an_unknown_key_during_a_rotation_is_a_503_not_a_sign_out() {
+    let setup = setup().await;
+    let (cookie, user_id) = signed_up(&setup.client, "rotation@example.com").await;
+    let response = call_layer(&setup.client, Method::GET, &[("cookie", &cookie)]).await;
+    assert_eq!(
+        response.body(),
+        &format!("Some({user_id:?})"),
+        "keys fetched"
+    );
+    setup.emulator.rotate_signing_key(true).await.unwrap();
+    let auth = setup
+        .client
+        .password()
+        .sign_in("rotation@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let rotated = format!(
+        "DS={}; DSR={}",
+        auth.session_jwt.secret(),
+        auth.refresh_jwt.secret()
+    );
+    let response = call_layer(&setup.client, Method::GET, &[("cookie", &rotated)]).await;
+    assert_eq!(response.status(), 503, "{}", response.body());
+    assert!(set_cookie_headers(&response).is_empty(), "cookies kept");
+    // The refetch interval (30 s) passes: the new key is fetched, the same cookies work.
+    setup.clock.advance(Duration::from_secs(31));
+    let response = call_layer(&setup.client, Method::GET, &[("cookie", &rotated)]).await;
+    assert_eq!(response.body(), &format!("Some({user_id:?})"));
+    setup.emulator.stop().await;
+}
+
 /// Asserts that `set_cookies` remove `DS` and `DSR` on `domain` (host-only when `None`), path `/`.
 fn assert_removals(set_cookies: &[String], domain: Option<&str>, case: &str) {
     assert_eq!(set_cookies.len(), 2, "{case}: {set_cookies:?}");
