@@ -90,6 +90,20 @@ pub(crate) struct KeyStore {
     fetches: AtomicU64,
 }
 
+/// How old a cached set is.
+struct Age {
+    /// Within its TTL.
+    fresh: bool,
+    /// Near the end of its TTL: a background refetch is welcome.
+    due: bool,
+    /// Within its TTL and the longest time expired keys may serve.
+    stale_ok: bool,
+    /// A fetch was tried within the refetch interval.
+    recently_tried: bool,
+    /// And it failed.
+    failing: bool,
+}
+
 /// What a lookup found.
 enum Lookup {
     Found(Arc<VerifyKey>),
@@ -153,13 +167,35 @@ impl KeyStore {
     pub(crate) fn is_current(&self, kid: &str, key: &Arc<VerifyKey>) -> bool {
         let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
         match cached.find(kid) {
-            Some(found) if Arc::ptr_eq(found, key) => {
-                matches!(
-                    self.lookup_in(&cached, kid),
-                    Lookup::Found(_) | Lookup::FoundDue(_)
-                )
-            }
+            Some(found) if Arc::ptr_eq(found, key) => match self.source {
+                KeySource::Static => true,
+                KeySource::Remote => {
+                    let age = self.age(&cached);
+                    age.fresh || (age.failing && age.stale_ok)
+                }
+            },
             _ => false,
+        }
+    }
+
+    /// How old the cached set is, against the timings.
+    fn age(&self, cached: &Cached) -> Age {
+        let timing = &self.timing;
+        let now = self.clock.now();
+        // A clock that went backwards counts as no time passed.
+        let since = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
+        let fetched = cached.fetched_at.map(since);
+        let recently_tried = cached
+            .last_attempt
+            .is_some_and(|at| since(at) < timing.min_refetch_interval);
+        // Refetch ahead of the TTL (the last tenth, at most a minute), in the background.
+        let ahead = timing.ttl.div_f64(10.0).min(Duration::from_secs(60));
+        Age {
+            fresh: fetched.is_some_and(|a| a < timing.ttl),
+            due: fetched.is_some_and(|a| a.saturating_add(ahead) >= timing.ttl),
+            stale_ok: fetched.is_some_and(|a| a < timing.ttl.saturating_add(timing.max_stale)),
+            recently_tried,
+            failing: recently_tried && cached.last_failed,
         }
     }
 
@@ -178,21 +214,13 @@ impl KeyStore {
         if let KeySource::Static = self.source {
             return found.map_or(Lookup::Absent, Lookup::Found);
         }
-        let timing = &self.timing;
-        let now = self.clock.now();
-        // A clock that went backwards counts as no time passed.
-        let age = |at: SystemTime| now.duration_since(at).unwrap_or(Duration::ZERO);
-        let fetched_age = cached.fetched_at.map(age);
-        let fresh = fetched_age.is_some_and(|a| a < timing.ttl);
-        // Refetch ahead of the TTL (the last tenth, at most a minute), in the background.
-        let due = fetched_age.is_some_and(|a| {
-            a.saturating_add(timing.ttl.div_f64(10.0).min(Duration::from_secs(60))) >= timing.ttl
-        });
-        let stale_ok = fetched_age.is_some_and(|a| a < timing.ttl.saturating_add(timing.max_stale));
-        let recently_tried = cached
-            .last_attempt
-            .is_some_and(|at| age(at) < timing.min_refetch_interval);
-        let failing = recently_tried && cached.last_failed;
+        let Age {
+            fresh,
+            due,
+            stale_ok,
+            recently_tried,
+            failing,
+        } = self.age(cached);
         match found {
             Some(key) if fresh && due && !recently_tried => Lookup::FoundDue(key),
             Some(key) if fresh => Lookup::Found(key),
