@@ -218,6 +218,15 @@ pub(crate) fn deliver(
     })
 }
 
+/// [`check_link_url`] for a request's optional redirect URL (empty means none), before anything
+/// else about the request is looked at.
+pub(crate) fn check_redirect(url: Option<&str>) -> Result<(), Failure> {
+    match url.filter(|u| !u.trim().is_empty()) {
+        Some(url) => check_link_url(url),
+        None => Ok(()),
+    }
+}
+
 /// Refuses a redirect URL or link URI that is not an absolute `http` or `https` URL: it
 /// becomes a link in the outbox and the console, where `javascript:` or `data:` would run.
 pub(crate) fn check_link_url(url: &str) -> Result<(), Failure> {

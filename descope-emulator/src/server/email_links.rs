@@ -5,7 +5,8 @@ use axum::extract::Query;
 use axum::response::Html;
 
 use super::email::{
-    complete, deliver, intent, sent, sign_in_verified, update_intent, Delivered, Profile,
+    check_redirect, complete, deliver, intent, sent, sign_in_verified, update_intent, Delivered,
+    Profile,
 };
 use super::tokens::{grant, peer_ip, Grant};
 use super::*;
@@ -36,6 +37,7 @@ async fn link_sign_up(app: &App, request: Request, method: Method) -> Reply {
     app.check_rate()?;
     authorize(app, request.headers())?;
     let body: LinkSignUpRequest = parse(request.into_body()).await?;
+    check_redirect(body.uri.as_deref())?;
     let user = body.user.unwrap_or_default();
     let profile = Profile {
         email: user.email.or(body.email),
@@ -57,6 +59,7 @@ async fn link_sign_in(app: &App, request: Request, method: Method, purpose: Purp
     app.check_rate()?;
     authorize(app, request.headers())?;
     let body: LinkSignInRequest = parse(request.into_body()).await?;
+    check_redirect(body.uri.as_deref())?;
     let claims = body
         .login_options
         .and_then(|o| o.custom_claims)
@@ -72,6 +75,7 @@ async fn link_update_email(app: &App, request: Request, method: Method) -> Reply
     app.check_rate()?;
     let headers = request.headers().clone();
     let body: LinkUpdateEmailRequest = parse(request.into_body()).await?;
+    check_redirect(body.uri.as_deref())?;
     let add = body.add_to_login_i_ds.unwrap_or(false);
     let intent = update_intent(app, &headers, &body.login_id, &body.email, add)?;
     Ok(answer(

@@ -188,6 +188,7 @@ pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Reply 
     app.check_rate()?;
     authorize(app, request.headers())?;
     let body: PasswordResetRequest = parse(request.into_body()).await?;
+    super::email::check_redirect(body.redirect_url.as_deref())?;
     required(&body.login_id, "loginId")?;
     let user = app
         .store()

@@ -44,8 +44,12 @@ async fn redirect_urls_and_link_uris_must_be_http_or_https() {
                 json!({"loginId": "link@example.com", "redirectUrl": url, "URI": url}),
             ),
             (
-                "/v1/auth/enchantedlink/signup/email",
+                "/v1/auth/enchantedlink/signin/email",
                 json!({"loginId": "link@example.com", "URI": url}),
+            ),
+            (
+                "/v1/auth/password/reset",
+                json!({"loginId": "link@example.com", "redirectUrl": url}),
             ),
         ] {
             let response = http()
