@@ -709,12 +709,12 @@ async fn hang_key_endpoint(server: &MockServer) {
         .await;
 }
 
-#[tokio::test]
-async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist() {
+/// A client whose key set (TTL 600 s, the verified cache off) has expired while its key
+/// endpoint hangs; and a token it validated before.
+async fn expired_set_and_hanging_endpoint(config: SessionConfig) -> (MockServer, Client, String) {
     let clock = ShiftedClock::default();
-    let config = SessionConfig::default()
+    let config = config
         .key_cache_ttl(Duration::from_secs(600))
-        .key_fetch_timeout(Duration::from_millis(300))
         .verified_cache_capacity(0)
         .clock(clock.clone());
     let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
@@ -724,8 +724,16 @@ async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist()
     server.reset().await;
     hang_key_endpoint(&server).await;
     clock.shift(601);
-    // Many requests with the stale set: each answers at once, one refresh runs in the
-    // background (bounded here only so a regression fails instead of hanging).
+    (server, client, token)
+}
+
+#[tokio::test]
+async fn a_hanging_key_endpoint_never_blocks_a_request_while_cached_keys_exist() {
+    let config = SessionConfig::default().key_fetch_timeout(Duration::from_millis(300));
+    let (server, client, token) = expired_set_and_hanging_endpoint(config).await;
+    // Many requests with the expired set: the first waits for the refetch until it times out
+    // (300 ms, within the 1 s deadline), then the expired keys serve at once, one refetch in
+    // all (bounded here only so a regression fails instead of hanging).
     for _ in 0..20 {
         tokio::time::timeout(Duration::from_secs(5), validate(&client, &token))
             .await
@@ -925,19 +933,10 @@ async fn a_withdrawn_key_stops_verifying_once_the_set_expires() {
 /// background, one for all.
 #[tokio::test]
 async fn an_expired_set_waits_for_its_refetch_at_most_the_deadline() {
-    let clock = ShiftedClock::default();
     let config = SessionConfig::default()
-        .key_cache_ttl(Duration::from_secs(600))
         .key_refresh_deadline(Duration::from_millis(100))
-        .key_fetch_timeout(Duration::from_secs(20))
-        .verified_cache_capacity(0)
-        .clock(clock.clone());
-    let (server, client) = key_server(json!({"keys": [key().jwk()]}), config).await;
-    let token = key().sign(&with(claims("DS"), json!({"exp": now() + 7200})));
-    validate(&client, &token).await.unwrap();
-    server.reset().await;
-    hang_key_endpoint(&server).await;
-    clock.shift(601);
+        .key_fetch_timeout(Duration::from_secs(20));
+    let (_server, client, token) = expired_set_and_hanging_endpoint(config).await;
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..5 {
         let (client, token) = (client.clone(), token.clone());
