@@ -10,6 +10,8 @@
 //! - Extractors: [`Authenticated`] (the session), [`CurrentSession`] (with the current tokens),
 //!   [`OptionalSession`] (none for a visitor).
 //! - [`require_same_origin`]: the same-origin check on every unsafe request (a sign-in form).
+//! - [`RequireSession`]: a role or permission guard for `wrap`, inside [`refresh_session`]
+//!   (401 without a session, 403 without the role), the same rule as the tower layer's.
 //! - `ResponseError` for [`Error`](crate::Error) and [`Rejection`]: the mapping of
 //!   [`Error::http_response`](crate::Error::http_response), JSON bodies.
 //!
@@ -46,6 +48,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
+pub use crate::guard::RequireSession;
 use crate::session::web::{authenticate, Found};
 pub use crate::session::Rejection;
 use crate::session::{RequestSession, Session};
@@ -176,6 +179,71 @@ pub async fn refresh_session(
     let added = found.cookies_for(&client.session, &written);
     append_headers(response.headers_mut(), &added);
     Ok(response)
+}
+
+/// [`RequireSession`] as actix middleware: `wrap` it on a scope or route inside
+/// [`refresh_session`] (actix runs the last `wrap` first, so the app's session middleware is
+/// wrapped after, or outside, the guard).
+impl<S, B> actix_web::dev::Transform<S, ServiceRequest> for RequireSession
+where
+    S: actix_web::dev::Service<
+            ServiceRequest,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        > + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = RequireSessionMiddleware<S>;
+    type InitError = ();
+    type Future = std::future::Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(RequireSessionMiddleware {
+            service,
+            guard: self.clone(),
+        }))
+    }
+}
+
+/// The service of a [`RequireSession`] wrapped around actix routes.
+#[derive(Debug)]
+pub struct RequireSessionMiddleware<S> {
+    service: S,
+    guard: RequireSession,
+}
+
+impl<S, B> actix_web::dev::Service<ServiceRequest> for RequireSessionMiddleware<S>
+where
+    S: actix_web::dev::Service<
+            ServiceRequest,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        > + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let refusal = {
+            let extensions = request.extensions();
+            self.guard
+                .refusal(extensions.get::<Session>(), extensions.get::<Rejection>())
+        };
+        if let Some(rejection) = refusal {
+            let response = request
+                .into_response(rejection.error_response())
+                .map_into_right_body();
+            return Box::pin(ready(Ok(response)));
+        }
+        let answer = self.service.call(request);
+        Box::pin(async move { Ok(answer.await?.map_into_left_body()) })
+    }
 }
 
 /// Middleware (use with `actix_web::middleware::from_fn(require_same_origin)`): refuses with

@@ -1,8 +1,6 @@
-//! The role and permission guard behind `descope::tower::RequireSession`.
+//! The role and permission guard behind `descope::tower::RequireSession` and
+//! `descope::actix::RequireSession`: one rule, two adapters.
 
-use std::task::{Context, Poll};
-
-use crate::request::BoxFuture;
 use crate::session::{Rejection, Session};
 
 /// What a guarded request's session must have.
@@ -15,12 +13,18 @@ enum Requirement {
     TenantPermission(String, String),
 }
 
-/// A role or permission guard as a tower [`Layer`](tower_layer::Layer) (feature `tower`; with
-/// axum, `Router::route_layer(..)`): after the [`SessionLayer`](crate::tower::SessionLayer) or
-/// the axum middleware found the session, requests without one get 401 and requests whose
+/// A role or permission guard: after the session was found (the
+/// [`SessionLayer`](crate::tower::SessionLayer), the axum middleware or
+/// `descope::actix::refresh_session`), requests without one get 401 and requests whose
 /// session lacks the role or permission get 403, both in the crate's JSON error shape.
 ///
+/// With tower (feature `tower`) it is a [`Layer`](tower_layer::Layer) (axum:
+/// `Router::route_layer(..)`); with actix-web (feature `actix`), a middleware for `wrap`,
+/// inside the session middleware (`web::scope("/admin").wrap(RequireSession::role("admin"))`
+/// under an app wrapped with `from_fn(refresh_session)`).
+///
 /// ```no_run
+/// # #[cfg(feature = "tower")]
 /// # fn app(client: descope::Client) {
 /// use descope::tower::{RequireSession, SessionLayer};
 /// # use tower_layer::Layer;
@@ -72,6 +76,21 @@ impl RequireSession {
         }
     }
 
+    /// Why a request with `session` (or, without one, the reason the session middleware left)
+    /// is refused: 401 without a session, 403 without the role or permission; `None` when it
+    /// may go on.
+    pub(crate) fn refusal(
+        &self,
+        session: Option<&Session>,
+        why_none: Option<&Rejection>,
+    ) -> Option<Rejection> {
+        match session {
+            Some(session) if self.allows(session) => None,
+            Some(_) => Some(Rejection::forbidden()),
+            None => Some(why_none.cloned().unwrap_or_else(Rejection::missing)),
+        }
+    }
+
     /// Whether `session` meets the requirement.
     pub fn allows(&self, session: &Session) -> bool {
         match &self.requirement {
@@ -86,6 +105,7 @@ impl RequireSession {
     }
 }
 
+#[cfg(feature = "tower")]
 impl<S> tower_layer::Layer<S> for RequireSession {
     type Service = RequireSessionService<S>;
 
@@ -98,12 +118,14 @@ impl<S> tower_layer::Layer<S> for RequireSession {
 }
 
 /// The service of a [`RequireSession`] layer.
+#[cfg(feature = "tower")]
 #[derive(Clone, Debug)]
 pub struct RequireSessionService<S> {
     inner: S,
     guard: RequireSession,
 }
 
+#[cfg(feature = "tower")]
 impl<S, B, R> tower_service::Service<http::Request<B>> for RequireSessionService<S>
 where
     S: tower_service::Service<http::Request<B>, Response = http::Response<R>>
@@ -116,24 +138,20 @@ where
 {
     type Response = http::Response<R>;
     type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+    type Future = crate::request::BoxFuture<'static, Result<Self::Response, Self::Error>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let refusal = match request.extensions().get::<Session>() {
-            Some(session) if self.guard.allows(session) => None,
-            Some(_) => Some(Rejection::forbidden()),
-            None => Some(
-                request
-                    .extensions()
-                    .get::<Rejection>()
-                    .cloned()
-                    .unwrap_or_else(Rejection::missing),
-            ),
-        };
+        let extensions = request.extensions();
+        let refusal = self
+            .guard
+            .refusal(extensions.get::<Session>(), extensions.get::<Rejection>());
         if let Some(rejection) = refusal {
             return Box::pin(async move { Ok(rejection.into_response()) });
         }

@@ -21,7 +21,7 @@ mod error_code;
 #[doc(hidden)]
 pub mod fuzzing;
 mod generated;
-#[cfg(feature = "tower")]
+#[cfg(any(feature = "tower", feature = "actix"))]
 mod guard;
 mod http_error;
 mod limits;

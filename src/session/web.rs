@@ -184,6 +184,7 @@ pub(crate) enum Found {
 
 impl Found {
     /// What a request's extensions get: the session, or why there is none.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))] // actix has extensions of its own
     pub(crate) fn remember(&self, extensions: &mut Extensions) {
         match self {
             Found::Session(found) => {
@@ -200,6 +201,7 @@ impl Found {
     /// After the handler: the cookies of a refresh made for this request, or the clearing
     /// ones of a refused refresh, unless the handler's response sets or clears the session
     /// cookies itself (its word is final: a logout stays a logout, a sign-in stays one).
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))] // actix has headers of its own
     pub(crate) fn finish(&self, session: &SessionState, response: &mut HeaderMap) {
         for (name, value) in &self.cookies_for(session, response) {
             response.append(name, value.clone());

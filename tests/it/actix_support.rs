@@ -127,3 +127,97 @@ async fn extractors_errors_and_rejections_as_actix_responses() {
     assert_eq!(response.status(), 500);
     emulator.stop().await;
 }
+
+async fn admin_page(Authenticated(session): Authenticated) -> String {
+    format!("admin {}", session.user_id())
+}
+
+/// `RequireSession` guards actix routes as it guards tower ones: 401 without a session, 403
+/// without the role, the handler with it; behind the session middleware's refresh.
+#[tokio::test]
+async fn require_session_guards_actix_routes_by_role() {
+    use actix_web::middleware::from_fn;
+    use descope::actix::{refresh_session, RequireSession};
+
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .management_key("K2actix-guard")
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    let users = client.management().users();
+    let plain = client
+        .password()
+        .sign_up("plain@example.com", PASSWORD)
+        .await
+        .unwrap();
+    client
+        .password()
+        .sign_up("admin@example.com", PASSWORD)
+        .await
+        .unwrap();
+    users
+        .add_roles("admin@example.com", ["admin"])
+        .await
+        .unwrap();
+    let admin = client
+        .password()
+        .sign_in("admin@example.com", PASSWORD)
+        .await
+        .unwrap();
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app_client = client.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(app_client.clone()))
+            .service(
+                web::scope("/admin")
+                    .wrap(RequireSession::role("admin"))
+                    .route("/page", web::get().to(admin_page)),
+            )
+            .service(
+                web::scope("/tenant")
+                    .wrap(RequireSession::tenant_role("T2acme", "editor"))
+                    .route("/page", web::get().to(admin_page)),
+            )
+            .wrap(from_fn(refresh_session))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    let http = reqwest::Client::new();
+    let get = |path: &'static str, token: Option<String>| {
+        let mut request = http.get(format!("{base}{path}"));
+        if let Some(token) = token {
+            request = request.header("cookie", format!("DS={token}"));
+        }
+        request.send()
+    };
+
+    let none = get("/admin/page", None).await.unwrap();
+    assert_eq!(none.status(), 401);
+    let body: Value = none.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized");
+    let plain_token = Some(plain.session_jwt.secret().to_owned());
+    let forbidden = get("/admin/page", plain_token.clone()).await.unwrap();
+    assert_eq!(forbidden.status(), 403);
+    let body: Value = forbidden.json().await.unwrap();
+    assert_eq!(body["error"], "forbidden");
+    let admin_token = Some(admin.session_jwt.secret().to_owned());
+    let allowed = get("/admin/page", admin_token.clone()).await.unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.text().await.unwrap(),
+        format!("admin {}", admin.user.user_id)
+    );
+    // A project role is not a tenant role.
+    let tenant = get("/tenant/page", admin_token).await.unwrap();
+    assert_eq!(tenant.status(), 403);
+    emulator.stop().await;
+}
