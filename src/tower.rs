@@ -1,9 +1,10 @@
-//! tower integration (feature `tower`): session validation, and optionally refresh, as a
+//! tower integration (feature `tower`): session validation and refresh as a
 //! [`Layer`](tower_layer::Layer) for any tower-based server (axum, tonic, hyper...).
 //!
 //! For each request the layer finds the session (a valid session JWT from
-//! `Authorization: Bearer` or the session cookie; with [`refresh`](SessionLayer::refresh), a
-//! refresh from the refresh cookie when it is missing or expired) and puts it in the request's
+//! `Authorization: Bearer` or the session cookie; else a refresh from the refresh cookie, as the
+//! axum and actix middleware do: on by default, off with
+//! [`refresh(false)`](SessionLayer::refresh)) and puts it in the request's
 //! extensions: a [`Session`](crate::Session) and a [`RequestSession`](crate::session::RequestSession) with the *current* tokens.
 //! Requests without a valid session pass through with the [`Rejection`](crate::session::Rejection) that says why: the
 //! handler (or the axum extractor) decides.
@@ -33,7 +34,7 @@
 //! # fn app(client: descope::Client) {
 //! use descope::tower::SessionLayer;
 //!
-//! let layer = SessionLayer::new(client).refresh(true);
+//! let layer = SessionLayer::new(client); // refresh on, as every web integration
 //! // e.g. axum::Router::new().route(..).layer(layer)
 //! # let _ = layer;
 //! # }
@@ -56,16 +57,17 @@ pub struct SessionLayer {
 
 impl SessionLayer {
     /// A layer that validates sessions with `client` (its [`cookie_config`](Client::cookie_config)
-    /// names the cookies). Refresh is off.
+    /// names the cookies) and refreshes them ([`refresh`](Self::refresh)).
     pub fn new(client: Client) -> Self {
         Self {
             client,
-            refresh: false,
+            refresh: true,
         }
     }
 
     /// Refresh a missing or expired session from the refresh cookie, and set the new cookies on
-    /// the response. Defaults to off.
+    /// the response. Defaults to on, as in the axum and actix middleware; off, a request with an
+    /// expired session goes on without one (for an API that sees bearer tokens only).
     pub fn refresh(mut self, refresh: bool) -> Self {
         self.refresh = refresh;
         self

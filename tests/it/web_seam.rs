@@ -333,9 +333,7 @@ impl Service<Request<()>> for WhoAmI {
 }
 
 async fn call_layer(client: &Client, method: Method, headers: &[(&str, &str)]) -> Response<String> {
-    let mut service = SessionLayer::new(client.clone())
-        .refresh(true)
-        .layer(WhoAmI);
+    let mut service = SessionLayer::new(client.clone()).layer(WhoAmI);
     let mut request = Request::builder().method(method);
     for (name, value) in headers {
         request = request.header(*name, *value);
