@@ -7,9 +7,6 @@ mod generate;
 fn main() {
     println!("cargo:rerun-if-changed=openapi.yaml");
     println!("cargo:rerun-if-changed=codegen/generate.rs");
-    println!("cargo:rerun-if-changed=codegen/static_urls.rs");
-    println!("cargo:rerun-if-changed=codegen/boxed_bodies.rs");
-    println!("cargo:rerun-if-changed=codegen/default_accept.rs");
     let spec = std::fs::read_to_string("openapi.yaml").expect("read openapi.yaml");
     let code = match generate::generate(&spec) {
         Ok(code) => code,

@@ -126,7 +126,7 @@ pub(crate) struct Issued {
 }
 
 impl Issued {
-    pub(crate) fn from_response(mut body: Box<JwtResponse>, headers: &HeaderMap) -> Self {
+    pub(crate) fn from_response(mut body: JwtResponse, headers: &HeaderMap) -> Self {
         let cookies = CookieSettings::take(&mut body);
         let session_jwt = body
             .session_jwt
@@ -159,7 +159,7 @@ impl AuthInfo {
     /// Built straight from the body, moving its fields (no intermediate copy).
     pub(crate) fn from_response(
         operation: Operation,
-        mut body: Box<JwtResponse>,
+        mut body: JwtResponse,
         headers: &HeaderMap,
     ) -> Result<Self> {
         let cookies = CookieSettings::take(&mut body);
@@ -183,7 +183,7 @@ impl AuthInfo {
             claims: body.claims.unwrap_or_default(),
             cookies,
             next_refresh: body.next_refresh_seconds.map(crate::time::seconds),
-            idp_response: body.idp_response.map(|idp| *idp),
+            idp_response: body.idp_response,
             external_token: body.external_token.filter(|t| !t.is_empty()),
             tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),
             trusted_device_jwt: body.trusted_device_jwt.filter(|t| !t.is_empty()),
@@ -198,7 +198,7 @@ impl AuthInfo {
     pub(crate) fn of_response(
         client: &crate::client::Client,
         operation: Operation,
-        response: progenitor_client::ResponseValue<Box<JwtResponse>>,
+        response: progenitor_client::ResponseValue<JwtResponse>,
     ) -> Result<Self> {
         let headers = set_cookie_headers(response.headers());
         let result = Self::from_response(operation, response.into_inner(), &headers);

@@ -283,7 +283,6 @@ impl ClientBuilder {
         let shared = Arc::new(Shared {
             project_id,
             common_headers,
-            urls: crate::url_cache::UrlCache::new(&base_url, crate::generated::FIXED_PATHS),
             base_url,
             timeout,
             retry: self.retry.unwrap_or_default(),

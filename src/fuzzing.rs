@@ -39,12 +39,13 @@ pub fn decode_answer(status: u16, retry_after: Option<&[u8]>, body: &[u8]) -> Re
     let response = reqwest::Response::from(answer);
     let decoded = ready(async move {
         match response.status().as_u16() {
-            200 => crate::transport::decode::<
-                Box<crate::wire::JwtResponse>,
-                crate::wire::ErrorResponse,
-            >(response)
-            .await
-            .map(|_| ()),
+            200 => {
+                crate::transport::decode::<crate::wire::JwtResponse, crate::wire::ErrorResponse>(
+                    response,
+                )
+                .await
+                .map(|_| ())
+            }
             400..=599 => {
                 match crate::transport::decode::<crate::wire::ErrorResponse, ()>(response).await {
                     Ok(value) => Err(P::ErrorResponse(value)),

@@ -41,7 +41,6 @@ mod time;
 pub mod tower;
 mod transport;
 mod unrecognized;
-mod url_cache;
 mod user;
 pub mod wire;
 

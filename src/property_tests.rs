@@ -138,7 +138,7 @@ proptest! {
             }
         }
         let _ = cookie(&headers, "DS");
-        if let Ok(wire) = serde_json::from_value::<Box<JwtResponse>>(body) {
+        if let Ok(wire) = serde_json::from_value::<JwtResponse>(body) {
             let _ = AuthInfo::from_response(Operation::PasswordSignIn, wire.clone(), &headers);
             if let Some((_, issued)) = Refreshed::parse(wire, &headers) {
                 let _ = issued.user.map(|u| User::from_wire(Operation::RefreshSession, u));

@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER, SET_COOKIE,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER, SET_COOKIE};
 
 use crate::error::Error;
 use crate::limits::{limit_body, make_body_unreplayable, normalize_error_body};
@@ -34,8 +32,6 @@ pub(crate) struct Shared {
     pub(crate) caller_http: bool,
     /// The largest response body read.
     pub(crate) max_response_bytes: usize,
-    /// The parsed URLs of the operations with a fixed path.
-    pub(crate) urls: crate::url_cache::UrlCache,
     /// [`common_headers`]: the crate's own client sends them by default.
     pub(crate) common_headers: HeaderMap,
 }
@@ -46,14 +42,6 @@ pub struct RequestContext {
     /// The `Authorization` header of this call, marked sensitive; `None` when it is the one the
     /// crate's own HTTP client sends by default (the project's).
     pub(crate) authorization: Option<HeaderValue>,
-}
-
-impl RequestContext {
-    /// The parsed URL of the fixed-path operation numbered `slot` (the generated code calls it;
-    /// see `codegen/static_urls.rs`).
-    pub(crate) fn url(&self, slot: usize, path: &'static str) -> Result<reqwest::Url, String> {
-        self.shared.urls.get(slot, path)
-    }
 }
 
 impl std::fmt::Debug for RequestContext {
@@ -76,17 +64,15 @@ const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version")
 const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
 
 /// The headers every request carries: the SDK's name and version, the project ID, the
-/// project's `Authorization` and `Accept: application/json`. The crate's own HTTP client sends
+/// project's `Authorization`. The crate's own HTTP client sends
 /// them as default headers (built once); with a caller's client the `pre` hook inserts them
 /// into each request.
 pub(crate) fn common_headers(
     project_header: &HeaderValue,
     project_auth: &HeaderValue,
 ) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(5);
+    let mut headers = HeaderMap::with_capacity(4);
     headers.insert(AUTHORIZATION, project_auth.clone());
-    // Every operation answers JSON (codegen/default_accept.rs drops progenitor's per-call copy).
-    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
     headers.insert(
         SDK_VERSION,
@@ -205,10 +191,8 @@ impl crate::wire::Api {
     pub(crate) async fn load_user_by_login_id(
         &self,
         login_id: &str,
-    ) -> Result<
-        ResponseValue<Box<crate::wire::UserResponse>>,
-        progenitor_client::Error<ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::wire::UserResponse>, progenitor_client::Error<ErrorResponse>>
+    {
         self.load_user(Some(login_id), None).await
     }
 
@@ -216,10 +200,8 @@ impl crate::wire::Api {
     pub(crate) async fn load_user_by_user_id(
         &self,
         user_id: &str,
-    ) -> Result<
-        ResponseValue<Box<crate::wire::UserResponse>>,
-        progenitor_client::Error<ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::wire::UserResponse>, progenitor_client::Error<ErrorResponse>>
+    {
         self.load_user(None, Some(user_id)).await
     }
 
@@ -227,10 +209,8 @@ impl crate::wire::Api {
     pub(crate) async fn project_keys(
         &self,
         project_id: &str,
-    ) -> Result<
-        ResponseValue<Box<crate::wire::KeysResponse>>,
-        progenitor_client::Error<ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::wire::KeysResponse>, progenitor_client::Error<ErrorResponse>>
+    {
         self.get_keys(project_id, None).await
     }
 }

@@ -56,7 +56,7 @@ impl LinkKind for MagicLink {
         let api = client.api();
         let op = Operation::MagicLinkSignUpEmail;
         let response = send(&client.shared, op, || api.magic_link_sign_up_email(body)).await?;
-        Ok(EmailSent::from_wire(*response.into_inner()))
+        Ok(EmailSent::from_wire(response.into_inner()))
     }
 
     async fn sign_in(client: &Client, body: &LinkSignInRequest, or_up: bool) -> Result<EmailSent> {
@@ -71,7 +71,7 @@ impl LinkKind for MagicLink {
             let op = Operation::MagicLinkSignInEmail;
             send(&client.shared, op, || api.magic_link_sign_in_email(body)).await?
         };
-        Ok(EmailSent::from_wire(*response.into_inner()))
+        Ok(EmailSent::from_wire(response.into_inner()))
     }
 
     async fn update_email(
@@ -82,7 +82,7 @@ impl LinkKind for MagicLink {
         let api = client.api_with_token(refresh_jwt.secret(), "refresh JWT")?;
         let op = Operation::MagicLinkUpdateEmail;
         let response = send(&client.shared, op, || api.magic_link_update_email(body)).await?;
-        Ok(EmailSent::from_wire(*response.into_inner()))
+        Ok(EmailSent::from_wire(response.into_inner()))
     }
 }
 
@@ -96,7 +96,7 @@ impl LinkKind for EnchantedLink {
             api.enchanted_link_sign_up_email(body)
         })
         .await?;
-        EnchantedLinkSent::from_wire(op, *response.into_inner())
+        EnchantedLinkSent::from_wire(op, response.into_inner())
     }
 
     async fn sign_in(
@@ -114,7 +114,7 @@ impl LinkKind for EnchantedLink {
             let call = || api.enchanted_link_sign_in_email(body);
             (op, send(&client.shared, op, call).await?)
         };
-        EnchantedLinkSent::from_wire(op, *response.into_inner())
+        EnchantedLinkSent::from_wire(op, response.into_inner())
     }
 
     async fn update_email(
@@ -125,6 +125,6 @@ impl LinkKind for EnchantedLink {
         let api = client.api_with_token(refresh_jwt.secret(), "refresh JWT")?;
         let op = Operation::EnchantedLinkUpdateEmail;
         let response = send(&client.shared, op, || api.enchanted_link_update_email(body)).await?;
-        EnchantedLinkSent::from_wire(op, *response.into_inner())
+        EnchantedLinkSent::from_wire(op, response.into_inner())
     }
 }

@@ -87,7 +87,7 @@ impl EnchantedLinkSent {
 pub(crate) async fn signed_in(
     client: &Client,
     operation: Operation,
-    response: progenitor_client::ResponseValue<Box<JwtResponse>>,
+    response: progenitor_client::ResponseValue<JwtResponse>,
 ) -> Result<AuthInfo> {
     let headers = set_cookie_headers(response.headers());
     let auth = AuthInfo::from_response(operation, response.into_inner(), &headers)?;

@@ -182,7 +182,7 @@ impl OtpSignUp {
             api.otp_sign_up_email(&self.body)
         })
         .await?;
-        Ok(EmailSent::from_wire(*response.into_inner()))
+        Ok(EmailSent::from_wire(response.into_inner()))
     }
 }
 awaitable!(OtpSignUp => EmailSent);
@@ -229,7 +229,7 @@ impl OtpSignIn {
                     .await?
                 }
             };
-            Ok(EmailSent::from_wire(*response.into_inner()))
+            Ok(EmailSent::from_wire(response.into_inner()))
         }
     }
 }
@@ -290,7 +290,7 @@ impl OtpUpdateEmail {
                 .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
             let response =
                 send(&self.client.shared, OP, || api.otp_update_email(&self.body)).await?;
-            Ok(EmailSent::from_wire(*response.into_inner()))
+            Ok(EmailSent::from_wire(response.into_inner()))
         }
     }
 }

@@ -28,7 +28,7 @@ pub struct UserManagement {
 }
 
 /// The typed user of a management answer.
-pub(super) fn user_of(operation: Operation, response: Box<UserResponse>) -> Result<User> {
+pub(super) fn user_of(operation: Operation, response: UserResponse) -> Result<User> {
     let user = response.user.ok_or_else(|| Error::Decode {
         operation,
         reason: "the response has no user".into(),

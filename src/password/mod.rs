@@ -249,7 +249,7 @@ impl GetPolicy {
             const OP: Operation = Operation::PasswordPolicy;
             let api = self.client.api();
             let response = send(&self.client.shared, OP, || api.password_policy()).await?;
-            Ok(PasswordPolicy::from_wire(*response.into_inner()))
+            Ok(PasswordPolicy::from_wire(response.into_inner()))
         }
     }
 }

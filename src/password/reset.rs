@@ -41,7 +41,7 @@ impl SendReset {
                 api.password_send_reset(&self.body)
             })
             .await?;
-            ResetSent::from_wire(OP, *response.into_inner())
+            ResetSent::from_wire(OP, response.into_inner())
         }
     }
 }

@@ -252,7 +252,7 @@ impl SessionClient {
     async fn refreshed(
         &self,
         operation: Operation,
-        response: progenitor_client::ResponseValue<Box<crate::wire::JwtResponse>>,
+        response: progenitor_client::ResponseValue<crate::wire::JwtResponse>,
         previous: &RefreshJwt,
     ) -> Result<Option<Refreshed>> {
         let headers = crate::auth_info::set_cookie_headers(response.headers());
@@ -337,7 +337,7 @@ impl SessionClient {
         self.validate_refresh_now(refresh_jwt).await?;
         User::from_wire(
             OP,
-            *send(&self.client.shared, OP, || api.me())
+            send(&self.client.shared, OP, || api.me())
                 .await?
                 .into_inner(),
         )

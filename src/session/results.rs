@@ -37,10 +37,7 @@ pub struct Refreshed {
 
 impl Refreshed {
     /// The tokens of a refresh answer (`None` without a session JWT: try-refresh refused it).
-    pub(crate) fn parse(
-        body: Box<JwtResponse>,
-        headers: &HeaderMap,
-    ) -> Option<(SessionJwt, Issued)> {
+    pub(crate) fn parse(body: JwtResponse, headers: &HeaderMap) -> Option<(SessionJwt, Issued)> {
         let mut issued = Issued::from_response(body, headers);
         let session_jwt = issued.session_jwt.take()?;
         Some((session_jwt, issued))
