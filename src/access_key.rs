@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::request::{awaitable, check_token};
+use crate::request::{check_token, request, Request};
 use crate::secret::{AccessKey, SessionJwt};
 use crate::session::Session;
 use crate::transport::send;
@@ -65,11 +65,12 @@ impl ExchangeAccessKey {
         self.options().selected_tenant = Some(tenant_id.into());
         self
     }
+}
 
-    /// Sends the exchange.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<AccessKeySession>> + Send + 'static {
+impl Request for ExchangeAccessKey {
+    type Output = Result<AccessKeySession>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::ExchangeAccessKey;
             check_token(self.access_key.secret(), "access key")?;
@@ -88,7 +89,11 @@ impl ExchangeAccessKey {
                         operation: OP,
                         reason: "the response has no session JWT".into(),
                     })?;
-            let session = self.client.sessions().validate_now(&session_jwt).await?;
+            let session = self
+                .client
+                .sessions()
+                .verify(session_jwt.secret(), crate::session::TokenKind::Session)
+                .await?;
             Ok(AccessKeySession {
                 key_id: session.user_id().to_owned(),
                 expiration: body.expiration.map(crate::time::instant),
@@ -98,7 +103,7 @@ impl ExchangeAccessKey {
         }
     }
 }
-awaitable!(ExchangeAccessKey => AccessKeySession);
+request!(ExchangeAccessKey => Result<AccessKeySession>);
 
 /// The session of an access key.
 #[derive(Clone, Debug)]

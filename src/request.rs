@@ -6,24 +6,50 @@ use crate::secret::Password;
 /// A boxed, `Send` future, the `IntoFuture` type of every request builder.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-/// Makes a builder with a `send(self)` future awaitable directly.
+/// The one operation mechanism: a request builder is an owned struct (a cheap clone of the
+/// client, its arguments, setters that take and return `self`) that implements `Request`, and
+/// [`request!`] makes it sendable by `.await` and by `.send()`.
 ///
-/// A builder's `send` returns `impl Future + Send + 'static` built from an `async move` block
-/// rather than being an `async fn`: an `async fn` keeps its argument and a copy of it in its
-/// future, so the future boxed here would hold the builder twice.
-macro_rules! awaitable {
+/// `run` does the work: it checks the input (before any request), then makes its calls through
+/// `transport::send`, which owns the tracing span, retries, the timeout and the conversion into
+/// [`Error`]; so every operation traces and fails the same way. It returns an `async move`
+/// block rather than being an `async fn`: an `async fn` keeps its argument and a copy of it, so
+/// its future would hold the builder twice. The future owns everything, so it is
+/// `'static + Send` (ready for `tokio::spawn`).
+pub(crate) trait Request: Sized + Send + 'static {
+    /// What the request answers: `Result<T>`, or a value when it cannot fail.
+    type Output;
+
+    /// Sends the request.
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static;
+}
+
+/// Makes a [`Request`] builder sendable: `.send()` (a named future) and `IntoFuture` (`.await`
+/// the builder itself). `request!(SignIn => Result<AuthInfo>)`, or with the builder's type
+/// parameters: `request!(impl<K: LinkKind> LinkSignIn<K> => Result<K::Sent>)`.
+macro_rules! request {
     ($builder:ident => $output:ty) => {
-        impl std::future::IntoFuture for $builder {
-            type Output = $crate::error::Result<$output>;
-            type IntoFuture = $crate::request::BoxFuture<'static, Self::Output>;
+        $crate::request::request!(impl<> $builder => $output);
+    };
+    (impl<$($param:ident: $bound:path),*> $builder:ty => $output:ty) => {
+        impl<$($param: $bound),*> $builder {
+            /// Sends the request (`.await` the builder itself for the same).
+            pub fn send(self) -> impl std::future::Future<Output = $output> + Send + 'static {
+                $crate::request::Request::run(self)
+            }
+        }
+
+        impl<$($param: $bound),*> std::future::IntoFuture for $builder {
+            type Output = $output;
+            type IntoFuture = $crate::request::BoxFuture<'static, $output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                Box::pin($crate::request::Request::run(self))
             }
         }
     };
 }
-pub(crate) use awaitable;
+pub(crate) use request;
 
 /// Refuses an empty or whitespace-only login ID.
 pub(crate) fn check_login_id(login_id: &str) -> Result<()> {

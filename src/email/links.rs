@@ -12,7 +12,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::password::login_option_setters;
-use crate::request::{awaitable, check_login_id, check_token};
+use crate::request::{check_login_id, check_token, request, Request};
 use crate::secret::{OpaqueToken, RefreshJwt};
 use crate::transport::send;
 use crate::wire::{
@@ -200,31 +200,28 @@ impl<K: LinkKind> LinkSignUp<K> {
     }
 
     login_option_setters!();
-
-    /// Sends the link, as the Python SDK sends it (`email` and `user.email`).
-    pub async fn send(mut self) -> Result<K::Sent> {
-        check_login_id(&self.body.login_id)?;
-        let address = self
-            .body
-            .user
-            .as_ref()
-            .and_then(|u| u.email.clone())
-            .unwrap_or_else(|| self.body.login_id.clone());
-        check_email(&address)?;
-        self.user().email = Some(address.clone());
-        self.body.email = Some(address);
-        K::sign_up(&self.client, &self.body).await
-    }
 }
 
-impl<K: LinkKind> std::future::IntoFuture for LinkSignUp<K> {
+impl<K: LinkKind> Request for LinkSignUp<K> {
     type Output = Result<K::Sent>;
-    type IntoFuture = crate::request::BoxFuture<'static, Self::Output>;
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn run(mut self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
+        async move {
+            check_login_id(&self.body.login_id)?;
+            let address = self
+                .body
+                .user
+                .as_ref()
+                .and_then(|u| u.email.clone())
+                .unwrap_or_else(|| self.body.login_id.clone());
+            check_email(&address)?;
+            self.user().email = Some(address.clone());
+            self.body.email = Some(address);
+            K::sign_up(&self.client, &self.body).await
+        }
     }
 }
+request!(impl<K: LinkKind> LinkSignUp<K> => Result<K::Sent>);
 
 /// A link sign-in (or sign-up-or-in) being prepared; `.await` it (or call
 /// [`send`](Self::send)).
@@ -266,24 +263,19 @@ impl<K: LinkKind> LinkSignIn<K> {
     }
 
     login_option_setters!();
+}
 
-    /// Sends the link.
-    pub fn send(self) -> impl std::future::Future<Output = Result<K::Sent>> + Send + 'static {
+impl<K: LinkKind> Request for LinkSignIn<K> {
+    type Output = Result<K::Sent>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             check_login_id(&self.body.login_id)?;
             K::sign_in(&self.client, &self.body, self.or_up).await
         }
     }
 }
-
-impl<K: LinkKind> std::future::IntoFuture for LinkSignIn<K> {
-    type Output = Result<K::Sent>;
-    type IntoFuture = crate::request::BoxFuture<'static, Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+request!(impl<K: LinkKind> LinkSignIn<K> => Result<K::Sent>);
 
 /// A link email update being prepared; `.await` it (or call [`send`](Self::send)). Options are
 /// sent only when set.
@@ -304,9 +296,12 @@ impl<K: LinkKind> LinkUpdateEmail<K> {
     }
 
     update_email_setters!();
+}
 
-    /// Sends the link to the new address.
-    pub fn send(self) -> impl std::future::Future<Output = Result<K::Sent>> + Send + 'static {
+impl<K: LinkKind> Request for LinkUpdateEmail<K> {
+    type Output = Result<K::Sent>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             check_login_id(&self.body.login_id)?;
             check_email(&self.body.email)?;
@@ -315,15 +310,7 @@ impl<K: LinkKind> LinkUpdateEmail<K> {
         }
     }
 }
-
-impl<K: LinkKind> std::future::IntoFuture for LinkUpdateEmail<K> {
-    type Output = Result<K::Sent>;
-    type IntoFuture = crate::request::BoxFuture<'static, Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+request!(impl<K: LinkKind> LinkUpdateEmail<K> => Result<K::Sent>);
 
 /// A magic-link verification being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
@@ -333,9 +320,12 @@ pub struct MagicLinkVerify {
     body: LinkVerifyRequest,
 }
 
-impl MagicLinkVerify {
-    /// Verifies the token: the signed-in user, the session JWT validated.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl MagicLinkVerify {}
+
+impl Request for MagicLinkVerify {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::MagicLinkVerify;
             check_secret(&self.body.token, "token")?;
@@ -348,7 +338,7 @@ impl MagicLinkVerify {
         }
     }
 }
-awaitable!(MagicLinkVerify => AuthInfo);
+request!(MagicLinkVerify => Result<AuthInfo>);
 
 /// An enchanted-link verification being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
@@ -358,9 +348,12 @@ pub struct EnchantedLinkVerify {
     body: LinkVerifyRequest,
 }
 
-impl EnchantedLinkVerify {
-    /// Verifies the token.
-    pub fn send(self) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+impl EnchantedLinkVerify {}
+
+impl Request for EnchantedLinkVerify {
+    type Output = Result<()>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::EnchantedLinkVerify;
             check_secret(&self.body.token, "token")?;
@@ -373,7 +366,7 @@ impl EnchantedLinkVerify {
         }
     }
 }
-awaitable!(EnchantedLinkVerify => ());
+request!(EnchantedLinkVerify => Result<()>);
 
 /// One poll for an enchanted link's session; `.await` it (or call [`send`](Self::send)).
 #[derive(Clone, Debug)]
@@ -387,10 +380,12 @@ impl PendingSession {
     pub(super) fn client(&self) -> &Client {
         &self.client
     }
+}
 
-    /// Asks once: the signed-in user (session JWT validated), or an error for which
-    /// [`Error::is_pending`](crate::Error::is_pending) is true while the link is not verified.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl Request for PendingSession {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::EnchantedLinkPendingSession;
             check_secret(&self.body.pending_ref, "pending reference")?;
@@ -403,4 +398,4 @@ impl PendingSession {
         }
     }
 }
-awaitable!(PendingSession => AuthInfo);
+request!(PendingSession => Result<AuthInfo>);

@@ -91,7 +91,10 @@ pub(crate) async fn signed_in(
 ) -> Result<AuthInfo> {
     let headers = set_cookie_headers(response.headers());
     let auth = AuthInfo::from_response(operation, response.into_inner(), &headers)?;
-    client.sessions().validate_now(&auth.session_jwt).await?;
+    let token = auth.session_jwt.secret();
+    (client.sessions())
+        .verify(token, crate::session::TokenKind::Session)
+        .await?;
     client.check_cookie_names(&auth.cookies);
     Ok(auth)
 }

@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::password::login_option_setters;
-use crate::request::{awaitable, check_login_id, check_token};
+use crate::request::{check_login_id, check_token, request, Request};
 use crate::secret::{OpaqueToken, RefreshJwt};
 use crate::transport::send;
 use crate::wire::{
@@ -162,30 +162,34 @@ impl OtpSignUp {
     }
 
     login_option_setters!();
+}
 
-    /// Sends the sign-up: the code goes to the address, as the Python SDK sends it (`email` and
-    /// `user.email`).
-    pub async fn send(mut self) -> Result<EmailSent> {
-        const OP: Operation = Operation::OtpSignUpEmail;
-        check_login_id(&self.body.login_id)?;
-        let address = self
-            .body
-            .user
-            .as_ref()
-            .and_then(|u| u.email.clone())
-            .unwrap_or_else(|| self.body.login_id.clone());
-        check_email(&address)?;
-        self.user().email = Some(address.clone());
-        self.body.email = Some(address);
-        let api = self.client.api();
-        let response = send(&self.client.shared, OP, || {
-            api.otp_sign_up_email(&self.body)
-        })
-        .await?;
-        Ok(EmailSent::from_wire(response.into_inner()))
+impl Request for OtpSignUp {
+    type Output = Result<EmailSent>;
+
+    fn run(mut self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::OtpSignUpEmail;
+            check_login_id(&self.body.login_id)?;
+            let address = self
+                .body
+                .user
+                .as_ref()
+                .and_then(|u| u.email.clone())
+                .unwrap_or_else(|| self.body.login_id.clone());
+            check_email(&address)?;
+            self.user().email = Some(address.clone());
+            self.body.email = Some(address);
+            let api = self.client.api();
+            let response = send(&self.client.shared, OP, || {
+                api.otp_sign_up_email(&self.body)
+            })
+            .await?;
+            Ok(EmailSent::from_wire(response.into_inner()))
+        }
     }
 }
-awaitable!(OtpSignUp => EmailSent);
+request!(OtpSignUp => Result<EmailSent>);
 
 /// An OTP sign-in (or sign-up-or-in) being prepared; `.await` it (or call
 /// [`send`](Self::send)).
@@ -209,9 +213,12 @@ impl OtpSignIn {
     }
 
     login_option_setters!();
+}
 
-    /// Sends the code.
-    pub fn send(self) -> impl std::future::Future<Output = Result<EmailSent>> + Send + 'static {
+impl Request for OtpSignIn {
+    type Output = Result<EmailSent>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             check_login_id(&self.body.login_id)?;
             let api = self.client.api();
@@ -233,7 +240,7 @@ impl OtpSignIn {
         }
     }
 }
-awaitable!(OtpSignIn => EmailSent);
+request!(OtpSignIn => Result<EmailSent>);
 
 /// An OTP code check being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
@@ -243,9 +250,12 @@ pub struct OtpVerify {
     body: OtpVerifyRequest,
 }
 
-impl OtpVerify {
-    /// Checks the code: the signed-in user, the session JWT validated.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl OtpVerify {}
+
+impl Request for OtpVerify {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::OtpVerifyEmail;
             check_login_id(&self.body.login_id)?;
@@ -257,7 +267,7 @@ impl OtpVerify {
         }
     }
 }
-awaitable!(OtpVerify => AuthInfo);
+request!(OtpVerify => Result<AuthInfo>);
 
 /// An OTP email update being prepared; `.await` it (or call [`send`](Self::send)). Options are
 /// sent only when set.
@@ -277,9 +287,12 @@ impl OtpUpdateEmail {
         self.body.mfa = Some(mfa);
         self
     }
+}
 
-    /// Sends the code to the new address.
-    pub fn send(self) -> impl std::future::Future<Output = Result<EmailSent>> + Send + 'static {
+impl Request for OtpUpdateEmail {
+    type Output = Result<EmailSent>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::OtpUpdateEmail;
             check_login_id(&self.body.login_id)?;
@@ -294,4 +307,4 @@ impl OtpUpdateEmail {
         }
     }
 }
-awaitable!(OtpUpdateEmail => EmailSent);
+request!(OtpUpdateEmail => Result<EmailSent>);

@@ -7,6 +7,7 @@ use super::links::PendingSession;
 use crate::auth_info::AuthInfo;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
+use crate::request::{request, Request};
 
 /// The default time between two polls: 2 seconds.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -53,9 +54,12 @@ impl WaitForSession {
         self.timeout = timeout.min(MAX_WAIT);
         self
     }
+}
 
-    /// Waits for the session.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl Request for WaitForSession {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::EnchantedLinkPendingSession;
             let started = Instant::now();
@@ -88,4 +92,4 @@ impl WaitForSession {
         }
     }
 }
-crate::request::awaitable!(WaitForSession => AuthInfo);
+request!(WaitForSession => Result<AuthInfo>);

@@ -2,9 +2,13 @@
 
 use serde_json::Value;
 
+use super::api;
+use super::requests::user_of;
 use crate::client::Client;
 use crate::error::Result;
-use crate::request::awaitable;
+use crate::operation::Operation;
+use crate::request::{check_login_id, request, Request};
+use crate::transport::send;
 use crate::user::{User, UserStatus};
 use crate::wire::{AssociatedTenant, CreateUserRequest};
 
@@ -213,10 +217,28 @@ impl CreateUser {
         self.body.invite = Some(invite);
         self
     }
+}
 
-    /// Sends the creation.
-    pub fn send(self) -> impl std::future::Future<Output = Result<User>> + Send + 'static {
-        async move { super::users::create(&self.client, &self.body, self.test).await }
+impl Request for CreateUser {
+    type Output = Result<User>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
+        async move {
+            let Self { client, test, body } = self;
+            let op = if test {
+                Operation::CreateTestUser
+            } else {
+                Operation::CreateUser
+            };
+            check_login_id(&body.login_id)?;
+            let api = api(&client)?;
+            let response = if test {
+                send(&client.shared, op, || api.create_test_user(&body)).await?
+            } else {
+                send(&client.shared, op, || api.create_user(&body)).await?
+            };
+            user_of(op, response.into_inner())
+        }
     }
 }
-awaitable!(CreateUser => User);
+request!(CreateUser => Result<User>);

@@ -15,9 +15,10 @@ mod requests;
 mod users;
 
 pub use create::CreateUser;
+pub use membership::{UpdateRoles, UpdateTenant};
 pub use requests::{
     DeleteAllTestUsers, DeleteUser, ExpirePassword, LoadUser, LogoutUser, SetPassword,
-    SetUserStatus, UpdateRoles, UpdateTenant,
+    SetUserStatus,
 };
 pub use users::UserManagement;
 

@@ -1,439 +1,293 @@
-//! Every user-management call as a named builder: it owns a cheap clone of the client and its
-//! arguments, is sent by `.await` (or `.send()`), and its future is `'static + Send`
-//! (`tokio::spawn(client.management().users().load("id").send())` compiles). Options can be
-//! added to a builder later without breaking callers.
+//! The user operations other than create and membership, as named builders: each owns a cheap
+//! clone of the client and its arguments, is sent by `.await` (or `.send()`), and its future
+//! is `'static + Send` (`tokio::spawn(client.management().users().load("id").send())`
+//! compiles). Options can be added to a builder later without breaking callers. The
+//! constructors are on [`UserManagement`](super::UserManagement).
 
-use super::users::UserManagement;
-use crate::error::Result;
+use std::future::Future;
+
+use super::api;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::operation::Operation;
+use crate::request::{check_login_id, check_password, request, Request};
 use crate::secret::Password;
-use crate::user::User;
+use crate::transport::send;
+use crate::user::{User, UserStatus};
+use crate::wire::{
+    DeleteUserRequest, ExpirePasswordRequest, SetUserPasswordRequest, UpdateUserStatusRequest,
+    UserLogoutRequest, UserResponse,
+};
 
-macro_rules! request {
-    ($(#[$doc:meta])* $name:ident { $($field:ident: $ty:ty),* } -> $out:ty => |$users:ident| $send:block) => {
-        $(#[$doc])*
-        #[derive(Debug)]
-        #[must_use = "a request does nothing until awaited"]
-        pub struct $name {
-            users: UserManagement,
-            $($field: $ty,)*
-        }
+/// The typed user of a management answer.
+pub(super) fn user_of(operation: Operation, response: UserResponse) -> Result<User> {
+    let user = response.user.ok_or_else(|| Error::Decode {
+        operation,
+        reason: "the response has no user".into(),
+    })?;
+    User::from_wire(operation, user)
+}
 
-        impl $name {
-            /// Sends the request.
-            pub async fn send(self) -> Result<$out> {
-                let $name { users: $users, $($field),* } = self;
-                $send
+/// How a call names its user: by login ID, or by user ID (`U2...`).
+#[derive(Clone, Debug)]
+pub(super) enum UserRef {
+    /// A login ID.
+    LoginId(String),
+    /// A user ID.
+    UserId(String),
+}
+
+impl UserRef {
+    /// Refuses an empty reference, naming which kind it is.
+    pub(super) fn check(&self) -> Result<()> {
+        match self {
+            UserRef::LoginId(login_id) => check_login_id(login_id),
+            UserRef::UserId(user_id) if user_id.trim().is_empty() => {
+                Err(Error::invalid("user ID", "is empty"))
             }
+            UserRef::UserId(_) => Ok(()),
         }
+    }
 
-        impl std::future::IntoFuture for $name {
-            type Output = Result<$out>;
-            type IntoFuture = crate::request::BoxFuture<'static, Result<$out>>;
+    /// The login ID to name the user by in a call that takes only a login ID: the login ID
+    /// itself, or the first login ID of the user loaded by user ID. (The service also resolves
+    /// a user ID given as a login ID, but a user may register a login ID equal to another
+    /// user's ID: then it names that user.)
+    pub(super) async fn login_id(self, client: &Client) -> Result<String> {
+        let user_id = match self {
+            UserRef::LoginId(login_id) => return Ok(login_id),
+            UserRef::UserId(user_id) => user_id,
+        };
+        let load = LoadUser {
+            client: client.clone(),
+            user: UserRef::UserId(user_id),
+        };
+        let user = load.run().await?;
+        user.login_ids
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Decode {
+                operation: Operation::LoadUser,
+                reason: "the user has no login ID".into(),
+            })
+    }
+}
 
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+/// [`UserManagement::load`](super::UserManagement::load) and
+/// [`load_by_user_id`](super::UserManagement::load_by_user_id).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LoadUser {
+    pub(super) client: Client,
+    pub(super) user: UserRef,
+}
+
+impl Request for LoadUser {
+    type Output = Result<User>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::LoadUser;
+            self.user.check()?;
+            let api = api(&self.client)?;
+            let shared = &self.client.shared;
+            let response = match &self.user {
+                UserRef::LoginId(login_id) => {
+                    send(shared, OP, || api.load_user_by_login_id(login_id)).await?
+                }
+                UserRef::UserId(user_id) => {
+                    send(shared, OP, || api.load_user_by_user_id(user_id)).await?
+                }
+            };
+            user_of(OP, response.into_inner())
+        }
+    }
+}
+request!(LoadUser => Result<User>);
+
+/// [`UserManagement::delete`](super::UserManagement::delete) and
+/// [`delete_by_user_id`](super::UserManagement::delete_by_user_id).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct DeleteUser {
+    pub(super) client: Client,
+    pub(super) user: UserRef,
+}
+
+impl Request for DeleteUser {
+    type Output = Result<()>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::DeleteUser;
+            self.user.check()?;
+            let body = match self.user {
+                UserRef::LoginId(login_id) => DeleteUserRequest {
+                    login_id: Some(login_id),
+                    ..Default::default()
+                },
+                UserRef::UserId(user_id) => DeleteUserRequest {
+                    user_id: Some(user_id),
+                    ..Default::default()
+                },
+            };
+            let api = api(&self.client)?;
+            send(&self.client.shared, OP, || api.delete_user(&body)).await?;
+            Ok(())
+        }
+    }
+}
+request!(DeleteUser => Result<()>);
+
+/// [`UserManagement::delete_all_test_users`](super::UserManagement::delete_all_test_users).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct DeleteAllTestUsers {
+    pub(super) client: Client,
+}
+
+impl Request for DeleteAllTestUsers {
+    type Output = Result<()>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::DeleteAllTestUsers;
+            let api = api(&self.client)?;
+            send(&self.client.shared, OP, || api.delete_all_test_users()).await?;
+            Ok(())
+        }
+    }
+}
+request!(DeleteAllTestUsers => Result<()>);
+
+/// [`UserManagement::enable`](super::UserManagement::enable) and
+/// [`disable`](super::UserManagement::disable).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct SetUserStatus {
+    pub(super) client: Client,
+    pub(super) login_id: String,
+    pub(super) status: UserStatus,
+}
+
+impl Request for SetUserStatus {
+    type Output = Result<User>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::UpdateUserStatus;
+            check_login_id(&self.login_id)?;
+            let api = api(&self.client)?;
+            let body = UpdateUserStatusRequest {
+                login_id: self.login_id,
+                status: self.status.as_str().to_owned(),
+            };
+            let response = send(&self.client.shared, OP, || api.update_user_status(&body)).await?;
+            user_of(OP, response.into_inner())
+        }
+    }
+}
+request!(SetUserStatus => Result<User>);
+
+/// [`UserManagement::set_active_password`](super::UserManagement::set_active_password) and
+/// [`set_temporary_password`](super::UserManagement::set_temporary_password).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct SetPassword {
+    pub(super) client: Client,
+    pub(super) login_id: String,
+    pub(super) password: Password,
+    pub(super) temporary: bool,
+}
+
+impl Request for SetPassword {
+    type Output = Result<()>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            let Self {
+                client,
+                login_id,
+                password,
+                temporary,
+            } = self;
+            check_login_id(&login_id)?;
+            check_password(&password, "password")?;
+            let api = api(&client)?;
+            let body = SetUserPasswordRequest { login_id, password };
+            if temporary {
+                send(&client.shared, Operation::SetTemporaryPassword, || {
+                    api.set_temporary_password(&body)
+                })
+                .await?;
+            } else {
+                send(&client.shared, Operation::SetActivePassword, || {
+                    api.set_active_password(&body)
+                })
+                .await?;
             }
-        }
-    };
-}
-
-request! {
-    /// [`UserManagement::load`] and [`load_by_user_id`](UserManagement::load_by_user_id).
-    LoadUser { reference: String, by_user_id: bool } -> User => |users| {
-        if by_user_id {
-            users.load_by_user_id_future(reference).await
-        } else {
-            users.load_future(reference).await
+            Ok(())
         }
     }
 }
+request!(SetPassword => Result<()>);
 
-request! {
-    /// [`UserManagement::delete`] and [`delete_by_user_id`](UserManagement::delete_by_user_id).
-    DeleteUser { reference: String, by_user_id: bool } -> () => |users| {
-        if by_user_id {
-            users.delete_by_user_id_future(reference).await
-        } else {
-            users.delete_future(reference).await
+/// [`UserManagement::expire_password`](super::UserManagement::expire_password).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct ExpirePassword {
+    pub(super) client: Client,
+    pub(super) login_id: String,
+}
+
+impl Request for ExpirePassword {
+    type Output = Result<()>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::ExpirePassword;
+            check_login_id(&self.login_id)?;
+            let api = api(&self.client)?;
+            let body = ExpirePasswordRequest {
+                login_id: self.login_id,
+            };
+            send(&self.client.shared, OP, || api.expire_password(&body)).await?;
+            Ok(())
         }
     }
 }
+request!(ExpirePassword => Result<()>);
 
-request! {
-    /// [`UserManagement::delete_all_test_users`].
-    DeleteAllTestUsers {} -> () => |users| { users.delete_all_test_users_future().await }
+/// [`UserManagement::logout`](super::UserManagement::logout) and
+/// [`logout_by_user_id`](super::UserManagement::logout_by_user_id).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LogoutUser {
+    pub(super) client: Client,
+    pub(super) user: UserRef,
 }
 
-request! {
-    /// [`UserManagement::enable`] and [`disable`](UserManagement::disable).
-    SetUserStatus { login_id: String, enabled: bool } -> User => |users| {
-        if enabled {
-            users.enable_future(login_id).await
-        } else {
-            users.disable_future(login_id).await
-        }
-    }
-}
+impl Request for LogoutUser {
+    type Output = Result<()>;
 
-request! {
-    /// [`UserManagement::set_active_password`] and
-    /// [`set_temporary_password`](UserManagement::set_temporary_password).
-    SetPassword { login_id: String, password: Password, temporary: bool } -> () => |users| {
-        if temporary {
-            users.set_temporary_password_future(login_id, password).await
-        } else {
-            users.set_active_password_future(login_id, password).await
-        }
-    }
-}
-
-request! {
-    /// [`UserManagement::expire_password`].
-    ExpirePassword { login_id: String } -> () => |users| {
-        users.expire_password_future(login_id).await
-    }
-}
-
-request! {
-    /// [`UserManagement::logout`] and [`logout_by_user_id`](UserManagement::logout_by_user_id).
-    LogoutUser { reference: String, by_user_id: bool } -> () => |users| {
-        if by_user_id {
-            users.logout_by_user_id_future(reference).await
-        } else {
-            users.logout_future(reference).await
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::LogoutUser;
+            self.user.check()?;
+            let body = match self.user {
+                UserRef::LoginId(login_id) => UserLogoutRequest {
+                    login_id: Some(login_id),
+                    ..Default::default()
+                },
+                UserRef::UserId(user_id) => UserLogoutRequest {
+                    user_id: Some(user_id),
+                    ..Default::default()
+                },
+            };
+            let api = api(&self.client)?;
+            send(&self.client.shared, OP, || api.logout_user(&body)).await?;
+            Ok(())
         }
     }
 }
-
-request! {
-    /// [`UserManagement::add_roles`], [`remove_roles`](UserManagement::remove_roles),
-    /// [`add_tenant_roles`](UserManagement::add_tenant_roles) and
-    /// [`remove_tenant_roles`](UserManagement::remove_tenant_roles).
-    UpdateRoles { login_id: String, by_user_id: bool, tenant_id: Option<String>, roles: Vec<String>, add: bool } -> User => |users| {
-        let login_id = users.resolve(login_id, by_user_id).await?;
-        match (tenant_id, add) {
-            (None, true) => users.add_roles_future(login_id, roles).await,
-            (None, false) => users.remove_roles_future(login_id, roles).await,
-            (Some(tenant), true) => users.add_tenant_roles_future(login_id, tenant, roles).await,
-            (Some(tenant), false) => users.remove_tenant_roles_future(login_id, tenant, roles).await,
-        }
-    }
-}
-
-request! {
-    /// [`UserManagement::add_tenant`] and [`remove_tenant`](UserManagement::remove_tenant).
-    UpdateTenant { login_id: String, by_user_id: bool, tenant_id: String, add: bool } -> User => |users| {
-        let login_id = users.resolve(login_id, by_user_id).await?;
-        if add {
-            users.add_tenant_future(login_id, tenant_id).await
-        } else {
-            users.remove_tenant_future(login_id, tenant_id).await
-        }
-    }
-}
-
-fn names<I, S>(roles: I) -> Vec<String>
-where
-    I: IntoIterator<Item = S>,
-    S: Into<String>,
-{
-    roles.into_iter().map(Into::into).collect()
-}
-
-impl UserManagement {
-    /// The user with this login ID.
-    pub fn load(&self, login_id: impl Into<String>) -> LoadUser {
-        LoadUser {
-            users: self.clone(),
-            reference: login_id.into(),
-            by_user_id: false,
-        }
-    }
-
-    /// The user with this user ID (`U2...`).
-    pub fn load_by_user_id(&self, user_id: impl Into<String>) -> LoadUser {
-        LoadUser {
-            users: self.clone(),
-            reference: user_id.into(),
-            by_user_id: true,
-        }
-    }
-
-    /// Deletes the user with this login ID, and ends their sessions.
-    pub fn delete(&self, login_id: impl Into<String>) -> DeleteUser {
-        DeleteUser {
-            users: self.clone(),
-            reference: login_id.into(),
-            by_user_id: false,
-        }
-    }
-
-    /// Deletes the user with this user ID, and ends their sessions.
-    pub fn delete_by_user_id(&self, user_id: impl Into<String>) -> DeleteUser {
-        DeleteUser {
-            users: self.clone(),
-            reference: user_id.into(),
-            by_user_id: true,
-        }
-    }
-
-    /// Deletes every test user, and only those.
-    pub fn delete_all_test_users(&self) -> DeleteAllTestUsers {
-        DeleteAllTestUsers {
-            users: self.clone(),
-        }
-    }
-
-    /// Enables a user: they may sign in again.
-    pub fn enable(&self, login_id: impl Into<String>) -> SetUserStatus {
-        SetUserStatus {
-            users: self.clone(),
-            login_id: login_id.into(),
-            enabled: true,
-        }
-    }
-
-    /// Disables a user: sign-in and refresh are refused until [`enable`](Self::enable).
-    pub fn disable(&self, login_id: impl Into<String>) -> SetUserStatus {
-        SetUserStatus {
-            users: self.clone(),
-            login_id: login_id.into(),
-            enabled: false,
-        }
-    }
-
-    /// Sets a password the user signs in with as is.
-    pub fn set_active_password(
-        &self,
-        login_id: impl Into<String>,
-        password: impl Into<Password>,
-    ) -> SetPassword {
-        SetPassword {
-            users: self.clone(),
-            login_id: login_id.into(),
-            password: password.into(),
-            temporary: false,
-        }
-    }
-
-    /// Sets a temporary password: sign-in with it is refused until the user replaces it
-    /// ([`PasswordClient::replace`](crate::PasswordClient::replace)).
-    pub fn set_temporary_password(
-        &self,
-        login_id: impl Into<String>,
-        password: impl Into<Password>,
-    ) -> SetPassword {
-        SetPassword {
-            users: self.clone(),
-            login_id: login_id.into(),
-            password: password.into(),
-            temporary: true,
-        }
-    }
-
-    /// Expires the user's password: sign-in with it is refused until it is replaced or reset.
-    pub fn expire_password(&self, login_id: impl Into<String>) -> ExpirePassword {
-        ExpirePassword {
-            users: self.clone(),
-            login_id: login_id.into(),
-        }
-    }
-
-    /// Ends every session of the user with this login ID (their refresh JWTs are revoked).
-    pub fn logout(&self, login_id: impl Into<String>) -> LogoutUser {
-        LogoutUser {
-            users: self.clone(),
-            reference: login_id.into(),
-            by_user_id: false,
-        }
-    }
-
-    /// Ends every session of the user with this user ID.
-    pub fn logout_by_user_id(&self, user_id: impl Into<String>) -> LogoutUser {
-        LogoutUser {
-            users: self.clone(),
-            reference: user_id.into(),
-            by_user_id: true,
-        }
-    }
-
-    /// Adds project-level roles; they are in the user's next session JWT.
-    pub fn add_roles<I, S>(&self, login_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request((login_id.into(), false), None, names(roles), true)
-    }
-
-    /// Removes project-level roles.
-    pub fn remove_roles<I, S>(&self, login_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request((login_id.into(), false), None, names(roles), false)
-    }
-
-    /// Adds roles in a tenant (making the user a member when needed); they are in the next
-    /// session JWT's `tenants` claim.
-    pub fn add_tenant_roles<I, S>(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request(
-            (login_id.into(), false),
-            Some(tenant_id.into()),
-            names(roles),
-            true,
-        )
-    }
-
-    /// Removes roles in a tenant.
-    pub fn remove_tenant_roles<I, S>(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request(
-            (login_id.into(), false),
-            Some(tenant_id.into()),
-            names(roles),
-            false,
-        )
-    }
-
-    fn role_request(
-        &self,
-        user: (String, bool),
-        tenant_id: Option<String>,
-        roles: Vec<String>,
-        add: bool,
-    ) -> UpdateRoles {
-        let (login_id, by_user_id) = user;
-        UpdateRoles {
-            users: self.clone(),
-            login_id,
-            by_user_id,
-            tenant_id,
-            roles,
-            add,
-        }
-    }
-
-    /// [`add_roles`](Self::add_roles) for the user with this user ID (`U2...`). The service
-    /// takes only a login ID here, so the user is loaded by user ID first and the call names
-    /// that user's login ID: a login ID that equals another user's ID never redirects it.
-    pub fn add_roles_by_user_id<I, S>(&self, user_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request((user_id.into(), true), None, names(roles), true)
-    }
-
-    /// [`remove_roles`](Self::remove_roles) for the user with this user ID.
-    pub fn remove_roles_by_user_id<I, S>(&self, user_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request((user_id.into(), true), None, names(roles), false)
-    }
-
-    /// [`add_tenant_roles`](Self::add_tenant_roles) for the user with this user ID.
-    pub fn add_tenant_roles_by_user_id<I, S>(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request(
-            (user_id.into(), true),
-            Some(tenant_id.into()),
-            names(roles),
-            true,
-        )
-    }
-
-    /// [`remove_tenant_roles`](Self::remove_tenant_roles) for the user with this user ID.
-    pub fn remove_tenant_roles_by_user_id<I, S>(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.role_request(
-            (user_id.into(), true),
-            Some(tenant_id.into()),
-            names(roles),
-            false,
-        )
-    }
-
-    /// [`add_tenant`](Self::add_tenant) for the user with this user ID.
-    pub fn add_tenant_by_user_id(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant_request((user_id.into(), true), tenant_id.into(), true)
-    }
-
-    /// [`remove_tenant`](Self::remove_tenant) for the user with this user ID.
-    pub fn remove_tenant_by_user_id(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant_request((user_id.into(), true), tenant_id.into(), false)
-    }
-
-    /// Makes the user a member of a tenant (roles there: [`add_tenant_roles`](Self::add_tenant_roles)).
-    pub fn add_tenant(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant_request((login_id.into(), false), tenant_id.into(), true)
-    }
-
-    /// Ends the user's membership of a tenant, with their roles there.
-    pub fn remove_tenant(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant_request((login_id.into(), false), tenant_id.into(), false)
-    }
-
-    fn tenant_request(&self, user: (String, bool), tenant_id: String, add: bool) -> UpdateTenant {
-        let (login_id, by_user_id) = user;
-        UpdateTenant {
-            users: self.clone(),
-            login_id,
-            by_user_id,
-            tenant_id,
-            add,
-        }
-    }
-}
+request!(LogoutUser => Result<()>);

@@ -5,7 +5,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
-use crate::request::{awaitable, check_login_id, check_password, check_token};
+use crate::request::{check_login_id, check_password, check_token, request, Request};
 use crate::secret::RefreshJwt;
 use crate::transport::send;
 use crate::wire::{PasswordReplaceRequest, PasswordUpdateRequest};
@@ -42,9 +42,12 @@ impl Replace {
         self.body.revoke_other_sessions_types = Some(types.into_iter().map(Into::into).collect());
         self
     }
+}
 
-    /// Sends the replace.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl Request for Replace {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordReplace;
             check_login_id(&self.body.login_id)?;
@@ -66,7 +69,7 @@ impl Replace {
         }
     }
 }
-awaitable!(Replace => AuthInfo);
+request!(Replace => Result<AuthInfo>);
 
 /// A password update being prepared; `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
@@ -86,8 +89,12 @@ impl Update {
         self.policy = Some(policy.clone());
         self
     }
-    /// Sends the update.
-    pub fn send(self) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+}
+
+impl Request for Update {
+    type Output = Result<()>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordUpdate;
             check_login_id(&self.body.login_id)?;
@@ -109,4 +116,4 @@ impl Update {
         }
     }
 }
-awaitable!(Update => ());
+request!(Update => Result<()>);

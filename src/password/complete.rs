@@ -4,7 +4,7 @@ use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::policy::PasswordPolicy;
-use crate::request::{awaitable, check_password};
+use crate::request::{check_password, request, Request};
 use crate::secret::{OpaqueToken, Password};
 
 /// A magic-link reset completion being prepared; `.await` it (or call [`send`](Self::send)).
@@ -28,9 +28,12 @@ impl CompleteReset {
         self.policy = Some(policy.clone());
         self
     }
+}
 
-    /// Checks the password, verifies the token, sets the password.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl Request for CompleteReset {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             check_password(&self.new_password, "new password")?;
             if self.token.secret().trim().is_empty() {
@@ -55,4 +58,4 @@ impl CompleteReset {
         }
     }
 }
-awaitable!(CompleteReset => AuthInfo);
+request!(CompleteReset => Result<AuthInfo>);

@@ -17,6 +17,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
+use crate::request::{request, Request};
 use crate::secret::{OpaqueToken, Password, RefreshJwt};
 use crate::transport::send;
 use crate::wire::{
@@ -240,11 +241,10 @@ pub struct GetPolicy {
     client: Client,
 }
 
-impl GetPolicy {
-    /// Sends it.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<PasswordPolicy>> + Send + 'static {
+impl Request for GetPolicy {
+    type Output = Result<PasswordPolicy>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordPolicy;
             let api = self.client.api();
@@ -253,12 +253,4 @@ impl GetPolicy {
         }
     }
 }
-
-impl std::future::IntoFuture for GetPolicy {
-    type Output = Result<PasswordPolicy>;
-    type IntoFuture = crate::request::BoxFuture<'static, Result<PasswordPolicy>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+request!(GetPolicy => Result<PasswordPolicy>);

@@ -3,7 +3,7 @@
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::{awaitable, check_login_id};
+use crate::request::{check_login_id, request, Request};
 use crate::secret::OpaqueToken;
 use crate::transport::send;
 use crate::wire::{PasswordResetRequest, PasswordResetResponse};
@@ -30,9 +30,12 @@ impl SendReset {
         self.body.use_recovery = Some(use_recovery);
         self
     }
+}
 
-    /// Sends the reset request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<ResetSent>> + Send + 'static {
+impl Request for SendReset {
+    type Output = Result<ResetSent>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordSendReset;
             check_login_id(&self.body.login_id)?;
@@ -45,7 +48,7 @@ impl SendReset {
         }
     }
 }
-awaitable!(SendReset => ResetSent);
+request!(SendReset => Result<ResetSent>);
 
 /// How a reset completes, as the project is configured (`resetMethod`): the emailed link or
 /// code is verified with the matching method, then the new password is set with

@@ -7,7 +7,7 @@ use super::login_option_setters;
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
-use crate::request::{awaitable, check_login_id, check_password, check_token};
+use crate::request::{check_login_id, check_password, check_token, request, Request};
 use crate::secret::RefreshJwt;
 use crate::transport::send;
 use crate::wire::{LoginOptions, PasswordSignInRequest};
@@ -76,9 +76,12 @@ impl SignIn {
             Some(types.into_iter().map(Into::into).collect());
         self
     }
+}
 
-    /// Sends the sign-in.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl Request for SignIn {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordSignIn;
             check_login_id(&self.body.login_id)?;
@@ -98,4 +101,4 @@ impl SignIn {
         }
     }
 }
-awaitable!(SignIn => AuthInfo);
+request!(SignIn => Result<AuthInfo>);

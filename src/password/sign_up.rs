@@ -8,7 +8,7 @@ use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
 use crate::policy::PasswordPolicy;
-use crate::request::{awaitable, check_login_id, check_password};
+use crate::request::{check_login_id, check_password, request, Request};
 use crate::transport::send;
 use crate::wire::{PasswordSignUpRequest, SignUpOptions, SignUpUser};
 
@@ -99,9 +99,12 @@ impl SignUp {
         self.options().template_id = Some(template_id.into());
         self
     }
+}
 
-    /// Sends the sign-up.
-    pub fn send(self) -> impl std::future::Future<Output = Result<AuthInfo>> + Send + 'static {
+impl Request for SignUp {
+    type Output = Result<AuthInfo>;
+
+    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
         async move {
             const OP: Operation = Operation::PasswordSignUp;
             check_login_id(&self.body.login_id)?;
@@ -123,4 +126,4 @@ impl SignUp {
         }
     }
 }
-awaitable!(SignUp => AuthInfo);
+request!(SignUp => Result<AuthInfo>);

@@ -1,247 +1,425 @@
-//! The session operations that ask the service, as named builders: each owns a cheap clone of
-//! the client and its arguments, is sent by `.await` (or `.send()`), and its future is
-//! `'static + Send` (`tokio::spawn(client.sessions().refresh(&rt).send())` compiles). Options
-//! can be added to a builder later without breaking callers.
+//! The session operations, as named builders: each owns a cheap clone of the client and its
+//! arguments, is sent by `.await` (or `.send()`), and its future is `'static + Send`
+//! (`tokio::spawn(client.sessions().refresh(&rt).send())` compiles). Options can be added to a
+//! builder later without breaking callers. The constructors are on [`SessionClient`].
 
-use super::{LoggedOut, Logout, Refreshed, RequestSession, SessionClient};
-use crate::error::Result;
+use super::{LoggedOut, Logout, Refreshed, RequestSession, SessionClient, TokenKind};
+use crate::auth_info::CookieSettings;
+use crate::error::{Error, Result};
+use crate::operation::Operation;
+use crate::request::{request, Request};
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::session::AuthHistory;
 use crate::session::Session;
+use crate::transport::send;
 use crate::user::User;
-use crate::wire::Jwk;
+use crate::wire::{Jwk, LogoutRequest, RefreshSessionRequest, SelectTenantRequest};
+use std::future::Future;
 
-macro_rules! operation {
-    ($(#[$doc:meta])* $name:ident { $($field:ident: $ty:ty),* } -> $out:ty => |$client:ident| $send:expr) => {
-        $(#[$doc])*
-        #[derive(Clone, Debug)]
-        #[must_use = "a request does nothing until awaited"]
-        pub struct $name {
-            client: SessionClient,
-            $($field: $ty,)*
+/// The answer of a refresh or tenant selection that must carry a session.
+fn no_session(operation: Operation) -> Error {
+    Error::Decode {
+        operation,
+        reason: "the response has no session JWT, in the body or a cookie".into(),
+    }
+}
+
+/// [`SessionClient::validate`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct Validate {
+    pub(super) client: SessionClient,
+    pub(super) session_jwt: SessionJwt,
+}
+
+impl Request for Validate {
+    type Output = Result<Session>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            let token = self.session_jwt.secret();
+            self.client.verify(token, TokenKind::Session).await
         }
+    }
+}
+request!(Validate => Result<Session>);
 
-        impl $name {
-            /// Sends it.
-            pub async fn send(self) -> $out {
-                let $name { client: $client, $($field),* } = self;
-                $send.await
+/// [`SessionClient::validate_refresh`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct ValidateRefresh {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: RefreshJwt,
+}
+
+impl Request for ValidateRefresh {
+    type Output = Result<Session>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            let token = self.refresh_jwt.secret();
+            self.client.verify(token, TokenKind::Refresh).await
+        }
+    }
+}
+request!(ValidateRefresh => Result<Session>);
+
+/// [`SessionClient::validate_and_refresh`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct ValidateAndRefresh {
+    pub(super) client: SessionClient,
+    pub(super) session_jwt: SessionJwt,
+    pub(super) refresh_jwt: RefreshJwt,
+}
+
+impl Request for ValidateAndRefresh {
+    type Output = Result<RequestSession>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            let Self {
+                client,
+                session_jwt,
+                refresh_jwt,
+            } = self;
+            match client
+                .verify(session_jwt.secret(), TokenKind::Session)
+                .await
+            {
+                Ok(session) => Ok(RequestSession {
+                    session,
+                    session_jwt,
+                    refresh_jwt: Some(refresh_jwt),
+                    refreshed: None,
+                }),
+                Err(error @ Error::KeyFetch { .. }) => Err(error),
+                Err(_) => {
+                    let refreshed = client.refresh_shared(&refresh_jwt).await?;
+                    Ok(RequestSession {
+                        session: refreshed.session.clone(),
+                        session_jwt: refreshed.session_jwt.clone(),
+                        refresh_jwt: Some(refreshed.refresh_jwt.clone()),
+                        refreshed: Some(refreshed),
+                    })
+                }
             }
         }
+    }
+}
+request!(ValidateAndRefresh => Result<RequestSession>);
 
-        impl std::future::IntoFuture for $name {
-            type Output = $out;
-            type IntoFuture = crate::request::BoxFuture<'static, $out>;
+/// [`SessionClient::refresh`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct Refresh {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: RefreshJwt,
+}
 
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+impl Request for Refresh {
+    type Output = Result<Refreshed>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::RefreshSession;
+            let Self {
+                client,
+                refresh_jwt,
+            } = self;
+            let api = client.api(&refresh_jwt)?;
+            client
+                .verify(refresh_jwt.secret(), TokenKind::Refresh)
+                .await?;
+            let body = RefreshSessionRequest::default();
+            let response = send(&client.client.shared, OP, || api.refresh_session(&body)).await?;
+            client
+                .refreshed(OP, response, &refresh_jwt)
+                .await?
+                .ok_or_else(|| no_session(OP))
+        }
+    }
+}
+request!(Refresh => Result<Refreshed>);
+
+/// [`SessionClient::try_refresh`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct TryRefresh {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: RefreshJwt,
+}
+
+impl Request for TryRefresh {
+    type Output = Result<Option<Refreshed>>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::TryRefreshSession;
+            let Self {
+                client,
+                refresh_jwt,
+            } = self;
+            let Ok(api) = client.api(&refresh_jwt) else {
+                return Ok(None);
+            };
+            match client
+                .verify(refresh_jwt.secret(), TokenKind::Refresh)
+                .await
+            {
+                Ok(_) => {}
+                Err(error @ Error::KeyFetch { .. }) => return Err(error),
+                Err(_) => return Ok(None),
+            }
+            let body = RefreshSessionRequest::default();
+            let response =
+                send(&client.client.shared, OP, || api.try_refresh_session(&body)).await?;
+            client.refreshed(OP, response, &refresh_jwt).await
+        }
+    }
+}
+request!(TryRefresh => Result<Option<Refreshed>>);
+
+/// [`SessionClient::logout`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LogoutSession {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: RefreshJwt,
+}
+
+impl Request for LogoutSession {
+    type Output = Result<LoggedOut>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::Logout;
+            let Self {
+                client,
+                refresh_jwt,
+            } = self;
+            // Whatever the service answers, this process hands out no shared refresh of it again.
+            let refreshes = &client.client.session.refreshes;
+            refreshes.end(refresh_jwt.secret(), None);
+            let api = client.api(&refresh_jwt)?;
+            client
+                .verify(refresh_jwt.secret(), TokenKind::Refresh)
+                .await?;
+            let body = LogoutRequest::default();
+            let response = send(&client.client.shared, OP, || api.logout(&body)).await?;
+            Ok(LoggedOut {
+                cookies: CookieSettings::take(&mut response.into_inner()),
+            })
+        }
+    }
+}
+request!(LogoutSession => Result<LoggedOut>);
+
+/// [`SessionClient::logout_all`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LogoutAll {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: RefreshJwt,
+}
+
+impl Request for LogoutAll {
+    type Output = Result<LoggedOut>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::LogoutAll;
+            let Self {
+                client,
+                refresh_jwt,
+            } = self;
+            let refreshes = &client.client.session.refreshes;
+            refreshes.end(refresh_jwt.secret(), None);
+            let api = client.api(&refresh_jwt)?;
+            let session = client
+                .verify(refresh_jwt.secret(), TokenKind::Refresh)
+                .await?;
+            // Every session of the user ends: so do their shared refreshes here.
+            refreshes.end(refresh_jwt.secret(), Some(session.user_id()));
+            let body = LogoutRequest::default();
+            let response = send(&client.client.shared, OP, || api.logout_all(&body)).await?;
+            Ok(LoggedOut {
+                cookies: CookieSettings::take(&mut response.into_inner()),
+            })
+        }
+    }
+}
+request!(LogoutAll => Result<LoggedOut>);
+
+/// [`SessionClient::logout_and_clear`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct LogoutAndClear {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: Option<RefreshJwt>,
+}
+
+impl Request for LogoutAndClear {
+    type Output = Logout;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            let Self {
+                client,
+                refresh_jwt,
+            } = self;
+            let (revoked, failure, settings) = match refresh_jwt {
+                None => (false, None, None),
+                Some(refresh_jwt) => {
+                    let logout = LogoutSession {
+                        client: client.clone(),
+                        refresh_jwt,
+                    };
+                    match logout.run().await {
+                        Ok(out) => (true, None, Some(out.cookies)),
+                        Err(Error::Session(_) | Error::InvalidInput { .. }) => (false, None, None),
+                        Err(Error::Api(api)) if matches!(api.status, 400 | 401 | 403) => {
+                            (false, None, None)
+                        }
+                        Err(other) => (false, Some(other), None),
+                    }
+                }
+            };
+            let mut set_cookies = http::HeaderMap::new();
+            let state = &client.client.session;
+            state.clear_cookies(&mut set_cookies, settings.as_ref());
+            Logout {
+                revoked,
+                failure,
+                set_cookies,
             }
         }
-    };
-}
-
-operation! {
-    /// [`SessionClient::validate`]: `.await` it.
-    Validate { session_jwt: SessionJwt } -> Result<Session>
-        => |client| client.validate_now(&session_jwt)
-}
-
-operation! {
-    /// [`SessionClient::validate_refresh`]: `.await` it.
-    ValidateRefresh { refresh_jwt: RefreshJwt } -> Result<Session>
-        => |client| client.validate_refresh_now(&refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::validate_and_refresh`]: `.await` it.
-    ValidateAndRefresh { session_jwt: SessionJwt, refresh_jwt: RefreshJwt } -> Result<RequestSession>
-        => |client| client.validate_and_refresh_now(&session_jwt, &refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::refresh`]: `.await` it.
-    Refresh { refresh_jwt: RefreshJwt } -> Result<Refreshed>
-        => |client| client.refresh_now(&refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::try_refresh`]: `.await` it.
-    TryRefresh { refresh_jwt: RefreshJwt } -> Result<Option<Refreshed>>
-        => |client| client.try_refresh_now(&refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::logout`]: `.await` it.
-    LogoutSession { refresh_jwt: RefreshJwt } -> Result<LoggedOut>
-        => |client| client.logout_now(&refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::logout_all`]: `.await` it.
-    LogoutAll { refresh_jwt: RefreshJwt } -> Result<LoggedOut>
-        => |client| client.logout_all_now(&refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::logout_and_clear`]: `.await` it.
-    LogoutAndClear { refresh_jwt: Option<RefreshJwt> } -> Logout
-        => |client| client.logout_and_clear_now(refresh_jwt.as_ref())
-}
-
-operation! {
-    /// [`SessionClient::me`]: `.await` it.
-    Me { refresh_jwt: RefreshJwt } -> Result<User>
-        => |client| client.me_now(&refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::select_tenant`]: `.await` it.
-    SelectTenant { tenant_id: String, refresh_jwt: RefreshJwt } -> Result<Refreshed>
-        => |client| client.select_tenant_now(tenant_id, &refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::history`]: `.await` it.
-    History { refresh_jwt: RefreshJwt } -> Result<Vec<AuthHistory>>
-        => |client| client.history_now(&refresh_jwt)
-}
-
-operation! {
-    /// [`SessionClient::keys`]: `.await` it.
-    Keys {} -> Result<Vec<Jwk>>
-        => |client| client.keys_now()
-}
-
-impl SessionClient {
-    /// Validates a session JWT locally: signature against the project's keys (fetched once,
-    /// then cached), algorithm pinned by the key, `exp`/`nbf` with leeway, `iss`, `aud` when
-    /// configured, and that it is a session (not refresh) JWT. A token validated before is
-    /// answered from a cache of verified tokens. Takes a `&str` or a [`SessionJwt`].
-    pub fn validate<T: super::Token + ?Sized>(&self, session_jwt: &T) -> Validate {
-        Validate {
-            client: self.clone(),
-            session_jwt: SessionJwt::from(session_jwt.token()),
-        }
     }
+}
+request!(LogoutAndClear => Logout);
 
-    /// Validates a refresh JWT locally, as [`validate`](Self::validate) does a session JWT.
-    /// Takes a `&str` or a [`RefreshJwt`].
-    pub fn validate_refresh<T: super::Token + ?Sized>(&self, refresh_jwt: &T) -> ValidateRefresh {
-        ValidateRefresh {
-            client: self.clone(),
-            refresh_jwt: RefreshJwt::from(refresh_jwt.token()),
-        }
-    }
+/// [`SessionClient::me`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct Me {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: RefreshJwt,
+}
 
-    /// The session of `session_jwt` when it is valid (no request); otherwise a refresh with
-    /// `refresh_jwt` and the new session. A failure to get the keys is returned as is.
-    ///
-    /// Refreshes are shared: concurrent calls with the same refresh JWT make one request and
-    /// get the same new session and rotated refresh JWT, and so do calls within
-    /// [`SessionConfig::refresh_share_window`](super::SessionConfig::refresh_share_window)
-    /// after it. On an error, [`Error::ends_session`](crate::Error::ends_session) tells a
-    /// refused refresh (signed out) from an outage.
-    pub fn validate_and_refresh<T: super::Token + ?Sized>(
-        &self,
-        session_jwt: &T,
-        refresh_jwt: &RefreshJwt,
-    ) -> ValidateAndRefresh {
-        ValidateAndRefresh {
-            client: self.clone(),
-            session_jwt: SessionJwt::from(session_jwt.token()),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
+impl Request for Me {
+    type Output = Result<User>;
 
-    /// Exchanges a refresh JWT for a new session: the refresh JWT is validated locally first,
-    /// and the new session JWT after. [`Refreshed::refresh_jwt`] is the refresh JWT to use from
-    /// now on (the rotated one when the project rotates them).
-    pub fn refresh(&self, refresh_jwt: &RefreshJwt) -> Refresh {
-        Refresh {
-            client: self.clone(),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
-
-    /// Like [`refresh`](Self::refresh), but `Ok(None)` instead of an error when the refresh JWT
-    /// is not valid (locally or at the service). A failure to get the keys is an error.
-    pub fn try_refresh(&self, refresh_jwt: &RefreshJwt) -> TryRefresh {
-        TryRefresh {
-            client: self.clone(),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
-
-    /// Revokes the refresh JWT (validated locally first).
-    pub fn logout(&self, refresh_jwt: &RefreshJwt) -> LogoutSession {
-        LogoutSession {
-            client: self.clone(),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
-
-    /// Revokes every refresh JWT of the user who owns this one (validated locally first).
-    pub fn logout_all(&self, refresh_jwt: &RefreshJwt) -> LogoutAll {
-        LogoutAll {
-            client: self.clone(),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
-
-    /// Logs a browser out, as an app wants it: revokes `refresh_jwt` when there is one the
-    /// service still accepts, and always gives the `Set-Cookie` headers that clear both session
-    /// cookies ([`Logout::set_cookies`], with the client's
-    /// [`cookie_config`](crate::Client::cookie_config), on the `Domain` and `Path` they were set
-    /// with: configured, else the logout answer's, else where the service last asked this
-    /// client to set them). It also ends this process's shared refreshes of the session. A
-    /// refresh JWT that is already revoked,
-    /// expired or invalid is not an error: the user is logged out all the same. Other failures
-    /// (the service unreachable) are in [`Logout::failure`], for the app to log; the cookies
-    /// are cleared anyway.
-    pub fn logout_and_clear(&self, refresh_jwt: Option<&RefreshJwt>) -> LogoutAndClear {
-        LogoutAndClear {
-            client: self.clone(),
-            refresh_jwt: refresh_jwt.cloned(),
-        }
-    }
-
-    /// The user who owns the refresh JWT (validated locally first).
-    pub fn me(&self, refresh_jwt: &RefreshJwt) -> Me {
-        Me {
-            client: self.clone(),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
-
-    /// Selects the tenant of the session: a new session JWT whose `dct` claim is `tenant_id`
-    /// ([`Session::current_tenant`](super::Session::current_tenant)), validated, and a new
-    /// refresh JWT that keeps the selection across refreshes ([`Refreshed::refresh_jwt`]). The
-    /// user must belong to the tenant. The refresh JWT is validated locally first.
-    pub fn select_tenant(
-        &self,
-        tenant_id: impl Into<String>,
-        refresh_jwt: &RefreshJwt,
-    ) -> SelectTenant {
-        SelectTenant {
-            client: self.clone(),
-            tenant_id: tenant_id.into(),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
-
-    /// The sign-ins of the user who owns the refresh JWT (validated locally first), oldest
-    /// first, as the service keeps them.
-    pub fn history(&self, refresh_jwt: &RefreshJwt) -> History {
-        History {
-            client: self.clone(),
-            refresh_jwt: refresh_jwt.clone(),
-        }
-    }
-
-    /// The project's public keys, as the service publishes them.
-    pub fn keys(&self) -> Keys {
-        Keys {
-            client: self.clone(),
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::Me;
+            let Self {
+                client,
+                refresh_jwt,
+            } = self;
+            let api = client.api(&refresh_jwt)?;
+            client
+                .verify(refresh_jwt.secret(), TokenKind::Refresh)
+                .await?;
+            let response = send(&client.client.shared, OP, || api.me()).await?;
+            User::from_wire(OP, response.into_inner())
         }
     }
 }
+request!(Me => Result<User>);
+
+/// [`SessionClient::select_tenant`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct SelectTenant {
+    pub(super) client: SessionClient,
+    pub(super) tenant_id: String,
+    pub(super) refresh_jwt: RefreshJwt,
+}
+
+impl Request for SelectTenant {
+    type Output = Result<Refreshed>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::SelectTenant;
+            let Self {
+                client,
+                tenant_id: tenant,
+                refresh_jwt,
+            } = self;
+            if tenant.trim().is_empty() {
+                return Err(Error::invalid("tenant ID", "is empty"));
+            }
+            let api = client.api(&refresh_jwt)?;
+            client
+                .verify(refresh_jwt.secret(), TokenKind::Refresh)
+                .await?;
+            let body = SelectTenantRequest { tenant };
+            let response = send(&client.client.shared, OP, || api.select_tenant(&body)).await?;
+            client
+                .refreshed(OP, response, &refresh_jwt)
+                .await?
+                .ok_or_else(|| no_session(OP))
+        }
+    }
+}
+request!(SelectTenant => Result<Refreshed>);
+
+/// [`SessionClient::history`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct History {
+    pub(super) client: SessionClient,
+    pub(super) refresh_jwt: RefreshJwt,
+}
+
+impl Request for History {
+    type Output = Result<Vec<AuthHistory>>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::MeHistory;
+            let Self {
+                client,
+                refresh_jwt,
+            } = self;
+            let api = client.api(&refresh_jwt)?;
+            client
+                .verify(refresh_jwt.secret(), TokenKind::Refresh)
+                .await?;
+            let entries = send(&client.client.shared, OP, || api.me_history())
+                .await?
+                .into_inner();
+            Ok(entries
+                .0
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(AuthHistory::from_wire)
+                .collect())
+        }
+    }
+}
+request!(History => Result<Vec<AuthHistory>>);
+
+/// [`SessionClient::keys`]: `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct Keys {
+    pub(super) client: SessionClient,
+}
+
+impl Request for Keys {
+    type Output = Result<Vec<Jwk>>;
+
+    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
+        async move {
+            const OP: Operation = Operation::GetKeys;
+            let client = &self.client.client;
+            let api = client.api();
+            let response =
+                send(&client.shared, OP, || api.project_keys(client.project_id())).await?;
+            Ok(response.into_inner().keys.unwrap_or_default())
+        }
+    }
+}
+request!(Keys => Result<Vec<Jwk>>);

@@ -18,6 +18,7 @@ use http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 use super::cookies::bearer_token;
 pub(crate) use super::results::RequestSession;
 use super::state::SessionState;
+use super::TokenKind;
 use crate::client::Client;
 use crate::error::{Error, SessionError};
 use crate::http_error::ErrorBody;
@@ -246,7 +247,7 @@ pub(crate) async fn authenticate(
     }
     let refresh_cookie = cookies.refresh_token(headers);
     let invalid = match cookies.session_token(headers) {
-        Some(token) => match client.sessions().validate_now(token).await {
+        Some(token) => match client.sessions().verify(token, TokenKind::Session).await {
             Ok(session) => {
                 return Found::Session(Box::new(RequestSession {
                     session,
