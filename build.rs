@@ -8,7 +8,9 @@ fn main() {
     println!("cargo:rerun-if-changed=openapi.yaml");
     println!("cargo:rerun-if-changed=codegen/generate.rs");
     let spec = std::fs::read_to_string("openapi.yaml").expect("read openapi.yaml");
-    let code = match generate::generate(&spec) {
+    // The wire types derive `JsonSchema` only with the `wire` feature (schemars is optional).
+    let schemas = std::env::var_os("CARGO_FEATURE_WIRE").is_some();
+    let code = match generate::generate(&spec, schemas) {
         Ok(code) => code,
         Err(why) => {
             // A build-script error, not a panic backtrace: cargo shows this message as is.

@@ -18,8 +18,9 @@ pub const SECRET_SCHEMAS: &[(&str, &str)] = &[
     ("OpaqueToken", "crate::secret::OpaqueToken"),
 ];
 
-/// The progenitor settings of this crate.
-pub fn settings() -> progenitor::GenerationSettings {
+/// The progenitor settings of this crate; `schemas`: derive `schemars::JsonSchema` for the wire
+/// types (feature `wire`; the snapshot pins the code with it).
+pub fn settings(schemas: bool) -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::new();
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
@@ -31,9 +32,11 @@ pub fn settings() -> progenitor::GenerationSettings {
                 .parse()
                 .expect("inner type path"),
         )
-        .with_map_type("::std::collections::BTreeMap")
+        .with_map_type("::std::collections::BTreeMap");
+    if schemas {
         // JSON Schemas of every wire type, pinned by snapshots next to the generated code.
-        .with_derive("schemars::JsonSchema");
+        settings.with_derive("schemars::JsonSchema");
+    }
 
     for (schema, rust_type) in SECRET_SCHEMAS {
         settings.with_replacement(schema, rust_type, std::iter::empty());
@@ -44,11 +47,11 @@ pub fn settings() -> progenitor::GenerationSettings {
 /// Parses and checks the spec, then generates the client as formatted Rust source.
 ///
 /// Every failure names the operation or schema at fault.
-pub fn generate(spec_text: &str) -> Result<String, String> {
+pub fn generate(spec_text: &str, schemas: bool) -> Result<String, String> {
     let spec: openapiv3::OpenAPI = serde_yaml::from_str(spec_text)
         .map_err(|e| format!("openapi.yaml does not parse as OpenAPI 3.0: {e}"))?;
     check(&spec)?;
-    let tokens = generate_tokens(&spec).map_err(|first| {
+    let tokens = generate_tokens(&spec, schemas).map_err(|first| {
         // Name the culprit: generate each operation alone until one fails.
         match find_failing_operation(&spec) {
             Some((op, why)) => format!("operation `{op}` cannot be generated: {why}"),
@@ -230,11 +233,14 @@ pub fn decode_with_transport(file: &mut syn::File) -> usize {
     rewrite.0
 }
 
-fn generate_tokens(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+fn generate_tokens(
+    spec: &openapiv3::OpenAPI,
+    schemas: bool,
+) -> Result<proc_macro2::TokenStream, String> {
     let spec = spec.clone();
     // progenitor panics on some unsupported shapes; turn that into an error we can report.
     let result = std::panic::catch_unwind(move || {
-        let mut generator = progenitor::Generator::new(&settings());
+        let mut generator = progenitor::Generator::new(&settings(schemas));
         generator.generate_tokens(&spec).map_err(|e| e.to_string())
     });
     match result {
@@ -270,7 +276,7 @@ fn find_failing_operation(spec: &openapiv3::OpenAPI) -> Option<(String, String)>
             alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(only))]
                 .into_iter()
                 .collect();
-            if let Err(why) = generate_tokens(&alone) {
+            if let Err(why) = generate_tokens(&alone, false) {
                 let name = op
                     .operation_id
                     .clone()

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use crate::error::{Error, Result};
 use crate::secret::{OpaqueToken, RefreshJwt, SessionJwt};
 use crate::user::User;
-use crate::wire::{IdpResponse, JwtResponse, ResponseUser};
+use crate::wire::{JwtResponse, ResponseUser};
 
 /// The default name of the session cookie.
 pub const SESSION_COOKIE_NAME: &str = "DS";
@@ -54,6 +54,47 @@ pub struct AuthInfo {
     pub trusted_device_jwt: Option<OpaqueToken>,
     /// Whether the SSO configuration of the sign-in is not saved yet.
     pub unsaved_sso: bool,
+}
+
+/// What an identity provider returned for an SSO sign-in ([`AuthInfo::idp_response`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct IdpResponse {
+    /// Groups from the identity provider (empty when it sent none).
+    pub groups: Vec<String>,
+    /// The OIDC claims from the identity provider (empty when it sent none).
+    pub oidc_claims: Map<String, Value>,
+    /// The SAML attributes from the identity provider (empty when it sent none).
+    pub saml_attributes: Map<String, Value>,
+    /// The roles generated from OIDC, when there are some.
+    pub oidc_generated_roles: Option<String>,
+    /// The user generated from OIDC, when there is one.
+    pub oidc_generated_user: Option<String>,
+    /// The raw OIDC response: a credential, so redacted in `Debug`.
+    pub oidc_response: Option<OpaqueToken>,
+    /// The roles generated from SAML, when there are some.
+    pub saml_generated_roles: Option<String>,
+    /// The user generated from SAML, when there is one.
+    pub saml_generated_user: Option<String>,
+    /// The raw SAML response (an assertion: a credential, so redacted in `Debug`).
+    pub saml_response: Option<OpaqueToken>,
+}
+
+impl IdpResponse {
+    fn from_wire(wire: crate::wire::IdpResponse) -> Self {
+        let text = |value: Option<String>| value.filter(|v| !v.is_empty());
+        Self {
+            groups: wire.idp_groups.unwrap_or_default(),
+            oidc_claims: wire.idp_oidc_claims.unwrap_or_default(),
+            saml_attributes: wire.idp_saml_attributes.unwrap_or_default(),
+            oidc_generated_roles: text(wire.oidc_generated_roles),
+            oidc_generated_user: text(wire.oidc_generated_user),
+            oidc_response: text(wire.oidc_response).map(OpaqueToken::from),
+            saml_generated_roles: text(wire.saml_generated_roles),
+            saml_generated_user: text(wire.saml_generated_user),
+            saml_response: text(wire.saml_response).map(OpaqueToken::from),
+        }
+    }
 }
 
 /// Cookie settings from a response (`cookieDomain`, `cookiePath`, `cookieMaxAge`...).
@@ -183,7 +224,7 @@ impl AuthInfo {
             claims: body.claims.unwrap_or_default(),
             cookies,
             next_refresh: body.next_refresh_seconds.map(crate::time::seconds),
-            idp_response: body.idp_response,
+            idp_response: body.idp_response.map(IdpResponse::from_wire),
             external_token: body.external_token.filter(|t| !t.is_empty()),
             tenant_sso_id: body.tenant_ssoid.filter(|t| !t.is_empty()),
             trusted_device_jwt: body.trusted_device_jwt.filter(|t| !t.is_empty()),

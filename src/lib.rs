@@ -42,10 +42,16 @@ pub mod tower;
 mod transport;
 mod unrecognized;
 mod user;
+#[cfg(feature = "wire")]
+#[cfg_attr(docsrs, doc(cfg(feature = "wire")))]
 pub mod wire;
+#[cfg(not(feature = "wire"))]
+mod wire;
 
 pub use access_key::{AccessKeyClient, AccessKeySession, ExchangeAccessKey};
-pub use auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME};
+pub use auth_info::{
+    AuthInfo, CookieSettings, IdpResponse, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME,
+};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_AUTH_MANAGEMENT_KEY,
     ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
@@ -69,8 +75,8 @@ pub use retry::{RetryPolicy, Sleeper, TokioSleeper, DEFAULT_RETRY_DELAYS, DEFAUL
 pub use secret::{AccessKey, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
 pub use session::cookies::CookieConfig;
 pub use session::{
-    AuthHistory, LoggedOut, OriginCheck, Refreshed, RequestSession, Session, SessionClient,
-    SessionConfig,
+    AuthHistory, LoggedOut, OriginCheck, PublicKey, Refreshed, RequestSession, Session,
+    SessionClient, SessionConfig,
 };
 pub use unrecognized::Unrecognized;
 pub use user::{AuthMethods, Tenant, User, UserStatus};

@@ -59,6 +59,8 @@ macro_rules! secret_type {
             }
         }
 
+        /// With the `wire` feature: the schema of the wire types' field.
+        #[cfg(feature = "wire")]
         impl schemars::JsonSchema for $name {
             fn schema_name() -> String {
                 stringify!($name).to_owned()

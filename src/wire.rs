@@ -3,14 +3,19 @@
 //!
 //! Most applications never need this module: the request builders ([`crate::PasswordClient`],
 //! [`crate::SessionClient`]) and the typed results ([`crate::AuthInfo`], [`crate::User`]...) are
-//! the API. It is public for code that speaks the wire itself: the `descope-emulator` crate
-//! serves these types, and tests may build or parse raw bodies with them.
+//! the API. It is public only with the `wire` feature, for code that speaks the wire itself:
+//! the `descope-emulator` crate serves these types, and tests may build or parse raw bodies
+//! with them. They follow `openapi.yaml`, so a spec change may change them in any release:
+//! they are outside the crate's semver promise.
 //!
 //! Field names are snake case; their JSON names are exactly those on the wire. Every response
 //! field is optional: the service omits what does not apply and sends `null` freely. Every
 //! struct with named fields is `#[non_exhaustive]`, so a field added to the spec is not a
 //! breaking change: build values with `Default::default()` and assign fields, or deserialize.
 
+// Without the `wire` feature the module is private, and the types only the emulator uses are
+// not used here.
+#[cfg_attr(not(feature = "wire"), allow(unused_imports))]
 pub use crate::generated::types::{
     AccessKeyLoginOptions, AssociatedTenant, AuthHistoryEntry, CreateUserRequest,
     DeleteUserRequest, EmailOperationResponse, EmptyResponse, EnchantedLinkResponse, ErrorResponse,
@@ -32,6 +37,7 @@ pub(crate) use crate::generated::Client as Api;
 /// The JSON Schema of every public request and response type, by type name, in a stable order.
 ///
 /// A spec edit shows up as a change here; the test suite pins each one with a snapshot.
+#[cfg(feature = "wire")]
 pub fn json_schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
     macro_rules! schemas {
         ($($ty:ident),* $(,)?) => {

@@ -36,7 +36,7 @@ pub use operations::{
     Validate, ValidateAndRefresh, ValidateRefresh,
 };
 pub use origin::OriginCheck;
-pub use results::{AuthHistory, LoggedOut, Logout, Refreshed, RequestSession};
+pub use results::{AuthHistory, LoggedOut, Logout, PublicKey, Refreshed, RequestSession};
 pub use shared_refresh::{DEFAULT_REFRESH_SHARE_CAPACITY, DEFAULT_REFRESH_SHARE_WINDOW};
 pub use validate::{
     issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_FETCH_TIMEOUT,

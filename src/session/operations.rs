@@ -3,7 +3,7 @@
 //! (`tokio::spawn(client.sessions().refresh(&rt).send())` compiles). Options can be added to a
 //! builder later without breaking callers. The constructors are on [`SessionClient`].
 
-use super::{LoggedOut, Logout, Refreshed, RequestSession, SessionClient, TokenKind};
+use super::{LoggedOut, Logout, PublicKey, Refreshed, RequestSession, SessionClient, TokenKind};
 use crate::auth_info::CookieSettings;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
@@ -13,7 +13,7 @@ use crate::session::AuthHistory;
 use crate::session::Session;
 use crate::transport::send;
 use crate::user::User;
-use crate::wire::{Jwk, LogoutRequest, RefreshSessionRequest, SelectTenantRequest};
+use crate::wire::{LogoutRequest, RefreshSessionRequest, SelectTenantRequest};
 use std::future::Future;
 
 /// The answer of a refresh or tenant selection that must carry a session.
@@ -409,7 +409,7 @@ pub struct Keys {
 }
 
 impl Request for Keys {
-    type Output = Result<Vec<Jwk>>;
+    type Output = Result<Vec<PublicKey>>;
 
     fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
         async move {
@@ -418,8 +418,11 @@ impl Request for Keys {
             let api = client.api();
             let response =
                 send(&client.shared, OP, || api.project_keys(client.project_id())).await?;
-            Ok(response.into_inner().keys.unwrap_or_default())
+            let keys = response.into_inner().keys.unwrap_or_default();
+            keys.into_iter()
+                .map(|key| PublicKey::from_wire(OP, key))
+                .collect()
         }
     }
 }
-request!(Keys => Result<Vec<Jwk>>);
+request!(Keys => Result<Vec<PublicKey>>);

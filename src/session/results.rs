@@ -144,3 +144,57 @@ impl AuthHistory {
         })
     }
 }
+
+/// One of the project's public keys, as [`SessionClient::keys`](super::SessionClient::keys)
+/// returns it. Serializes as the JWK the service published (`use` for
+/// [`usage`](Self::usage); fields it did not send are left out).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PublicKey {
+    /// The key ID, matched against a JWT header's `kid`.
+    pub kid: String,
+    /// The key type: `RSA` or `EC`.
+    pub kty: String,
+    /// The algorithm the key is for (`RS256`...), when published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    /// What the key is for (`sig`), when published.
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
+    pub usage: Option<String>,
+    /// RSA modulus (base64url).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+    /// RSA exponent (base64url).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub e: Option<String>,
+    /// EC curve.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    /// EC x coordinate (base64url).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    /// EC y coordinate (base64url).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+}
+
+impl PublicKey {
+    /// The key of a key-set answer; a key without `kid` or `kty` is a decode error.
+    pub(crate) fn from_wire(operation: Operation, key: crate::wire::Jwk) -> Result<Self> {
+        let missing = |field: &str| Error::Decode {
+            operation,
+            reason: format!("a key has no `{field}`"),
+        };
+        Ok(Self {
+            kid: key.kid.ok_or_else(|| missing("kid"))?,
+            kty: key.kty.ok_or_else(|| missing("kty"))?,
+            alg: key.alg,
+            usage: key.use_,
+            n: key.n,
+            e: key.e,
+            crv: key.crv,
+            x: key.x,
+            y: key.y,
+        })
+    }
+}

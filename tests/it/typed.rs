@@ -66,11 +66,15 @@ async fn every_field_of_the_seed_reaches_the_typed_result() {
         Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(4_102_444_800))
     );
     let idp = auth.idp_response.as_ref().unwrap();
-    assert_eq!(idp.saml_response.as_deref(), Some("string"));
-    assert_eq!(
-        idp.idp_oidc_claims.as_ref().unwrap()["groups"],
-        json!(["a"])
+    let saml = idp.saml_response.as_ref().map(descope::OpaqueToken::secret);
+    assert_eq!(saml, Some("string"));
+    let debug = format!("{idp:?}");
+    assert!(
+        debug.contains("saml_response: Some(OpaqueToken([redacted]))")
+            && debug.contains("oidc_response: Some(OpaqueToken([redacted]))"),
+        "the raw IdP responses are redacted: {debug}"
     );
+    assert_eq!(idp.oidc_claims["groups"], json!(["a"]));
     assert_eq!(
         (&*auth.cookies.session_name, &*auth.cookies.refresh_name),
         ("DS", "DSR")

@@ -458,7 +458,12 @@ async fn me_and_keys_are_gets() {
     assert_eq!(me.login_ids, ["ada@example.com"]);
     assert!(me.methods.totp && !me.methods.password);
     let keys = client.sessions().keys().await.unwrap();
-    assert_eq!(keys[0].kid.as_deref(), Some("K1"));
+    assert_eq!(keys[0].kid, "K1");
+    let jwk = serde_json::to_value(&keys[0]).unwrap();
+    assert_eq!(
+        jwk["kid"], "K1",
+        "a key serializes as the published JWK: {jwk}"
+    );
     let requests = server.received_requests().await.unwrap();
     assert_eq!(
         check_request(&requests[0], "GET", "/v1/auth/me", &refresh_auth()),

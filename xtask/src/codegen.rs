@@ -38,7 +38,7 @@ pub const SCHEMA_PREFIX: &str = "it__schemas__";
 
 /// The generated-client snapshot, from the spec text alone (no build of the crate).
 pub fn expected(root: &Path, spec: &str) -> Result<Vec<Snapshot>, String> {
-    let code = crate::generate::generate(spec)?;
+    let code = crate::generate::generate(spec, true)?;
     Ok(vec![Snapshot {
         path: snapshot_dir(root).join("it__codegen__generated_client.snap"),
         source: "tests/it/codegen.rs",

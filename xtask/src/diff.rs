@@ -10,14 +10,15 @@
 //! - response field: removed, type/format changed, `required` status changed, non-nullable →
 //!   nullable, enum value added (old clients cannot decode it): breaking; added: additive;
 //!   nullable → non-nullable or enum value removed: other;
-//! - a `$ref` replaced by another schema name: breaking (the generated type, public in
-//!   `descope::wire`, is renamed); descriptions, summaries, examples, constraints, info and
-//!   servers: other.
+//! - a `$ref` replaced by another schema name with the same shape: other (only a generated
+//!   type is renamed); descriptions, summaries, examples, constraints, info and servers: other.
 //!
-//! Classes are judged on the Rust surface beside the wire: a field added to a response is
-//! additive because every generated struct is `#[non_exhaustive]`; an operationId is the name
-//! of a method of the *private* generated client, so renaming it is `other` (no public method
-//! changes; the façade keeps its names).
+//! Classes are judged on the wire and on the crate's public Rust surface, which holds no
+//! generated type: the generated client and its types are private (`descope::wire` exists only
+//! under the opt-in `wire` feature, outside the semver promise). So a change that only renames
+//! or reshapes generated Rust (a type renamed, an operationId renamed, which names a method of
+//! the private client) is `other`; the façade keeps its names. A change is breaking when the
+//! wire itself breaks old clients.
 //!
 //! Changes inside a named schema are located at the schema (`JWTResponse.cookieMaxAge`) and
 //! reported once, with the operations that reach them; changes of an operation itself are
@@ -213,10 +214,10 @@ impl<'a> Differ<'a> {
         let short = |r: &str| r.rsplit('/').next().unwrap_or(r).to_owned();
         match (old_ref, new_ref) {
             (Some(a), Some(b)) if short(a) != short(b) => self.report.add(
-                Class::Breaking,
+                Class::Other,
                 loc,
                 format!(
-                    "type `{}` replaced by `{}` (the generated type is renamed)",
+                    "type `{}` replaced by `{}` (a private generated type is renamed)",
                     short(a),
                     short(b)
                 ),

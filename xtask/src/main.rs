@@ -155,10 +155,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Json => println!("{}", report.to_json()),
             }
             if code {
-                let old_code =
-                    xtask::generate::generate(&old_text).map_err(|e| format!("old spec: {e}"))?;
-                let new_code =
-                    xtask::generate::generate(&new_text).map_err(|e| format!("new spec: {e}"))?;
+                let old_code = xtask::generate::generate(&old_text, true)
+                    .map_err(|e| format!("old spec: {e}"))?;
+                let new_code = xtask::generate::generate(&new_text, true)
+                    .map_err(|e| format!("new spec: {e}"))?;
                 let unified = similar::TextDiff::from_lines(&old_code, &new_code)
                     .unified_diff()
                     .context_radius(3)

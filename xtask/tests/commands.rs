@@ -144,7 +144,7 @@ fn a_bad_spec_fails_generation_naming_the_operation_or_schema() {
     // A `default` response is caught by the pre-check, by operation.
     let mut bad = spec();
     bad["paths"]["/v1/auth/logout"]["post"]["responses"]["default"] = json!({"description": "x"});
-    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap()).unwrap_err();
+    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap(), true).unwrap_err();
     assert!(
         error.contains("operation `logout`") && error.contains("default"),
         "{error}"
@@ -153,7 +153,7 @@ fn a_bad_spec_fails_generation_naming_the_operation_or_schema() {
     let mut bad = spec();
     bad["paths"]["/v1/auth/me"]["get"]["parameters"] =
         json!([{"name": "q", "in": "query", "required": true, "content": {"application/xml": {}}}]);
-    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap()).unwrap_err();
+    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap(), true).unwrap_err();
     assert!(error.contains("operation `me`"), "{error}");
     // A missing secret schema is named.
     let mut bad = spec();
@@ -161,10 +161,10 @@ fn a_bad_spec_fails_generation_naming_the_operation_or_schema() {
         .as_object_mut()
         .unwrap()
         .remove("OpaqueToken");
-    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap()).unwrap_err();
+    let error = xtask::generate::generate(&serde_json::to_string(&bad).unwrap(), true).unwrap_err();
     assert!(error.contains("OpaqueToken"), "{error}");
     // Not YAML at all.
-    let error = xtask::generate::generate("openapi: [").unwrap_err();
+    let error = xtask::generate::generate("openapi: [", true).unwrap_err();
     assert!(error.contains("does not parse"), "{error}");
 }
 
