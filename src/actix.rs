@@ -49,7 +49,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 pub use crate::guard::RequireSession;
-use crate::session::web::{authenticate, Found};
+use crate::session::web::{authenticate, left_by_middleware, optional, Found};
 pub use crate::session::Rejection;
 use crate::session::{RequestSession, Session};
 use crate::Client;
@@ -160,19 +160,19 @@ pub async fn refresh_session(
     let client = client_of(request.request()).ok_or_else(no_client)?;
     let (method, headers) = http_parts(request.method(), request.headers());
     let found = authenticate(&client, &method, &headers, true).await;
-    match &found {
-        Found::Refuse(rejection) => {
-            let response = rejection.error_response();
-            return Ok(request.into_response(response));
-        }
-        Found::Session(current) => {
-            let current = RequestSession::clone(current);
+    if let Found::Refuse(rejection) = &found {
+        let response = rejection.error_response();
+        return Ok(request.into_response(response));
+    }
+    match found.left() {
+        Some(Ok(current)) => {
             request.extensions_mut().insert(current.session.clone());
             request.extensions_mut().insert(current);
         }
-        Found::Anonymous(rejection) | Found::SignedOut(rejection) => {
-            request.extensions_mut().insert(rejection.clone());
+        Some(Err(rejection)) => {
+            request.extensions_mut().insert(rejection);
         }
+        None => {}
     }
     let mut response = next.call(request).await?.map_into_boxed_body();
     let (_, written) = http_parts(&actix_web::http::Method::GET, response.headers());
@@ -267,23 +267,21 @@ type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, Rejection>>>>;
 
 /// What the middleware left, else a validation of the request (no refresh).
 fn request_session(request: &HttpRequest) -> Extracted<RequestSession> {
-    if let Some(found) = request.extensions().get::<RequestSession>() {
-        return Box::pin(ready(Ok(found.clone())));
-    }
-    if let Some(rejection) = request.extensions().get::<Rejection>() {
-        return Box::pin(ready(Err(rejection.clone())));
+    let left = {
+        let extensions = request.extensions();
+        left_by_middleware(extensions.get(), extensions.get())
+    };
+    if let Some(found) = left {
+        return Box::pin(ready(found));
     }
     let Some(client) = client_of(request) else {
         return Box::pin(ready(Err(Rejection::misconfigured())));
     };
     let (method, headers) = http_parts(request.method(), request.headers());
     Box::pin(async move {
-        match authenticate(&client, &method, &headers, false).await {
-            Found::Session(found) => Ok(*found),
-            Found::Anonymous(rejection)
-            | Found::SignedOut(rejection)
-            | Found::Refuse(rejection) => Err(rejection),
-        }
+        authenticate(&client, &method, &headers, false)
+            .await
+            .into_result()
     })
 }
 
@@ -316,14 +314,6 @@ impl FromRequest for OptionalSession {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let found = request_session(request);
-        Box::pin(async move {
-            match found.await {
-                Ok(found) => Ok(OptionalSession(Some(found))),
-                Err(rejection) if rejection.status() == http::StatusCode::UNAUTHORIZED => {
-                    Ok(OptionalSession(None))
-                }
-                Err(rejection) => Err(rejection),
-            }
-        })
+        Box::pin(async move { optional(found.await).map(OptionalSession) })
     }
 }

@@ -26,11 +26,10 @@ pub use crate::http_error::ErrorBody;
 use ::axum::body::Body;
 use ::axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request, State};
 use ::axum::http::request::Parts;
-use ::axum::http::StatusCode;
 use ::axum::middleware::Next;
 use ::axum::response::{IntoResponse, Response};
 
-use crate::session::web::{self, Found};
+use crate::session::web;
 use crate::session::{RequestSession, Session};
 use crate::Client;
 
@@ -61,17 +60,13 @@ impl IntoResponse for Rejection {
 /// The request's session: what a middleware or layer found (or why it found none), else a
 /// validation (no refresh).
 async fn request_session(parts: &Parts, client: &Client) -> Result<RequestSession, Rejection> {
-    if let Some(found) = parts.extensions.get::<RequestSession>() {
-        return Ok(found.clone());
-    }
-    if let Some(rejection) = parts.extensions.get::<Rejection>() {
-        return Err(rejection.clone());
-    }
-    match web::authenticate(client, &parts.method, &parts.headers, false).await {
-        Found::Session(found) => Ok(*found),
-        Found::Anonymous(rejection) | Found::SignedOut(rejection) | Found::Refuse(rejection) => {
-            Err(rejection)
-        }
+    let extensions = &parts.extensions;
+    let left = web::left_by_middleware(extensions.get(), extensions.get());
+    match left {
+        Some(found) => found,
+        None => web::authenticate(client, &parts.method, &parts.headers, false)
+            .await
+            .into_result(),
     }
 }
 
@@ -121,11 +116,8 @@ where
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
         let client = Client::from_ref(state);
-        match request_session(parts, &client).await {
-            Ok(found) => Ok(Some(CurrentSession(found))),
-            Err(rejection) if rejection.status() == StatusCode::UNAUTHORIZED => Ok(None),
-            Err(rejection) => Err(rejection),
-        }
+        let found = web::optional(request_session(parts, &client).await)?;
+        Ok(found.map(CurrentSession))
     }
 }
 
@@ -137,17 +129,16 @@ where
 /// response sets or clears the session cookies itself (a logout stays a logout).
 pub async fn refresh_session(
     State(client): State<Client>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
-    let found = web::authenticate(&client, request.method(), request.headers(), true).await;
-    if let Found::Refuse(rejection) = found {
-        return rejection.into_response();
+    let served = web::serve(&client, true, request, |request| async move {
+        Ok::<_, std::convert::Infallible>(next.run(request).await)
+    });
+    match served.await {
+        Ok(response) => response,
+        Err(never) => match never {},
     }
-    found.remember(request.extensions_mut());
-    let mut response = next.run(request).await;
-    found.finish(&client.session, response.headers_mut());
-    response
 }
 
 /// Middleware (use with `axum::middleware::from_fn_with_state(client, require_same_origin)`):

@@ -46,7 +46,7 @@ use std::task::{Context, Poll};
 
 use crate::client::Client;
 use crate::request::BoxFuture;
-use crate::session::web::{self, Found};
+use crate::session::web;
 
 /// Finds each request's session (see the [module](self) docs).
 #[derive(Clone, Debug)]
@@ -125,19 +125,12 @@ where
 async fn around<S, B, R>(
     client: Client,
     refresh: bool,
-    mut request: http::Request<B>,
+    request: http::Request<B>,
     mut inner: S,
 ) -> Result<http::Response<R>, S::Error>
 where
     S: tower_service::Service<http::Request<B>, Response = http::Response<R>>,
     R: From<String>,
 {
-    let found = web::authenticate(&client, request.method(), request.headers(), refresh).await;
-    if let Found::Refuse(rejection) = found {
-        return Ok(rejection.into_response());
-    }
-    found.remember(request.extensions_mut());
-    let mut response = inner.call(request).await?;
-    found.finish(&client.session, response.headers_mut());
-    Ok(response)
+    web::serve(&client, refresh, request, |request| inner.call(request)).await
 }

@@ -184,18 +184,41 @@ pub(crate) enum Found {
 }
 
 impl Found {
-    /// What a request's extensions get: the session, or why there is none.
+    /// What a request's extensions get: the session (and its [`Session`](super::Session)), or
+    /// why there is none; nothing for a refusal, which is answered at once.
+    pub(crate) fn left(&self) -> Option<Result<RequestSession, Rejection>> {
+        match self {
+            Found::Session(found) => Some(Ok(RequestSession::clone(found))),
+            Found::Anonymous(rejection) | Found::SignedOut(rejection) => {
+                Some(Err(rejection.clone()))
+            }
+            Found::Refuse(_) => None,
+        }
+    }
+
+    /// Puts [`left`](Self::left) in `http` extensions.
     #[cfg_attr(not(feature = "tower"), allow(dead_code))] // actix has extensions of its own
     pub(crate) fn remember(&self, extensions: &mut Extensions) {
-        match self {
-            Found::Session(found) => {
+        match self.left() {
+            Some(Ok(found)) => {
                 extensions.insert(found.session.clone());
-                extensions.insert(RequestSession::clone(found));
+                extensions.insert(found);
             }
-            Found::Anonymous(rejection) | Found::SignedOut(rejection) => {
-                extensions.insert(rejection.clone());
+            Some(Err(rejection)) => {
+                extensions.insert(rejection);
             }
-            Found::Refuse(_) => {}
+            None => {}
+        }
+    }
+
+    /// As an extractor sees it: the session, or the rejection.
+    #[cfg(any(feature = "axum", feature = "actix"))]
+    pub(crate) fn into_result(self) -> Result<RequestSession, Rejection> {
+        match self {
+            Found::Session(found) => Ok(*found),
+            Found::Anonymous(rejection)
+            | Found::SignedOut(rejection)
+            | Found::Refuse(rejection) => Err(rejection),
         }
     }
 
@@ -278,6 +301,60 @@ pub(crate) async fn authenticate(
         }
         Err(error) => outage(&error),
     }
+}
+
+/// What a session middleware left in a request's extensions (its session, else its rejection);
+/// `None` when none ran. Extractors take this before validating the request themselves.
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) fn left_by_middleware(
+    session: Option<&RequestSession>,
+    rejection: Option<&Rejection>,
+) -> Option<Result<RequestSession, Rejection>> {
+    match (session, rejection) {
+        (Some(found), _) => Some(Ok(found.clone())),
+        (None, Some(rejection)) => Some(Err(rejection.clone())),
+        (None, None) => None,
+    }
+}
+
+/// An optional-session extractor's answer: `None` for a visitor without a valid session (401);
+/// still the rejection for a cross-site request or an outage (503: the visitor may be signed
+/// in, do not show them as signed out).
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) fn optional(
+    found: Result<RequestSession, Rejection>,
+) -> Result<Option<RequestSession>, Rejection> {
+    match found {
+        Ok(found) => Ok(Some(found)),
+        Err(rejection) if rejection.status() == StatusCode::UNAUTHORIZED => Ok(None),
+        Err(rejection) => Err(rejection),
+    }
+}
+
+/// The request flow of the integrations whose requests are `http` types (the tower layer and
+/// the axum middleware): find the session (`refresh`: from the refresh cookie too), answer a
+/// refusal at once, give the handler the session in the request's extensions, and put the
+/// cookies of a refresh (or the clearing ones of a refused refresh) on its response.
+#[cfg(feature = "tower")]
+pub(crate) async fn serve<B, R, E, F, Fut>(
+    client: &Client,
+    refresh: bool,
+    mut request: http::Request<B>,
+    handler: F,
+) -> Result<http::Response<R>, E>
+where
+    F: FnOnce(http::Request<B>) -> Fut,
+    Fut: std::future::Future<Output = Result<http::Response<R>, E>>,
+    R: From<String>,
+{
+    let found = authenticate(client, request.method(), request.headers(), refresh).await;
+    if let Found::Refuse(rejection) = found {
+        return Ok(rejection.into_response());
+    }
+    found.remember(request.extensions_mut());
+    let mut response = handler(request).await?;
+    found.finish(&client.session, response.headers_mut());
+    Ok(response)
 }
 
 fn outage(error: &Error) -> Found {
