@@ -443,7 +443,7 @@ impl EmulatorBuilder {
         });
         // Write the state once at start, so the file exists with its keys from now on.
         if app.persister.is_some() {
-            save(&app)?;
+            save(app.as_ref())?;
         }
         tokio::spawn(prune_sessions(Arc::downgrade(&app)));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -27,10 +27,7 @@
 //! | rate limit exceeded (with `Retry-After`) | 429 | `E130429` | documented |
 //! | internal failure | 500 | `E000001` | chosen |
 
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-
-use descope::wire::ErrorResponse;
+use axum::http::StatusCode;
 
 /// Why the emulator refused a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,22 +166,5 @@ impl Failure {
                 format!("Internal error: {why}"),
             ),
         }
-    }
-}
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        let (status, code, description) = self.parts();
-        let mut body = ErrorResponse::default();
-        body.error_code = Some(code.to_owned());
-        body.error_description = Some(description.clone());
-        body.error_message = Some(description);
-        let mut response = super::server::json(status, &body);
-        if let Failure::RateLimited { retry_after_secs } = self {
-            response
-                .headers_mut()
-                .insert("retry-after", HeaderValue::from(retry_after_secs));
-        }
-        response
     }
 }

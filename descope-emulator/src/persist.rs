@@ -1,41 +1,28 @@
-//! Writing the state file.
+//! Writing the state file: when, and under which lock. What goes in it is the state's
+//! business ([`Persisted::snapshot`]); this module knows nothing of HTTP.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-
-use crate::server::App;
-use crate::store::{self, StateFile, STATE_FORMAT};
+use crate::state_file::Persister;
+use crate::store::{self, StateFile};
 use crate::EmulatorError;
 
+/// State that is written to a state file (the server's `App`).
+pub(crate) trait Persisted: Send + Sync + 'static {
+    /// Where and how often the state is written; `None` without a state file.
+    fn persister(&self) -> Option<&Persister>;
+
+    /// The state as the file holds it, taken at once.
+    fn snapshot(&self) -> StateFile;
+}
+
 /// Writes the state file now.
-pub(crate) fn save(app: &App) -> Result<(), EmulatorError> {
-    let Some(persister) = &app.persister else {
+pub(crate) fn save(app: &impl Persisted) -> Result<(), EmulatorError> {
+    let Some(persister) = app.persister() else {
         return Ok(());
     };
-    let state = {
-        let store = app.store();
-        StateFile {
-            format: STATE_FORMAT,
-            project_id: app.options.project_id.clone(),
-            keys: app
-                .keys
-                .all()
-                .iter()
-                .map(|k| (k.kid.clone(), STANDARD.encode(k.pkcs8())))
-                .collect(),
-            users: store.users_sorted(),
-            sessions: store
-                .sessions
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            verifications: store.verifications.clone(),
-            outbox: app.outbox().all(),
-        }
-    };
+    let state = app.snapshot();
     let bytes =
         serde_json::to_vec_pretty(&state).map_err(|e| EmulatorError::State(e.to_string()))?;
     store::write_atomically(&persister.path, &bytes).map_err(|e| {
@@ -45,8 +32,8 @@ pub(crate) fn save(app: &App) -> Result<(), EmulatorError> {
 
 /// Writes the state file unless a write already covered every change made so far. Returns
 /// once the change that called it is on disk.
-pub(crate) async fn persist(app: &Arc<App>) -> Result<(), EmulatorError> {
-    let Some(persister) = &app.persister else {
+pub(crate) async fn persist<A: Persisted>(app: &Arc<A>) -> Result<(), EmulatorError> {
+    let Some(persister) = app.persister() else {
         return Ok(());
     };
     let wanted = persister.changes.load(Ordering::SeqCst);
@@ -59,13 +46,13 @@ pub(crate) async fn persist(app: &Arc<App>) -> Result<(), EmulatorError> {
 
 /// Writes the state with the writers' lock held (`saved`): everything counted so far is in
 /// the store, so the snapshot covers it.
-async fn write_locked(app: &Arc<App>, saved: &mut u64) -> Result<(), EmulatorError> {
-    let Some(persister) = &app.persister else {
+async fn write_locked<A: Persisted>(app: &Arc<A>, saved: &mut u64) -> Result<(), EmulatorError> {
+    let Some(persister) = app.persister() else {
         return Ok(());
     };
     let covered = persister.changes.load(Ordering::SeqCst);
     let writer = app.clone();
-    tokio::task::spawn_blocking(move || save(&writer))
+    tokio::task::spawn_blocking(move || save(writer.as_ref()))
         .await
         .map_err(|_| EmulatorError::State("the state write task failed".into()))??;
     *saved = covered;
@@ -74,8 +61,8 @@ async fn write_locked(app: &Arc<App>, saved: &mut u64) -> Result<(), EmulatorErr
 
 /// The last write, on shutdown: under the same lock as every other write (so it cannot
 /// interleave with one still running), and always, whatever was counted.
-pub(crate) async fn persist_final(app: &Arc<App>) -> Result<(), EmulatorError> {
-    let Some(persister) = &app.persister else {
+pub(crate) async fn persist_final<A: Persisted>(app: &Arc<A>) -> Result<(), EmulatorError> {
+    let Some(persister) = app.persister() else {
         return Ok(());
     };
     let mut saved = persister.saved.lock().await;

@@ -4,7 +4,7 @@
 use axum::extract::Query;
 use axum::response::Html;
 
-use super::email::{
+use super::email_flow::{
     check_redirect, complete, deliver, intent, sent, sign_in_verified, update_intent, Delivered,
     Profile,
 };
@@ -16,6 +16,41 @@ use descope::wire::{
     LinkVerifyRequest, PendingSessionRequest,
 };
 use descope::OpaqueToken;
+
+/// The magic-link and enchanted-link routes, and the emulator's landing page for links.
+pub(crate) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/auth/magiclink/signup/email", post(magic_sign_up))
+        .route("/v1/auth/magiclink/signin/email", post(magic_sign_in))
+        .route(
+            "/v1/auth/magiclink/signup-in/email",
+            post(magic_sign_up_or_in),
+        )
+        .route("/v1/auth/magiclink/verify", post(magic_verify))
+        .route("/v1/auth/magiclink/update/email", post(magic_update_email))
+        .route(
+            "/v1/auth/enchantedlink/signup/email",
+            post(enchanted_sign_up),
+        )
+        .route(
+            "/v1/auth/enchantedlink/signin/email",
+            post(enchanted_sign_in),
+        )
+        .route(
+            "/v1/auth/enchantedlink/signup-in/email",
+            post(enchanted_sign_up_or_in),
+        )
+        .route("/v1/auth/enchantedlink/verify", post(enchanted_verify))
+        .route(
+            "/v1/auth/enchantedlink/pending-session",
+            post(enchanted_pending_session),
+        )
+        .route(
+            "/v1/auth/enchantedlink/update/email",
+            post(enchanted_update_email),
+        )
+        .route("/emulator/v1/link", get(link_page))
+}
 
 /// The answer of an enchanted-link send.
 fn enchanted(delivered: Delivered) -> Response {

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 mod console;
 mod console_page;
 mod email;
+mod email_flow;
 mod email_links;
 mod management;
 mod management_access;
@@ -100,6 +101,40 @@ impl<T> Drop for Tracked<'_, T> {
     fn drop(&mut self) {
         if let (true, Some(changes)) = (self.written, self.changes) {
             changes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+impl crate::persist::Persisted for App {
+    fn persister(&self) -> Option<&crate::state_file::Persister> {
+        self.persister.as_ref()
+    }
+
+    fn snapshot(&self) -> crate::store::StateFile {
+        use base64::Engine;
+        let store = self.store();
+        crate::store::StateFile {
+            format: crate::store::STATE_FORMAT,
+            project_id: self.options.project_id.clone(),
+            keys: self
+                .keys
+                .all()
+                .iter()
+                .map(|k| {
+                    (
+                        k.kid.clone(),
+                        base64::engine::general_purpose::STANDARD.encode(k.pkcs8()),
+                    )
+                })
+                .collect(),
+            users: store.users_sorted(),
+            sessions: store
+                .sessions
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            verifications: store.verifications.clone(),
+            outbox: self.outbox().all(),
         }
     }
 }
@@ -189,6 +224,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v1/auth/me/history", get(history))
         .route("/v1/auth/accesskey/exchange", post(exchange_access_key))
         .merge(email::routes())
+        .merge(email_links::routes())
         .merge(console::routes())
         .merge(management_routes())
         .fallback(|| async { Failure::NotFound })
@@ -266,6 +302,25 @@ pub(crate) fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
             response
         }
         Err(_) => Failure::Internal("response does not serialize").into_response(),
+    }
+}
+
+/// A failure as the service answers it: its status, `ErrorResponse` JSON, and `Retry-After`
+/// when rate limited.
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let (status, code, description) = self.parts();
+        let mut body = descope::wire::ErrorResponse::default();
+        body.error_code = Some(code.to_owned());
+        body.error_description = Some(description.clone());
+        body.error_message = Some(description);
+        let mut response = json(status, &body);
+        if let Failure::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }
 

@@ -183,12 +183,12 @@ pub(crate) fn mask_email(email: &str) -> String {
 
 pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Reply {
     let app = &*app;
-    use super::email::{deliver, intent, Profile};
+    use super::email_flow::{deliver, intent, Profile};
     use crate::outbox::{Method, Purpose};
     app.check_rate()?;
     authorize(app, request.headers())?;
     let body: PasswordResetRequest = parse(request.into_body()).await?;
-    super::email::check_redirect(body.redirect_url.as_deref())?;
+    super::email_flow::check_redirect(body.redirect_url.as_deref())?;
     required(&body.login_id, "loginId")?;
     let user = app
         .store()
