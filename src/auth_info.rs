@@ -233,23 +233,6 @@ impl AuthInfo {
     }
 }
 
-impl AuthInfo {
-    /// The result of a sign-in, sign-up or password change, its cookie names checked against
-    /// the client's. Returned as built (no `?` and re-wrap: the result is about 1 KB).
-    pub(crate) fn of_response(
-        client: &crate::client::Client,
-        operation: Operation,
-        response: progenitor_client::ResponseValue<JwtResponse>,
-    ) -> Result<Self> {
-        let headers = set_cookie_headers(response.headers());
-        let result = Self::from_response(operation, response.into_inner(), &headers);
-        if let Ok(auth) = &result {
-            client.check_cookie_names(&auth.cookies);
-        }
-        result
-    }
-}
-
 /// The `Set-Cookie` headers of a response, the only ones a JWT response is read from (no
 /// allocation when there are none, the usual case).
 pub(crate) fn set_cookie_headers(headers: &HeaderMap) -> HeaderMap {

@@ -54,7 +54,7 @@ pub struct Client {
     /// The session side: validator, cookie and origin settings, shared refreshes.
     pub(crate) session: Arc<SessionState>,
     /// The project's password policy, once fetched (to name the rules of a refusal).
-    pub(crate) policy_cache: Arc<crate::password::refusal::PolicyCache>,
+    pub(crate) policy_cache: Arc<crate::policy::PolicyCache>,
     /// The generated client with the project's own authorization, built once.
     pub(crate) project_api: Arc<crate::wire::Api>,
     /// The generated client with `Bearer <projectId>:<managementKey>`, when a management key

@@ -203,3 +203,27 @@ impl From<&PasswordPolicy> for PasswordPolicyResponse {
         }
     }
 }
+
+/// How long a fetched policy is used before it is fetched again.
+const POLICY_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The project's password policy, once fetched.
+#[derive(Default)]
+pub(crate) struct PolicyCache {
+    cached: std::sync::RwLock<Option<(PasswordPolicy, std::time::Instant)>>,
+}
+
+impl PolicyCache {
+    pub(crate) fn get(&self) -> Option<PasswordPolicy> {
+        let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
+        cached
+            .as_ref()
+            .filter(|(_, at)| at.elapsed() < POLICY_TTL)
+            .map(|(policy, _)| policy.clone())
+    }
+
+    pub(crate) fn put(&self, policy: &PasswordPolicy) {
+        *self.cached.write().unwrap_or_else(|p| p.into_inner()) =
+            Some((policy.clone(), std::time::Instant::now()));
+    }
+}

@@ -65,7 +65,7 @@ impl Request for Replace {
                         return Err(super::refusal::named(&self.client, error, password).await);
                     }
                 };
-            AuthInfo::of_response(&self.client, OP, response)
+            super::signed_in(&self.client, OP, response)
         }
     }
 }

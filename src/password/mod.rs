@@ -101,6 +101,22 @@ macro_rules! login_option_setters {
 }
 pub(crate) use login_option_setters;
 
+/// The result of a sign-in, sign-up or password change, its cookie names checked against the
+/// client's.
+pub(super) fn signed_in(
+    client: &Client,
+    operation: Operation,
+    response: progenitor_client::ResponseValue<crate::wire::JwtResponse>,
+) -> Result<crate::auth_info::AuthInfo> {
+    let headers = crate::auth_info::set_cookie_headers(response.headers());
+    let result =
+        crate::auth_info::AuthInfo::from_response(operation, response.into_inner(), &headers);
+    if let Ok(auth) = &result {
+        client.check_cookie_names(&auth.cookies);
+    }
+    result
+}
+
 /// Password operations of a [`Client`]. Get one with [`Client::password`].
 /// It holds a cheap clone of the client; so does every request builder, whose futures are
 /// therefore `'static + Send` (ready for `tokio::spawn`).

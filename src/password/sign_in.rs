@@ -97,7 +97,7 @@ impl Request for SignIn {
             };
             let response =
                 send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
-            AuthInfo::of_response(&self.client, OP, response)
+            super::signed_in(&self.client, OP, response)
         }
     }
 }

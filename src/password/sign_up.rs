@@ -122,7 +122,7 @@ impl Request for SignUp {
                         )
                     }
                 };
-            AuthInfo::of_response(&self.client, OP, response)
+            super::signed_in(&self.client, OP, response)
         }
     }
 }

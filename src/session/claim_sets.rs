@@ -9,8 +9,27 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::claims::{null_as_default, TenantClaims};
 use super::raw_claims::{Field, Json, Once};
+
+/// Roles and permissions of the user in one tenant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TenantClaims {
+    /// Roles in the tenant.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub roles: Vec<String>,
+    /// Permissions in the tenant.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub permissions: Vec<String>,
+}
+
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
 
 /// A session's claims beyond who and until when.
 #[derive(Debug, Default)]

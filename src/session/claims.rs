@@ -4,49 +4,10 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::claim_sets::Claims;
-
-/// Which kind of token a JWT is (its `drn` claim).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TokenKind {
-    /// A session JWT (`drn: "DS"`).
-    Session,
-    /// A refresh JWT (`drn: "DSR"`).
-    Refresh,
-}
-
-impl TokenKind {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            TokenKind::Session => "session",
-            TokenKind::Refresh => "refresh",
-        }
-    }
-}
-
-/// Roles and permissions of the user in one tenant.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct TenantClaims {
-    /// Roles in the tenant.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub roles: Vec<String>,
-    /// Permissions in the tenant.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub permissions: Vec<String>,
-}
-
-pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
+use super::claim_sets::{Claims, TenantClaims};
+use super::raw_claims::{Facts, Payload, TokenKind};
 
 /// A validated session (or refresh) JWT: who the user is and what they may do.
 ///
@@ -99,6 +60,24 @@ fn time(seconds: i64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(seconds.unsigned_abs())
     } else {
         UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
+    }
+}
+
+impl Session {
+    /// The session of checked claims, once validation (or [`dangerous`](super::dangerous)) has
+    /// settled who and what they are.
+    pub(crate) fn from_payload(payload: Payload, facts: Facts) -> Session {
+        Session {
+            inner: Arc::new(SessionData {
+                kind: facts.kind,
+                user_id: facts.user_id,
+                project_id: facts.project_id,
+                expires_at: facts.expires_at,
+                issued_at: facts.issued_at,
+                payload: payload.into_bytes(),
+                claims: OnceLock::new(),
+            }),
+        }
     }
 }
 

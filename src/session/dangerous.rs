@@ -1,7 +1,8 @@
 //! Reading tokens **without verifying them**. Nothing here checks a signature, an expiry or an
 //! issuer: never use it to decide what a request may do.
 
-use super::claims::{Session, TokenKind};
+use super::claims::Session;
+use super::raw_claims::TokenKind;
 use super::raw_claims::{Facts, Payload};
 use crate::error::SessionError;
 
@@ -26,5 +27,5 @@ pub fn insecure_decode(token: &str) -> Result<Session, SessionError> {
         expires_at: claims.exp.unwrap_or_default(),
         issued_at: claims.iat,
     };
-    Ok(payload.into_session(facts))
+    Ok(Session::from_payload(payload, facts))
 }

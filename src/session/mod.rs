@@ -29,19 +29,21 @@ mod validator;
 mod verified;
 pub(crate) mod web;
 
-pub use claims::{Session, TenantClaims, TokenKind};
+pub use claim_sets::TenantClaims;
+pub use claims::Session;
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use operations::{
     History, Keys, LogoutAll, LogoutAndClear, LogoutSession, Me, Refresh, SelectTenant, TryRefresh,
     Validate, ValidateAndRefresh, ValidateRefresh,
 };
 pub use origin::OriginCheck;
+pub use raw_claims::TokenKind;
 pub use results::{AuthHistory, LoggedOut, Logout, PublicKey, Refreshed, RequestSession};
-pub use shared_refresh::{DEFAULT_REFRESH_SHARE_CAPACITY, DEFAULT_REFRESH_SHARE_WINDOW};
 pub use validate::{
     issuer_matches, SessionConfig, DEFAULT_KEY_CACHE_TTL, DEFAULT_KEY_FETCH_TIMEOUT,
     DEFAULT_KEY_MAX_STALE, DEFAULT_KEY_REFETCH_INTERVAL, DEFAULT_KEY_REFRESH_DEADLINE,
-    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_VERIFIED_CACHE_CAPACITY,
+    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_REFRESH_SHARE_CAPACITY,
+    DEFAULT_REFRESH_SHARE_WINDOW, DEFAULT_VERIFIED_CACHE_CAPACITY,
 };
 /// The web integrations' types (features `tower`, `axum`, `actix`).
 #[cfg(any(feature = "tower", feature = "actix"))]

@@ -9,13 +9,31 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::claims::{Session, SessionData, TokenKind};
 use crate::error::SessionError;
+
+/// Which kind of token a JWT is (its `drn` claim).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenKind {
+    /// A session JWT (`drn: "DS"`).
+    Session,
+    /// A refresh JWT (`drn: "DSR"`).
+    Refresh,
+}
+
+impl TokenKind {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            TokenKind::Session => "session",
+            TokenKind::Refresh => "refresh",
+        }
+    }
+}
 
 /// A JWT's payload, base64url-decoded: JSON claims, not yet read.
 pub(crate) struct Payload(Vec<u8>);
@@ -36,19 +54,9 @@ impl Payload {
             .map_err(|_| SessionError::Malformed("the payload is not base64url JSON claims"))
     }
 
-    /// The session of these (checked) claims, once the caller has settled who and what they are.
-    pub(crate) fn into_session(self, facts: Facts) -> Session {
-        Session {
-            inner: Arc::new(SessionData {
-                kind: facts.kind,
-                user_id: facts.user_id,
-                project_id: facts.project_id,
-                expires_at: facts.expires_at,
-                issued_at: facts.issued_at,
-                payload: self.0.into_boxed_slice(),
-                claims: OnceLock::new(),
-            }),
-        }
+    /// The decoded payload, for the session to keep.
+    pub(crate) fn into_bytes(self) -> Box<[u8]> {
+        self.0.into_boxed_slice()
     }
 }
 

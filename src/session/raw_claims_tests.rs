@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::session::claim_sets::Claims;
+use crate::session::Session;
 use serde_json::{json, Value};
 
 fn payload(value: &Value) -> Payload {
@@ -19,7 +20,7 @@ fn session(value: &Value) -> Session {
         issued_at: checked.iat,
     };
     drop(checked);
-    payload.into_session(facts)
+    Session::from_payload(payload, facts)
 }
 
 #[test]

@@ -38,12 +38,6 @@ use super::validate::unix_seconds;
 use crate::error::{Error, Result, SessionError};
 use crate::operation::Operation;
 
-/// How long a refresh's outcome is handed to requests that carry the same refresh JWT.
-pub const DEFAULT_REFRESH_SHARE_WINDOW: Duration = Duration::from_secs(10);
-
-/// How many refresh outcomes are remembered at most.
-pub const DEFAULT_REFRESH_SHARE_CAPACITY: usize = 4096;
-
 /// How long a refresh may be in flight: its task is stopped then (an outage for its waiters),
 /// and later requests start a new one.
 pub(crate) const IN_FLIGHT_LIMIT: Duration = Duration::from_secs(60);

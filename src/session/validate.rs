@@ -6,6 +6,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::clock::{Clock, SystemClock};
 
+/// How long a refresh's outcome is handed to requests that carry the same refresh JWT.
+pub const DEFAULT_REFRESH_SHARE_WINDOW: Duration = Duration::from_secs(10);
+
+/// How many refresh outcomes are remembered at most.
+pub const DEFAULT_REFRESH_SHARE_CAPACITY: usize = 4096;
+
 /// The default leeway on `exp` and `nbf`: 5 seconds.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(5);
 /// The default longest token accepted: 16 KiB.
@@ -53,8 +59,8 @@ impl Default for SessionConfig {
             verified_cache_capacity: DEFAULT_VERIFIED_CACHE_CAPACITY,
             public_keys: None,
             clock: Arc::new(SystemClock),
-            refresh_share_window: super::shared_refresh::DEFAULT_REFRESH_SHARE_WINDOW,
-            refresh_share_capacity: super::shared_refresh::DEFAULT_REFRESH_SHARE_CAPACITY,
+            refresh_share_window: DEFAULT_REFRESH_SHARE_WINDOW,
+            refresh_share_capacity: DEFAULT_REFRESH_SHARE_CAPACITY,
             key_fetch_timeout: DEFAULT_KEY_FETCH_TIMEOUT,
             key_refresh_deadline: DEFAULT_KEY_REFRESH_DEADLINE,
             key_max_stale: DEFAULT_KEY_MAX_STALE,

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::base64url;
-use super::claims::{Session, TokenKind};
+use super::claims::Session;
 use super::keys::{parse_public_keys, KeyStore, VerifyKey};
-use super::raw_claims::{Checked, Facts, Payload};
+use super::raw_claims::{Checked, Facts, Payload, TokenKind};
 use super::validate::{issuer_matches, unix_seconds, SessionConfig};
 use super::verified::{Verified, VerifiedCache};
 use crate::error::{Error, SessionError};
@@ -203,7 +203,7 @@ impl Validator {
         }
         let payload = Payload::decode(parts.payload)?;
         let facts = self.check_claims(&payload.check()?, kind)?;
-        let session = payload.into_session(facts);
+        let session = Session::from_payload(payload, facts);
         if let Some(at) = locator {
             let verified = || Verified {
                 session: session.clone(),

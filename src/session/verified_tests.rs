@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::session::claims::TokenKind;
+use crate::session::raw_claims::TokenKind;
 use crate::session::raw_claims::{Facts, Payload};
 
 fn entry(key: &Arc<VerifyKey>, expires_at: i64) -> Verified {
@@ -14,7 +14,7 @@ fn entry(key: &Arc<VerifyKey>, expires_at: i64) -> Verified {
         issued_at: None,
     };
     Verified {
-        session: payload.into_session(facts),
+        session: crate::session::Session::from_payload(payload, facts),
         kid: Arc::from("k"),
         key: key.clone(),
     }
