@@ -12,7 +12,8 @@ use descope::session::Clock;
 use crate::keys::{KeyRing, SigningKey};
 use crate::persist::save;
 use crate::server::{self, App};
-use crate::store::{self, Persister, Store, StoredUser};
+use crate::state_file::{self, Persister};
+use crate::store::{Store, StoredUser};
 use crate::{
     random_id, unix_seconds, Emulator, EmulatorError, HashCost, Options, PasswordPolicy, RateLimit,
     SeedUser, DEFAULT_PROJECT_ID,
@@ -330,7 +331,7 @@ impl EmulatorBuilder {
             ));
         }
         let saved = match &self.state {
-            Some(path) => store::read_state(path)?,
+            Some(path) => state_file::read_state(path)?,
             None => None,
         };
         let outbox = saved

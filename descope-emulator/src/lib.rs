@@ -26,6 +26,7 @@ mod failure;
 pub mod fuzzing;
 mod key_cache;
 mod keys;
+mod login_id;
 mod options;
 mod outbox;
 mod persist;
@@ -204,7 +205,7 @@ impl Emulator {
         }
         if let Some(path) = &self.app.options.export_on_exit {
             let export = SeedFile::export(&self.app.store().users_sorted()).to_json();
-            if let Err(e) = crate::store::write_atomically(path, export.as_bytes()) {
+            if let Err(e) = crate::state_file::write_atomically(path, export.as_bytes()) {
                 eprintln!(
                     "descope-emulator: cannot write the export {}: {e}",
                     path.display()

@@ -4,8 +4,9 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use crate::state_file;
 use crate::state_file::Persister;
-use crate::store::{self, StateFile};
+use crate::store::StateFile;
 use crate::EmulatorError;
 
 /// State that is written to a state file (the server's `App`).
@@ -25,7 +26,7 @@ pub(crate) fn save(app: &impl Persisted) -> Result<(), EmulatorError> {
     let state = app.snapshot();
     let bytes =
         serde_json::to_vec_pretty(&state).map_err(|e| EmulatorError::State(e.to_string()))?;
-    store::write_atomically(&persister.path, &bytes).map_err(|e| {
+    state_file::write_atomically(&persister.path, &bytes).map_err(|e| {
         EmulatorError::State(format!("cannot write {}: {e}", persister.path.display()))
     })
 }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::EmulatorError;
+pub(crate) use crate::login_id::login_key;
 use descope::wire::{ResponseUser, UserTenant};
 
 /// A stored user.
@@ -204,11 +205,6 @@ pub(crate) struct Store {
 /// The most refresh sessions one user keeps: a sign-in beyond it ends their oldest session.
 pub(crate) const MAX_SESSIONS_PER_USER: usize = 100;
 
-/// Login IDs are matched case-insensitively, ignoring surrounding spaces.
-pub(crate) fn login_key(login_id: &str) -> String {
-    login_id.trim().to_lowercase()
-}
-
 impl Store {
     pub(crate) fn user_by_login(&self, login_id: &str) -> Option<&StoredUser> {
         self.logins
@@ -396,5 +392,3 @@ impl Store {
         users
     }
 }
-
-pub(crate) use crate::state_file::{read_state, write_atomically, Persister};

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
+use crate::login_id::login_key;
 use crate::outbox::{Method, Purpose};
-use crate::store::login_key;
 
 /// Wrong attempts allowed per OTP code; the next wrong one spends it.
 pub(crate) const MAX_CODE_ATTEMPTS: u32 = 5;

@@ -70,7 +70,7 @@ pub(crate) fn console_allows(method: &Method, headers: &HeaderMap) -> Result<(),
 /// The refusal page when the console does not serve `request`: a cross-site post, or a viewer
 /// the network rules let see the page only.
 fn console_guard(_app: &App, request: &Request) -> Option<Response> {
-    if viewer(request) != super::network::Viewer::Local {
+    if viewer(request) != console_page::Viewer::Local {
         return Some(refused(
             StatusCode::FORBIDDEN,
             "served to loopback peers, or with the management key in Authorization",
@@ -82,12 +82,12 @@ fn console_guard(_app: &App, request: &Request) -> Option<Response> {
 }
 
 /// Who the network rules let in (a request they did not see is nobody's: read-only).
-fn viewer(request: &Request) -> super::network::Viewer {
+fn viewer(request: &Request) -> console_page::Viewer {
     request
         .extensions()
-        .get::<super::network::Viewer>()
+        .get::<console_page::Viewer>()
         .copied()
-        .unwrap_or(super::network::Viewer::Remote)
+        .unwrap_or(console_page::Viewer::Remote)
 }
 
 fn back_to_console() -> Response {

@@ -1,8 +1,16 @@
 //! The console's HTML: server-rendered, no script, no asset from the network. The element ids
 //! and classes are a fixed interface (browser tests depend on them).
 
-use super::network::Viewer;
 use super::App;
+
+/// Who is looking at the console page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Viewer {
+    /// A loopback peer (or one with the management key): everything.
+    Local,
+    /// Another peer, let in by `--console-public`: the page without codes, links or actions.
+    Remote,
+}
 
 /// Escapes text for HTML (everything shown comes from users or clients).
 fn escape(text: &str) -> String {

@@ -163,7 +163,7 @@ pub(crate) fn deliver(
     let link_id = message.link_id.clone();
     app.outbox().push(message);
     Ok(Delivered {
-        masked_email: super::password::mask_email(&to),
+        masked_email: mask_email(&to),
         pending_ref,
         link_id,
     })
@@ -246,4 +246,15 @@ pub(crate) fn sent(delivered: Delivered) -> Response {
     let mut response = EmailOperationResponse::default();
     response.masked_email = Some(delivered.masked_email);
     json(StatusCode::OK, &response)
+}
+
+/// `a***@example.com`
+pub(crate) fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
 }

@@ -33,7 +33,8 @@ use session::{
 
 use super::failure::Failure;
 use super::keys::KeyRing;
-use super::store::{login_key, Persister, Store, StoredSession, StoredUser};
+use super::state_file::Persister;
+use super::store::{login_key, Store, StoredSession, StoredUser};
 use super::{random_id, HashCost, Options};
 use descope::wire::{
     EmptyResponse, JwtResponse, PasswordReplaceRequest, PasswordResetRequest,

@@ -15,16 +15,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::http::{HeaderMap, Method, Uri};
 
+use super::console_page::Viewer;
 use super::*;
-
-/// Who is looking at the console page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Viewer {
-    /// A loopback peer (or one with the management key): everything.
-    Local,
-    /// Another peer, let in by `--console-public`: the page without codes, links or actions.
-    Remote,
-}
 
 /// What the emulator's network rules say of one request.
 #[derive(Debug, PartialEq, Eq)]

@@ -170,17 +170,6 @@ pub(crate) async fn update(State(app): AppState, request: Request) -> Reply {
     Ok(json(StatusCode::OK, &EmptyResponse(Map::new())))
 }
 
-/// `a***@example.com`
-pub(crate) fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}***@{domain}")
-        }
-        None => "***".into(),
-    }
-}
-
 pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Reply {
     let app = &*app;
     use super::email_flow::{deliver, intent, Profile};
