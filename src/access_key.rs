@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::request::{check_token, request, Request};
+use crate::request::{check_token, request};
 use crate::secret::{AccessKey, SessionJwt};
 use crate::session::Session;
 use crate::transport::send;
@@ -37,13 +37,13 @@ impl AccessKeyClient {
     }
 }
 
-/// An access-key exchange being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct ExchangeAccessKey {
-    client: Client,
-    access_key: AccessKey,
-    body: ExchangeAccessKeyRequest,
+request! {
+    /// An access-key exchange being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct ExchangeAccessKey {
+        client: Client,
+        access_key: AccessKey,
+        body: ExchangeAccessKeyRequest,
+    } => Result<AccessKeySession>;
 }
 
 impl ExchangeAccessKey {
@@ -67,43 +67,38 @@ impl ExchangeAccessKey {
     }
 }
 
-impl Request for ExchangeAccessKey {
-    type Output = Result<AccessKeySession>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::ExchangeAccessKey;
-            check_token(self.access_key.secret(), "access key")?;
-            let api = self
-                .client
-                .api_with_token(self.access_key.secret(), "access key")?;
-            let body = send(&self.client.shared, OP, || {
-                api.exchange_access_key(&self.body)
-            })
-            .await?
-            .into_inner();
-            let session_jwt =
-                body.session_jwt
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(|| Error::Decode {
-                        operation: OP,
-                        reason: "the response has no session JWT".into(),
-                    })?;
-            let session = self
-                .client
-                .sessions()
-                .verify(session_jwt.secret(), crate::session::TokenKind::Session)
-                .await?;
-            Ok(AccessKeySession {
-                key_id: session.user_id().to_owned(),
-                expiration: body.expiration.map(crate::time::instant),
-                session_jwt,
-                session,
-            })
-        }
+impl ExchangeAccessKey {
+    async fn run(self) -> Result<AccessKeySession> {
+        const OP: Operation = Operation::ExchangeAccessKey;
+        check_token(self.access_key.secret(), "access key")?;
+        let api = self
+            .client
+            .api_with_token(self.access_key.secret(), "access key")?;
+        let body = send(&self.client.shared, OP, || {
+            api.exchange_access_key(&self.body)
+        })
+        .await?
+        .into_inner();
+        let session_jwt =
+            body.session_jwt
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| Error::Decode {
+                    operation: OP,
+                    reason: "the response has no session JWT".into(),
+                })?;
+        let session = self
+            .client
+            .sessions()
+            .verify(session_jwt.secret(), crate::session::TokenKind::Session)
+            .await?;
+        Ok(AccessKeySession {
+            key_id: session.user_id().to_owned(),
+            expiration: body.expiration.map(crate::time::instant),
+            session_jwt,
+            session,
+        })
     }
 }
-request!(ExchangeAccessKey => Result<AccessKeySession>);
 
 /// The session of an access key.
 #[derive(Clone, Debug)]

@@ -1,9 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-// Builders' `send` returns an `async move` block on purpose (see `request.rs`): an `async fn`
-// keeps its argument and a copy of it, so its future would hold the builder twice.
-#![allow(clippy::manual_async_fn)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod access_key;

@@ -6,28 +6,33 @@ use crate::secret::Password;
 /// A boxed, `Send` future, the `IntoFuture` type of every request builder.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-/// The one operation mechanism: a request builder is an owned struct (a cheap clone of the
-/// client, its arguments, setters that take and return `self`) that implements `Request`, and
-/// [`request!`] makes it sendable by `.await` and by `.send()`.
+/// The one operation mechanism. A request builder is an owned struct (a cheap clone of the
+/// client, its arguments, setters that take and return `self`) with an
+/// `async fn run(self) -> Output`. One declaration,
+/// `request! { /// docs \n pub struct Builder { client: Client, arg: T } => Output; }`, defines
+/// the struct (`Debug`, `#[must_use]`, more derives as attributes) and gives it `.send()` and
+/// `IntoFuture` (`.await` the builder itself), checking at compile time that its future is
+/// `'static + Send` (ready for `tokio::spawn`). A builder with type parameters declares its
+/// struct itself and uses `request!(impl<K: LinkKind> LinkSignIn<K> => Result<K::Sent>)`.
 ///
-/// `run` does the work: it checks the input (before any request), then makes its calls through
+/// `run` checks the input first (before any request), then makes its calls through
 /// `transport::send`, which owns the tracing span, retries, the timeout and the conversion into
-/// [`Error`]; so every operation traces and fails the same way. It returns an `async move`
-/// block rather than being an `async fn`: an `async fn` keeps its argument and a copy of it, so
-/// its future would hold the builder twice. The future owns everything, so it is
-/// `'static + Send` (ready for `tokio::spawn`).
-pub(crate) trait Request: Sized + Send + 'static {
-    /// What the request answers: `Result<T>`, or a value when it cannot fail.
-    type Output;
-
-    /// Sends the request.
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static;
-}
-
-/// Makes a [`Request`] builder sendable: `.send()` (a named future) and `IntoFuture` (`.await`
-/// the builder itself). `request!(SignIn => Result<AuthInfo>)`, or with the builder's type
-/// parameters: `request!(impl<K: LinkKind> LinkSignIn<K> => Result<K::Sent>)`.
+/// [`Error`]: every operation traces and fails the same way. The README's "Adding an
+/// operation" shows one.
 macro_rules! request {
+    (
+        $(#[$attr:meta])*
+        pub struct $builder:ident { $($(#[$doc:meta])* $field:ident: $ty:ty),* $(,)? } => $output:ty;
+    ) => {
+        $(#[$attr])*
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until awaited"]
+        pub struct $builder {
+            $($(#[$doc])* pub(crate) $field: $ty,)*
+        }
+
+        $crate::request::request!($builder => $output);
+    };
     ($builder:ident => $output:ty) => {
         $crate::request::request!(impl<> $builder => $output);
     };
@@ -35,7 +40,7 @@ macro_rules! request {
         impl<$($param: $bound),*> $builder {
             /// Sends the request (`.await` the builder itself for the same).
             pub fn send(self) -> impl std::future::Future<Output = $output> + Send + 'static {
-                $crate::request::Request::run(self)
+                self.run()
             }
         }
 
@@ -44,7 +49,7 @@ macro_rules! request {
             type IntoFuture = $crate::request::BoxFuture<'static, $output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin($crate::request::Request::run(self))
+                Box::pin(self.run())
             }
         }
     };

@@ -11,8 +11,8 @@ use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
-use crate::password::login_option_setters;
-use crate::request::{check_login_id, check_token, request, Request};
+use crate::password::{login_option_setters, sign_up_setters};
+use crate::request::{check_login_id, check_token, request};
 use crate::secret::{OpaqueToken, RefreshJwt};
 use crate::transport::send;
 use crate::wire::{
@@ -166,59 +166,31 @@ pub struct LinkSignUp<K> {
 }
 
 impl<K: LinkKind> LinkSignUp<K> {
-    fn user(&mut self) -> &mut SignUpUser {
-        self.body.user.get_or_insert_with(Default::default)
-    }
-
-    fn options(&mut self) -> &mut SignUpOptions {
-        self.body.login_options.get_or_insert_with(Default::default)
-    }
-
-    /// The user's full name. Defaults to none.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.user().name = Some(name.into());
-        self
-    }
-
-    /// The address to send the link to, when the login ID is not one. Defaults to the login
-    /// ID.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.user().email = Some(email.into());
-        self
-    }
-
-    /// The user's phone number. Defaults to none.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.user().phone = Some(phone.into());
-        self
-    }
-
     /// The provider that sends the message. Defaults to the project's.
     pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
         self.body.provider_id = Some(provider_id.into());
         self
     }
 
-    login_option_setters!();
+    sign_up_setters!(
+        SignUpUser,
+        "The address to send the link to, when the login ID is not one. Defaults to the login ID."
+    );
 }
 
-impl<K: LinkKind> Request for LinkSignUp<K> {
-    type Output = Result<K::Sent>;
-
-    fn run(mut self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            check_login_id(&self.body.login_id)?;
-            let address = self
-                .body
-                .user
-                .as_ref()
-                .and_then(|u| u.email.clone())
-                .unwrap_or_else(|| self.body.login_id.clone());
-            check_email(&address)?;
-            self.user().email = Some(address.clone());
-            self.body.email = Some(address);
-            K::sign_up(&self.client, &self.body).await
-        }
+impl<K: LinkKind> LinkSignUp<K> {
+    async fn run(mut self) -> Result<K::Sent> {
+        check_login_id(&self.body.login_id)?;
+        let address = self
+            .body
+            .user
+            .as_ref()
+            .and_then(|u| u.email.clone())
+            .unwrap_or_else(|| self.body.login_id.clone());
+        check_email(&address)?;
+        self.user().email = Some(address.clone());
+        self.body.email = Some(address);
+        K::sign_up(&self.client, &self.body).await
     }
 }
 request!(impl<K: LinkKind> LinkSignUp<K> => Result<K::Sent>);
@@ -265,14 +237,10 @@ impl<K: LinkKind> LinkSignIn<K> {
     login_option_setters!();
 }
 
-impl<K: LinkKind> Request for LinkSignIn<K> {
-    type Output = Result<K::Sent>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            check_login_id(&self.body.login_id)?;
-            K::sign_in(&self.client, &self.body, self.or_up).await
-        }
+impl<K: LinkKind> LinkSignIn<K> {
+    async fn run(self) -> Result<K::Sent> {
+        check_login_id(&self.body.login_id)?;
+        K::sign_in(&self.client, &self.body, self.or_up).await
     }
 }
 request!(impl<K: LinkKind> LinkSignIn<K> => Result<K::Sent>);
@@ -298,82 +266,60 @@ impl<K: LinkKind> LinkUpdateEmail<K> {
     update_email_setters!();
 }
 
-impl<K: LinkKind> Request for LinkUpdateEmail<K> {
-    type Output = Result<K::Sent>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            check_login_id(&self.body.login_id)?;
-            check_email(&self.body.email)?;
-            check_token(self.refresh_jwt.secret(), "refresh JWT")?;
-            K::update_email(&self.client, &self.refresh_jwt, &self.body).await
-        }
+impl<K: LinkKind> LinkUpdateEmail<K> {
+    async fn run(self) -> Result<K::Sent> {
+        check_login_id(&self.body.login_id)?;
+        check_email(&self.body.email)?;
+        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        K::update_email(&self.client, &self.refresh_jwt, &self.body).await
     }
 }
 request!(impl<K: LinkKind> LinkUpdateEmail<K> => Result<K::Sent>);
 
-/// A magic-link verification being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct MagicLinkVerify {
-    client: Client,
-    body: LinkVerifyRequest,
+request! {
+    /// A magic-link verification being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct MagicLinkVerify { client: Client, body: LinkVerifyRequest } => Result<AuthInfo>;
 }
 
 impl MagicLinkVerify {}
 
-impl Request for MagicLinkVerify {
-    type Output = Result<AuthInfo>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::MagicLinkVerify;
-            check_secret(&self.body.token, "token")?;
-            let api = self.client.api();
-            let response = send(&self.client.shared, OP, || {
-                api.magic_link_verify(&self.body)
-            })
-            .await?;
-            signed_in(&self.client, OP, response).await
-        }
+impl MagicLinkVerify {
+    async fn run(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::MagicLinkVerify;
+        check_secret(&self.body.token, "token")?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || {
+            api.magic_link_verify(&self.body)
+        })
+        .await?;
+        signed_in(&self.client, OP, response).await
     }
 }
-request!(MagicLinkVerify => Result<AuthInfo>);
 
-/// An enchanted-link verification being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct EnchantedLinkVerify {
-    client: Client,
-    body: LinkVerifyRequest,
+request! {
+    /// An enchanted-link verification being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct EnchantedLinkVerify { client: Client, body: LinkVerifyRequest } => Result<()>;
 }
 
 impl EnchantedLinkVerify {}
 
-impl Request for EnchantedLinkVerify {
-    type Output = Result<()>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::EnchantedLinkVerify;
-            check_secret(&self.body.token, "token")?;
-            let api = self.client.api();
-            send(&self.client.shared, OP, || {
-                api.enchanted_link_verify(&self.body)
-            })
-            .await?;
-            Ok(())
-        }
+impl EnchantedLinkVerify {
+    async fn run(self) -> Result<()> {
+        const OP: Operation = Operation::EnchantedLinkVerify;
+        check_secret(&self.body.token, "token")?;
+        let api = self.client.api();
+        send(&self.client.shared, OP, || {
+            api.enchanted_link_verify(&self.body)
+        })
+        .await?;
+        Ok(())
     }
 }
-request!(EnchantedLinkVerify => Result<()>);
 
-/// One poll for an enchanted link's session; `.await` it (or call [`send`](Self::send)).
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct PendingSession {
-    client: Client,
-    body: PendingSessionRequest,
+request! {
+    /// One poll for an enchanted link's session; `.await` it (or call [`send`](Self::send)).
+    #[derive(Clone)]
+    pub struct PendingSession { client: Client, body: PendingSessionRequest } => Result<AuthInfo>;
 }
 
 impl PendingSession {
@@ -382,20 +328,15 @@ impl PendingSession {
     }
 }
 
-impl Request for PendingSession {
-    type Output = Result<AuthInfo>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::EnchantedLinkPendingSession;
-            check_secret(&self.body.pending_ref, "pending reference")?;
-            let api = self.client.api();
-            let response = send(&self.client.shared, OP, || {
-                api.enchanted_link_pending_session(&self.body)
-            })
-            .await?;
-            signed_in(&self.client, OP, response).await
-        }
+impl PendingSession {
+    async fn run(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::EnchantedLinkPendingSession;
+        check_secret(&self.body.pending_ref, "pending reference")?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || {
+            api.enchanted_link_pending_session(&self.body)
+        })
+        .await?;
+        signed_in(&self.client, OP, response).await
     }
 }
-request!(PendingSession => Result<AuthInfo>);

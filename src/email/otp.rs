@@ -7,8 +7,8 @@ use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
-use crate::password::login_option_setters;
-use crate::request::{check_login_id, check_token, request, Request};
+use crate::password::{login_option_setters, sign_up_setters};
+use crate::request::{check_login_id, check_token, request};
 use crate::secret::{OpaqueToken, RefreshJwt};
 use crate::transport::send;
 use crate::wire::{
@@ -114,41 +114,12 @@ impl OtpClient {
     }
 }
 
-/// An OTP sign-up being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct OtpSignUp {
-    client: Client,
-    body: OtpSignUpRequest,
+request! {
+    /// An OTP sign-up being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct OtpSignUp { client: Client, body: OtpSignUpRequest } => Result<EmailSent>;
 }
 
 impl OtpSignUp {
-    fn user(&mut self) -> &mut OtpSignUpUser {
-        self.body.user.get_or_insert_with(Default::default)
-    }
-
-    fn options(&mut self) -> &mut SignUpOptions {
-        self.body.login_options.get_or_insert_with(Default::default)
-    }
-
-    /// The user's full name. Defaults to none.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.user().name = Some(name.into());
-        self
-    }
-
-    /// The address to send the code to, when the login ID is not one. Defaults to the login ID.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.user().email = Some(email.into());
-        self
-    }
-
-    /// The user's phone number. Defaults to none.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.user().phone = Some(phone.into());
-        self
-    }
-
     /// A user name. Defaults to none.
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.user().username = Some(username.into());
@@ -161,44 +132,42 @@ impl OtpSignUp {
         self
     }
 
-    login_option_setters!();
+    sign_up_setters!(
+        OtpSignUpUser,
+        "The address to send the code to, when the login ID is not one. Defaults to the login ID."
+    );
 }
 
-impl Request for OtpSignUp {
-    type Output = Result<EmailSent>;
-
-    fn run(mut self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::OtpSignUpEmail;
-            check_login_id(&self.body.login_id)?;
-            let address = self
-                .body
-                .user
-                .as_ref()
-                .and_then(|u| u.email.clone())
-                .unwrap_or_else(|| self.body.login_id.clone());
-            check_email(&address)?;
-            self.user().email = Some(address.clone());
-            self.body.email = Some(address);
-            let api = self.client.api();
-            let response = send(&self.client.shared, OP, || {
-                api.otp_sign_up_email(&self.body)
-            })
-            .await?;
-            Ok(EmailSent::from_wire(response.into_inner()))
-        }
+impl OtpSignUp {
+    async fn run(mut self) -> Result<EmailSent> {
+        const OP: Operation = Operation::OtpSignUpEmail;
+        check_login_id(&self.body.login_id)?;
+        let address = self
+            .body
+            .user
+            .as_ref()
+            .and_then(|u| u.email.clone())
+            .unwrap_or_else(|| self.body.login_id.clone());
+        check_email(&address)?;
+        self.user().email = Some(address.clone());
+        self.body.email = Some(address);
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || {
+            api.otp_sign_up_email(&self.body)
+        })
+        .await?;
+        Ok(EmailSent::from_wire(response.into_inner()))
     }
 }
-request!(OtpSignUp => Result<EmailSent>);
 
-/// An OTP sign-in (or sign-up-or-in) being prepared; `.await` it (or call
-/// [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct OtpSignIn {
-    client: Client,
-    operation: Operation,
-    body: OtpSignInRequest,
+request! {
+    /// An OTP sign-in (or sign-up-or-in) being prepared; `.await` it (or call
+    /// [`send`](Self::send)).
+    pub struct OtpSignIn {
+        client: Client,
+        operation: Operation,
+        body: OtpSignInRequest,
+    } => Result<EmailSent>;
 }
 
 impl OtpSignIn {
@@ -215,68 +184,54 @@ impl OtpSignIn {
     login_option_setters!();
 }
 
-impl Request for OtpSignIn {
-    type Output = Result<EmailSent>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            check_login_id(&self.body.login_id)?;
-            let api = self.client.api();
-            let response = match self.operation {
-                Operation::OtpSignUpOrInEmail => {
-                    send(&self.client.shared, self.operation, || {
-                        api.otp_sign_up_or_in_email(&self.body)
-                    })
-                    .await?
-                }
-                _ => {
-                    send(&self.client.shared, self.operation, || {
-                        api.otp_sign_in_email(&self.body)
-                    })
-                    .await?
-                }
-            };
-            Ok(EmailSent::from_wire(response.into_inner()))
-        }
+impl OtpSignIn {
+    async fn run(self) -> Result<EmailSent> {
+        check_login_id(&self.body.login_id)?;
+        let api = self.client.api();
+        let response = match self.operation {
+            Operation::OtpSignUpOrInEmail => {
+                send(&self.client.shared, self.operation, || {
+                    api.otp_sign_up_or_in_email(&self.body)
+                })
+                .await?
+            }
+            _ => {
+                send(&self.client.shared, self.operation, || {
+                    api.otp_sign_in_email(&self.body)
+                })
+                .await?
+            }
+        };
+        Ok(EmailSent::from_wire(response.into_inner()))
     }
 }
-request!(OtpSignIn => Result<EmailSent>);
 
-/// An OTP code check being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct OtpVerify {
-    client: Client,
-    body: OtpVerifyRequest,
+request! {
+    /// An OTP code check being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct OtpVerify { client: Client, body: OtpVerifyRequest } => Result<AuthInfo>;
 }
 
 impl OtpVerify {}
 
-impl Request for OtpVerify {
-    type Output = Result<AuthInfo>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::OtpVerifyEmail;
-            check_login_id(&self.body.login_id)?;
-            check_secret(&self.body.code, "code")?;
-            let api = self.client.api();
-            let response =
-                send(&self.client.shared, OP, || api.otp_verify_email(&self.body)).await?;
-            signed_in(&self.client, OP, response).await
-        }
+impl OtpVerify {
+    async fn run(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::OtpVerifyEmail;
+        check_login_id(&self.body.login_id)?;
+        check_secret(&self.body.code, "code")?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || api.otp_verify_email(&self.body)).await?;
+        signed_in(&self.client, OP, response).await
     }
 }
-request!(OtpVerify => Result<AuthInfo>);
 
-/// An OTP email update being prepared; `.await` it (or call [`send`](Self::send)). Options are
-/// sent only when set.
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct OtpUpdateEmail {
-    client: Client,
-    refresh_jwt: RefreshJwt,
-    body: OtpUpdateEmailRequest,
+request! {
+    /// An OTP email update being prepared; `.await` it (or call [`send`](Self::send)). Options are
+    /// sent only when set.
+    pub struct OtpUpdateEmail {
+        client: Client,
+        refresh_jwt: RefreshJwt,
+        body: OtpUpdateEmailRequest,
+    } => Result<EmailSent>;
 }
 
 impl OtpUpdateEmail {
@@ -289,22 +244,16 @@ impl OtpUpdateEmail {
     }
 }
 
-impl Request for OtpUpdateEmail {
-    type Output = Result<EmailSent>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::OtpUpdateEmail;
-            check_login_id(&self.body.login_id)?;
-            check_email(&self.body.email)?;
-            check_token(self.refresh_jwt.secret(), "refresh JWT")?;
-            let api = self
-                .client
-                .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
-            let response =
-                send(&self.client.shared, OP, || api.otp_update_email(&self.body)).await?;
-            Ok(EmailSent::from_wire(response.into_inner()))
-        }
+impl OtpUpdateEmail {
+    async fn run(self) -> Result<EmailSent> {
+        const OP: Operation = Operation::OtpUpdateEmail;
+        check_login_id(&self.body.login_id)?;
+        check_email(&self.body.email)?;
+        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        let api = self
+            .client
+            .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        let response = send(&self.client.shared, OP, || api.otp_update_email(&self.body)).await?;
+        Ok(EmailSent::from_wire(response.into_inner()))
     }
 }
-request!(OtpUpdateEmail => Result<EmailSent>);

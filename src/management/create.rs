@@ -7,33 +7,29 @@ use super::requests::user_of;
 use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
-use crate::request::{check_login_id, request, Request};
+use crate::request::{check_login_id, request};
 use crate::transport::send;
 use crate::user::{User, UserStatus};
 use crate::wire::{AssociatedTenant, CreateUserRequest};
 
-/// A user creation being prepared; `.await` it (or call [`send`](Self::send)) for the new
-/// [`User`]. Sends what the official SDKs send (`displayName`, `additionalLoginIds`...).
-///
-/// ```no_run
-/// # async fn run(client: descope::Client) -> Result<(), descope::Error> {
-/// let user = client
-///     .management()
-///     .users()
-///     .create("ada@example.com")
-///     .display_name("Ada Lovelace")
-///     .roles(["editor", "viewer"])
-///     .tenant("T2acme", ["admin"])
-///     .await?;
-/// assert!(user.has_role("editor"));
-/// # Ok(()) }
-/// ```
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct CreateUser {
-    client: Client,
-    test: bool,
-    body: CreateUserRequest,
+request! {
+    /// A user creation being prepared; `.await` it (or call [`send`](Self::send)) for the new
+    /// [`User`]. Sends what the official SDKs send (`displayName`, `additionalLoginIds`...).
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope::Client) -> Result<(), descope::Error> {
+    /// let user = client
+    ///     .management()
+    ///     .users()
+    ///     .create("ada@example.com")
+    ///     .display_name("Ada Lovelace")
+    ///     .roles(["editor", "viewer"])
+    ///     .tenant("T2acme", ["admin"])
+    ///     .await?;
+    /// assert!(user.has_role("editor"));
+    /// # Ok(()) }
+    /// ```
+    pub struct CreateUser { client: Client, test: bool, body: CreateUserRequest } => Result<User>;
 }
 
 impl CreateUser {
@@ -219,26 +215,21 @@ impl CreateUser {
     }
 }
 
-impl Request for CreateUser {
-    type Output = Result<User>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            let Self { client, test, body } = self;
-            let op = if test {
-                Operation::CreateTestUser
-            } else {
-                Operation::CreateUser
-            };
-            check_login_id(&body.login_id)?;
-            let api = api(&client)?;
-            let response = if test {
-                send(&client.shared, op, || api.create_test_user(&body)).await?
-            } else {
-                send(&client.shared, op, || api.create_user(&body)).await?
-            };
-            user_of(op, response.into_inner())
-        }
+impl CreateUser {
+    async fn run(self) -> Result<User> {
+        let Self { client, test, body } = self;
+        let op = if test {
+            Operation::CreateTestUser
+        } else {
+            Operation::CreateUser
+        };
+        check_login_id(&body.login_id)?;
+        let api = api(&client)?;
+        let response = if test {
+            send(&client.shared, op, || api.create_test_user(&body)).await?
+        } else {
+            send(&client.shared, op, || api.create_user(&body)).await?
+        };
+        user_of(op, response.into_inner())
     }
 }
-request!(CreateUser => Result<User>);

@@ -1,15 +1,13 @@
 //! Roles (in the project or a tenant) and tenant membership of a user:
 //! `client.management().users().add_roles(..)` and the like.
 
-use std::future::Future;
-
 use super::api;
 use super::requests::{user_of, UserRef};
 use super::users::UserManagement;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::{request, Request};
+use crate::request::request;
 use crate::transport::send;
 use crate::user::User;
 use crate::wire::{UpdateUserRolesRequest, UpdateUserTenantRequest};
@@ -29,109 +27,99 @@ fn check_tenant_id(tenant_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// [`UserManagement::add_roles`], [`remove_roles`](UserManagement::remove_roles),
-/// [`add_tenant_roles`](UserManagement::add_tenant_roles) and
-/// [`remove_tenant_roles`](UserManagement::remove_tenant_roles), by login ID or user ID.
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct UpdateRoles {
-    client: Client,
-    user: UserRef,
-    tenant_id: Option<String>,
-    roles: Vec<String>,
-    add: bool,
+request! {
+    /// [`UserManagement::add_roles`], [`remove_roles`](UserManagement::remove_roles),
+    /// [`add_tenant_roles`](UserManagement::add_tenant_roles) and
+    /// [`remove_tenant_roles`](UserManagement::remove_tenant_roles), by login ID or user ID.
+    pub struct UpdateRoles {
+        client: Client,
+        user: UserRef,
+        tenant_id: Option<String>,
+        roles: Vec<String>,
+        add: bool,
+    } => Result<User>;
 }
 
-impl Request for UpdateRoles {
-    type Output = Result<User>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            let Self {
-                client,
-                user,
-                tenant_id,
-                roles: role_names,
-                add,
-            } = self;
-            let op = if add {
-                Operation::AddUserRoles
-            } else {
-                Operation::RemoveUserRoles
-            };
-            user.check()?;
-            if let Some(tenant) = &tenant_id {
-                check_tenant_id(tenant)?;
-            }
-            if role_names.is_empty() || role_names.iter().any(|r| r.trim().is_empty()) {
-                return Err(Error::invalid(
-                    "roles",
-                    "are empty or contain an empty name",
-                ));
-            }
-            let login_id = user.login_id(&client).await?;
-            let api = api(&client)?;
-            let body = UpdateUserRolesRequest {
-                login_id,
-                tenant_id,
-                role_names,
-            };
-            let response = if add {
-                send(&client.shared, op, || api.add_user_roles(&body)).await?
-            } else {
-                send(&client.shared, op, || api.remove_user_roles(&body)).await?
-            };
-            user_of(op, response.into_inner())
+impl UpdateRoles {
+    async fn run(self) -> Result<User> {
+        let Self {
+            client,
+            user,
+            tenant_id,
+            roles: role_names,
+            add,
+        } = self;
+        let op = if add {
+            Operation::AddUserRoles
+        } else {
+            Operation::RemoveUserRoles
+        };
+        user.check()?;
+        if let Some(tenant) = &tenant_id {
+            check_tenant_id(tenant)?;
         }
+        if role_names.is_empty() || role_names.iter().any(|r| r.trim().is_empty()) {
+            return Err(Error::invalid(
+                "roles",
+                "are empty or contain an empty name",
+            ));
+        }
+        let login_id = user.login_id(&client).await?;
+        let api = api(&client)?;
+        let body = UpdateUserRolesRequest {
+            login_id,
+            tenant_id,
+            role_names,
+        };
+        let response = if add {
+            send(&client.shared, op, || api.add_user_roles(&body)).await?
+        } else {
+            send(&client.shared, op, || api.remove_user_roles(&body)).await?
+        };
+        user_of(op, response.into_inner())
     }
 }
-request!(UpdateRoles => Result<User>);
 
-/// [`UserManagement::add_tenant`] and [`remove_tenant`](UserManagement::remove_tenant), by
-/// login ID or user ID.
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct UpdateTenant {
-    client: Client,
-    user: UserRef,
-    tenant_id: String,
-    add: bool,
+request! {
+    /// [`UserManagement::add_tenant`] and [`remove_tenant`](UserManagement::remove_tenant), by
+    /// login ID or user ID.
+    pub struct UpdateTenant {
+        client: Client,
+        user: UserRef,
+        tenant_id: String,
+        add: bool,
+    } => Result<User>;
 }
 
-impl Request for UpdateTenant {
-    type Output = Result<User>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            let Self {
-                client,
-                user,
-                tenant_id,
-                add,
-            } = self;
-            let op = if add {
-                Operation::AddUserTenant
-            } else {
-                Operation::RemoveUserTenant
-            };
-            user.check()?;
-            check_tenant_id(&tenant_id)?;
-            let login_id = user.login_id(&client).await?;
-            let api = api(&client)?;
-            let body = UpdateUserTenantRequest {
-                login_id,
-                tenant_id,
-            };
-            let response = if add {
-                send(&client.shared, op, || api.add_user_tenant(&body)).await?
-            } else {
-                send(&client.shared, op, || api.remove_user_tenant(&body)).await?
-            };
-            user_of(op, response.into_inner())
-        }
+impl UpdateTenant {
+    async fn run(self) -> Result<User> {
+        let Self {
+            client,
+            user,
+            tenant_id,
+            add,
+        } = self;
+        let op = if add {
+            Operation::AddUserTenant
+        } else {
+            Operation::RemoveUserTenant
+        };
+        user.check()?;
+        check_tenant_id(&tenant_id)?;
+        let login_id = user.login_id(&client).await?;
+        let api = api(&client)?;
+        let body = UpdateUserTenantRequest {
+            login_id,
+            tenant_id,
+        };
+        let response = if add {
+            send(&client.shared, op, || api.add_user_tenant(&body)).await?
+        } else {
+            send(&client.shared, op, || api.remove_user_tenant(&body)).await?
+        };
+        user_of(op, response.into_inner())
     }
 }
-request!(UpdateTenant => Result<User>);
 
 impl UserManagement {
     fn roles(

@@ -4,13 +4,11 @@
 //! compiles). Options can be added to a builder later without breaking callers. The
 //! constructors are on [`UserManagement`](super::UserManagement).
 
-use std::future::Future;
-
 use super::api;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::{check_login_id, check_password, request, Request};
+use crate::request::{check_login_id, check_password, request};
 use crate::secret::Password;
 use crate::transport::send;
 use crate::user::{User, UserStatus};
@@ -30,7 +28,7 @@ pub(super) fn user_of(operation: Operation, response: UserResponse) -> Result<Us
 
 /// How a call names its user: by login ID, or by user ID (`U2...`).
 #[derive(Clone, Debug)]
-pub(super) enum UserRef {
+pub(crate) enum UserRef {
     /// A login ID.
     LoginId(String),
     /// A user ID.
@@ -73,221 +71,172 @@ impl UserRef {
     }
 }
 
-/// [`UserManagement::load`](super::UserManagement::load) and
-/// [`load_by_user_id`](super::UserManagement::load_by_user_id).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct LoadUser {
-    pub(super) client: Client,
-    pub(super) user: UserRef,
+request! {
+    /// [`UserManagement::load`](super::UserManagement::load) and
+    /// [`load_by_user_id`](super::UserManagement::load_by_user_id).
+    pub struct LoadUser { client: Client, user: UserRef } => Result<User>;
 }
 
-impl Request for LoadUser {
-    type Output = Result<User>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::LoadUser;
-            self.user.check()?;
-            let api = api(&self.client)?;
-            let shared = &self.client.shared;
-            let response = match &self.user {
-                UserRef::LoginId(login_id) => {
-                    send(shared, OP, || api.load_user_by_login_id(login_id)).await?
-                }
-                UserRef::UserId(user_id) => {
-                    send(shared, OP, || api.load_user_by_user_id(user_id)).await?
-                }
-            };
-            user_of(OP, response.into_inner())
-        }
-    }
-}
-request!(LoadUser => Result<User>);
-
-/// [`UserManagement::delete`](super::UserManagement::delete) and
-/// [`delete_by_user_id`](super::UserManagement::delete_by_user_id).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct DeleteUser {
-    pub(super) client: Client,
-    pub(super) user: UserRef,
-}
-
-impl Request for DeleteUser {
-    type Output = Result<()>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::DeleteUser;
-            self.user.check()?;
-            let body = match self.user {
-                UserRef::LoginId(login_id) => DeleteUserRequest {
-                    login_id: Some(login_id),
-                    ..Default::default()
-                },
-                UserRef::UserId(user_id) => DeleteUserRequest {
-                    user_id: Some(user_id),
-                    ..Default::default()
-                },
-            };
-            let api = api(&self.client)?;
-            send(&self.client.shared, OP, || api.delete_user(&body)).await?;
-            Ok(())
-        }
-    }
-}
-request!(DeleteUser => Result<()>);
-
-/// [`UserManagement::delete_all_test_users`](super::UserManagement::delete_all_test_users).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct DeleteAllTestUsers {
-    pub(super) client: Client,
-}
-
-impl Request for DeleteAllTestUsers {
-    type Output = Result<()>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::DeleteAllTestUsers;
-            let api = api(&self.client)?;
-            send(&self.client.shared, OP, || api.delete_all_test_users()).await?;
-            Ok(())
-        }
-    }
-}
-request!(DeleteAllTestUsers => Result<()>);
-
-/// [`UserManagement::enable`](super::UserManagement::enable) and
-/// [`disable`](super::UserManagement::disable).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct SetUserStatus {
-    pub(super) client: Client,
-    pub(super) login_id: String,
-    pub(super) status: UserStatus,
-}
-
-impl Request for SetUserStatus {
-    type Output = Result<User>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::UpdateUserStatus;
-            check_login_id(&self.login_id)?;
-            let api = api(&self.client)?;
-            let body = UpdateUserStatusRequest {
-                login_id: self.login_id,
-                status: self.status.as_str().to_owned(),
-            };
-            let response = send(&self.client.shared, OP, || api.update_user_status(&body)).await?;
-            user_of(OP, response.into_inner())
-        }
-    }
-}
-request!(SetUserStatus => Result<User>);
-
-/// [`UserManagement::set_active_password`](super::UserManagement::set_active_password) and
-/// [`set_temporary_password`](super::UserManagement::set_temporary_password).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct SetPassword {
-    pub(super) client: Client,
-    pub(super) login_id: String,
-    pub(super) password: Password,
-    pub(super) temporary: bool,
-}
-
-impl Request for SetPassword {
-    type Output = Result<()>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            let Self {
-                client,
-                login_id,
-                password,
-                temporary,
-            } = self;
-            check_login_id(&login_id)?;
-            check_password(&password, "password")?;
-            let api = api(&client)?;
-            let body = SetUserPasswordRequest { login_id, password };
-            if temporary {
-                send(&client.shared, Operation::SetTemporaryPassword, || {
-                    api.set_temporary_password(&body)
-                })
-                .await?;
-            } else {
-                send(&client.shared, Operation::SetActivePassword, || {
-                    api.set_active_password(&body)
-                })
-                .await?;
+impl LoadUser {
+    async fn run(self) -> Result<User> {
+        const OP: Operation = Operation::LoadUser;
+        self.user.check()?;
+        let api = api(&self.client)?;
+        let shared = &self.client.shared;
+        let response = match &self.user {
+            UserRef::LoginId(login_id) => {
+                send(shared, OP, || api.load_user_by_login_id(login_id)).await?
             }
-            Ok(())
-        }
+            UserRef::UserId(user_id) => {
+                send(shared, OP, || api.load_user_by_user_id(user_id)).await?
+            }
+        };
+        user_of(OP, response.into_inner())
     }
 }
-request!(SetPassword => Result<()>);
 
-/// [`UserManagement::expire_password`](super::UserManagement::expire_password).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct ExpirePassword {
-    pub(super) client: Client,
-    pub(super) login_id: String,
+request! {
+    /// [`UserManagement::delete`](super::UserManagement::delete) and
+    /// [`delete_by_user_id`](super::UserManagement::delete_by_user_id).
+    pub struct DeleteUser { client: Client, user: UserRef } => Result<()>;
 }
 
-impl Request for ExpirePassword {
-    type Output = Result<()>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::ExpirePassword;
-            check_login_id(&self.login_id)?;
-            let api = api(&self.client)?;
-            let body = ExpirePasswordRequest {
-                login_id: self.login_id,
-            };
-            send(&self.client.shared, OP, || api.expire_password(&body)).await?;
-            Ok(())
-        }
+impl DeleteUser {
+    async fn run(self) -> Result<()> {
+        const OP: Operation = Operation::DeleteUser;
+        self.user.check()?;
+        let body = match self.user {
+            UserRef::LoginId(login_id) => DeleteUserRequest {
+                login_id: Some(login_id),
+                ..Default::default()
+            },
+            UserRef::UserId(user_id) => DeleteUserRequest {
+                user_id: Some(user_id),
+                ..Default::default()
+            },
+        };
+        let api = api(&self.client)?;
+        send(&self.client.shared, OP, || api.delete_user(&body)).await?;
+        Ok(())
     }
 }
-request!(ExpirePassword => Result<()>);
 
-/// [`UserManagement::logout`](super::UserManagement::logout) and
-/// [`logout_by_user_id`](super::UserManagement::logout_by_user_id).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct LogoutUser {
-    pub(super) client: Client,
-    pub(super) user: UserRef,
+request! {
+    /// [`UserManagement::delete_all_test_users`](super::UserManagement::delete_all_test_users).
+    pub struct DeleteAllTestUsers { client: Client } => Result<()>;
 }
 
-impl Request for LogoutUser {
-    type Output = Result<()>;
-
-    fn run(self) -> impl Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::LogoutUser;
-            self.user.check()?;
-            let body = match self.user {
-                UserRef::LoginId(login_id) => UserLogoutRequest {
-                    login_id: Some(login_id),
-                    ..Default::default()
-                },
-                UserRef::UserId(user_id) => UserLogoutRequest {
-                    user_id: Some(user_id),
-                    ..Default::default()
-                },
-            };
-            let api = api(&self.client)?;
-            send(&self.client.shared, OP, || api.logout_user(&body)).await?;
-            Ok(())
-        }
+impl DeleteAllTestUsers {
+    async fn run(self) -> Result<()> {
+        const OP: Operation = Operation::DeleteAllTestUsers;
+        let api = api(&self.client)?;
+        send(&self.client.shared, OP, || api.delete_all_test_users()).await?;
+        Ok(())
     }
 }
-request!(LogoutUser => Result<()>);
+
+request! {
+    /// [`UserManagement::enable`](super::UserManagement::enable) and
+    /// [`disable`](super::UserManagement::disable).
+    pub struct SetUserStatus {
+        client: Client,
+        login_id: String,
+        status: UserStatus,
+    } => Result<User>;
+}
+
+impl SetUserStatus {
+    async fn run(self) -> Result<User> {
+        const OP: Operation = Operation::UpdateUserStatus;
+        check_login_id(&self.login_id)?;
+        let api = api(&self.client)?;
+        let body = UpdateUserStatusRequest {
+            login_id: self.login_id,
+            status: self.status.as_str().to_owned(),
+        };
+        let response = send(&self.client.shared, OP, || api.update_user_status(&body)).await?;
+        user_of(OP, response.into_inner())
+    }
+}
+
+request! {
+    /// [`UserManagement::set_active_password`](super::UserManagement::set_active_password) and
+    /// [`set_temporary_password`](super::UserManagement::set_temporary_password).
+    pub struct SetPassword {
+        client: Client,
+        login_id: String,
+        password: Password,
+        temporary: bool,
+    } => Result<()>;
+}
+
+impl SetPassword {
+    async fn run(self) -> Result<()> {
+        let Self {
+            client,
+            login_id,
+            password,
+            temporary,
+        } = self;
+        check_login_id(&login_id)?;
+        check_password(&password, "password")?;
+        let api = api(&client)?;
+        let body = SetUserPasswordRequest { login_id, password };
+        if temporary {
+            send(&client.shared, Operation::SetTemporaryPassword, || {
+                api.set_temporary_password(&body)
+            })
+            .await?;
+        } else {
+            send(&client.shared, Operation::SetActivePassword, || {
+                api.set_active_password(&body)
+            })
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+request! {
+    /// [`UserManagement::expire_password`](super::UserManagement::expire_password).
+    pub struct ExpirePassword { client: Client, login_id: String } => Result<()>;
+}
+
+impl ExpirePassword {
+    async fn run(self) -> Result<()> {
+        const OP: Operation = Operation::ExpirePassword;
+        check_login_id(&self.login_id)?;
+        let api = api(&self.client)?;
+        let body = ExpirePasswordRequest {
+            login_id: self.login_id,
+        };
+        send(&self.client.shared, OP, || api.expire_password(&body)).await?;
+        Ok(())
+    }
+}
+
+request! {
+    /// [`UserManagement::logout`](super::UserManagement::logout) and
+    /// [`logout_by_user_id`](super::UserManagement::logout_by_user_id).
+    pub struct LogoutUser { client: Client, user: UserRef } => Result<()>;
+}
+
+impl LogoutUser {
+    async fn run(self) -> Result<()> {
+        const OP: Operation = Operation::LogoutUser;
+        self.user.check()?;
+        let body = match self.user {
+            UserRef::LoginId(login_id) => UserLogoutRequest {
+                login_id: Some(login_id),
+                ..Default::default()
+            },
+            UserRef::UserId(user_id) => UserLogoutRequest {
+                user_id: Some(user_id),
+                ..Default::default()
+            },
+        };
+        let api = api(&self.client)?;
+        send(&self.client.shared, OP, || api.logout_user(&body)).await?;
+        Ok(())
+    }
+}

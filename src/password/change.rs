@@ -5,18 +5,18 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
-use crate::request::{check_login_id, check_password, check_token, request, Request};
+use crate::request::{check_login_id, check_password, check_token, request};
 use crate::secret::RefreshJwt;
 use crate::transport::send;
 use crate::wire::{PasswordReplaceRequest, PasswordUpdateRequest};
 
-/// A password replace being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct Replace {
-    pub(super) client: Client,
-    pub(super) body: PasswordReplaceRequest,
-    pub(super) policy: Option<PasswordPolicy>,
+request! {
+    /// A password replace being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct Replace {
+        client: Client,
+        body: PasswordReplaceRequest,
+        policy: Option<PasswordPolicy>,
+    } => Result<AuthInfo>;
 }
 
 impl Replace {
@@ -44,41 +44,36 @@ impl Replace {
     }
 }
 
-impl Request for Replace {
-    type Output = Result<AuthInfo>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::PasswordReplace;
-            check_login_id(&self.body.login_id)?;
-            check_password(&self.body.old_password, "old password")?;
-            check_password(&self.body.new_password, "new password")?;
-            if let Some(policy) = &self.policy {
-                policy.check(self.body.new_password.secret())?;
-            }
-            let api = self.client.api();
-            let response =
-                match send(&self.client.shared, OP, || api.password_replace(&self.body)).await {
-                    Ok(response) => response,
-                    Err(error) => {
-                        let password = &self.body.new_password;
-                        return Err(super::refusal::named(&self.client, error, password).await);
-                    }
-                };
-            super::signed_in(&self.client, OP, response)
+impl Replace {
+    async fn run(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::PasswordReplace;
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.old_password, "old password")?;
+        check_password(&self.body.new_password, "new password")?;
+        if let Some(policy) = &self.policy {
+            policy.check(self.body.new_password.secret())?;
         }
+        let api = self.client.api();
+        let response =
+            match send(&self.client.shared, OP, || api.password_replace(&self.body)).await {
+                Ok(response) => response,
+                Err(error) => {
+                    let password = &self.body.new_password;
+                    return Err(super::refusal::named(&self.client, error, password).await);
+                }
+            };
+        super::signed_in(&self.client, OP, response)
     }
 }
-request!(Replace => Result<AuthInfo>);
 
-/// A password update being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct Update {
-    pub(super) client: Client,
-    pub(super) refresh_jwt: RefreshJwt,
-    pub(super) body: PasswordUpdateRequest,
-    pub(super) policy: Option<PasswordPolicy>,
+request! {
+    /// A password update being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct Update {
+        client: Client,
+        refresh_jwt: RefreshJwt,
+        body: PasswordUpdateRequest,
+        policy: Option<PasswordPolicy>,
+    } => Result<()>;
 }
 
 impl Update {
@@ -91,29 +86,23 @@ impl Update {
     }
 }
 
-impl Request for Update {
-    type Output = Result<()>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::PasswordUpdate;
-            check_login_id(&self.body.login_id)?;
-            check_password(&self.body.new_password, "new password")?;
-            if let Some(policy) = &self.policy {
-                policy.check(self.body.new_password.secret())?;
-            }
-            check_token(self.refresh_jwt.secret(), "refresh JWT")?;
-            let api = self
-                .client
-                .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
-            if let Err(error) =
-                send(&self.client.shared, OP, || api.password_update(&self.body)).await
-            {
-                let password = &self.body.new_password;
-                return Err(super::refusal::named(&self.client, error, password).await);
-            }
-            Ok(())
+impl Update {
+    async fn run(self) -> Result<()> {
+        const OP: Operation = Operation::PasswordUpdate;
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.new_password, "new password")?;
+        if let Some(policy) = &self.policy {
+            policy.check(self.body.new_password.secret())?;
         }
+        check_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        let api = self
+            .client
+            .api_with_token(self.refresh_jwt.secret(), "refresh JWT")?;
+        if let Err(error) = send(&self.client.shared, OP, || api.password_update(&self.body)).await
+        {
+            let password = &self.body.new_password;
+            return Err(super::refusal::named(&self.client, error, password).await);
+        }
+        Ok(())
     }
 }
-request!(Update => Result<()>);

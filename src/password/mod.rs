@@ -17,7 +17,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
-use crate::request::{request, Request};
+use crate::request::request;
 use crate::secret::{OpaqueToken, Password, RefreshJwt};
 use crate::transport::send;
 use crate::wire::{
@@ -100,6 +100,42 @@ macro_rules! login_option_setters {
     };
 }
 pub(crate) use login_option_setters;
+
+/// The setters every sign-up builder has (password, OTP, magic and enchanted link), on a
+/// builder whose `body` has `user` (of type `$user`) and `login_options`: the profile the
+/// sign-up names, and the login options. `$email` documents `email`.
+macro_rules! sign_up_setters {
+    ($user:ty, $email:literal) => {
+        fn user(&mut self) -> &mut $user {
+            self.body.user.get_or_insert_with(Default::default)
+        }
+
+        fn options(&mut self) -> &mut SignUpOptions {
+            self.body.login_options.get_or_insert_with(Default::default)
+        }
+
+        /// The user's full name. Defaults to none.
+        pub fn name(mut self, name: impl Into<String>) -> Self {
+            self.user().name = Some(name.into());
+            self
+        }
+
+        #[doc = $email]
+        pub fn email(mut self, email: impl Into<String>) -> Self {
+            self.user().email = Some(email.into());
+            self
+        }
+
+        /// The user's phone number. Defaults to none.
+        pub fn phone(mut self, phone: impl Into<String>) -> Self {
+            self.user().phone = Some(phone.into());
+            self
+        }
+
+        $crate::password::login_option_setters!();
+    };
+}
+pub(crate) use sign_up_setters;
 
 /// The result of a sign-in, sign-up or password change, its cookie names checked against the
 /// client's.
@@ -250,23 +286,17 @@ impl PasswordClient {
     }
 }
 
-/// [`PasswordClient::policy`]: `.await` it (or call [`send`](Self::send)).
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct GetPolicy {
-    client: Client,
+request! {
+    /// [`PasswordClient::policy`]: `.await` it (or call [`send`](Self::send)).
+    #[derive(Clone)]
+    pub struct GetPolicy { client: Client } => Result<PasswordPolicy>;
 }
 
-impl Request for GetPolicy {
-    type Output = Result<PasswordPolicy>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::PasswordPolicy;
-            let api = self.client.api();
-            let response = send(&self.client.shared, OP, || api.password_policy()).await?;
-            Ok(PasswordPolicy::from_wire(response.into_inner()))
-        }
+impl GetPolicy {
+    async fn run(self) -> Result<PasswordPolicy> {
+        const OP: Operation = Operation::PasswordPolicy;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || api.password_policy()).await?;
+        Ok(PasswordPolicy::from_wire(response.into_inner()))
     }
 }
-request!(GetPolicy => Result<PasswordPolicy>);

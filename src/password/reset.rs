@@ -3,17 +3,14 @@
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::{check_login_id, request, Request};
+use crate::request::{check_login_id, request};
 use crate::secret::OpaqueToken;
 use crate::transport::send;
 use crate::wire::{PasswordResetRequest, PasswordResetResponse};
 
-/// A password reset being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct SendReset {
-    pub(super) client: Client,
-    pub(super) body: PasswordResetRequest,
+request! {
+    /// A password reset being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct SendReset { client: Client, body: PasswordResetRequest } => Result<ResetSent>;
 }
 
 impl SendReset {
@@ -32,23 +29,18 @@ impl SendReset {
     }
 }
 
-impl Request for SendReset {
-    type Output = Result<ResetSent>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::PasswordSendReset;
-            check_login_id(&self.body.login_id)?;
-            let api = self.client.api();
-            let response = send(&self.client.shared, OP, || {
-                api.password_send_reset(&self.body)
-            })
-            .await?;
-            ResetSent::from_wire(OP, response.into_inner())
-        }
+impl SendReset {
+    async fn run(self) -> Result<ResetSent> {
+        const OP: Operation = Operation::PasswordSendReset;
+        check_login_id(&self.body.login_id)?;
+        let api = self.client.api();
+        let response = send(&self.client.shared, OP, || {
+            api.password_send_reset(&self.body)
+        })
+        .await?;
+        ResetSent::from_wire(OP, response.into_inner())
     }
 }
-request!(SendReset => Result<ResetSent>);
 
 /// How a reset completes, as the project is configured (`resetMethod`): the emailed link or
 /// code is verified with the matching method, then the new password is set with

@@ -7,18 +7,18 @@ use super::login_option_setters;
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
-use crate::request::{check_login_id, check_password, check_token, request, Request};
+use crate::request::{check_login_id, check_password, check_token, request};
 use crate::secret::RefreshJwt;
 use crate::transport::send;
 use crate::wire::{LoginOptions, PasswordSignInRequest};
 
-/// A sign-in being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct SignIn {
-    pub(super) client: Client,
-    pub(super) refresh_jwt: Option<RefreshJwt>,
-    pub(super) body: PasswordSignInRequest,
+request! {
+    /// A sign-in being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct SignIn {
+        client: Client,
+        refresh_jwt: Option<RefreshJwt>,
+        body: PasswordSignInRequest,
+    } => Result<AuthInfo>;
 }
 
 impl SignIn {
@@ -78,27 +78,21 @@ impl SignIn {
     }
 }
 
-impl Request for SignIn {
-    type Output = Result<AuthInfo>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::PasswordSignIn;
-            check_login_id(&self.body.login_id)?;
-            check_password(&self.body.password, "password")?;
-            let with_token;
-            let api = match &self.refresh_jwt {
-                Some(token) => {
-                    check_token(token.secret(), "refresh JWT")?;
-                    with_token = self.client.api_with_token(token.secret(), "refresh JWT")?;
-                    &with_token
-                }
-                None => self.client.api(),
-            };
-            let response =
-                send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
-            super::signed_in(&self.client, OP, response)
-        }
+impl SignIn {
+    async fn run(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::PasswordSignIn;
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.password, "password")?;
+        let with_token;
+        let api = match &self.refresh_jwt {
+            Some(token) => {
+                check_token(token.secret(), "refresh JWT")?;
+                with_token = self.client.api_with_token(token.secret(), "refresh JWT")?;
+                &with_token
+            }
+            None => self.client.api(),
+        };
+        let response = send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
+        super::signed_in(&self.client, OP, response)
     }
 }
-request!(SignIn => Result<AuthInfo>);

@@ -3,22 +3,22 @@
 use crate::operation::Operation;
 use serde_json::Value;
 
-use super::login_option_setters;
+use super::sign_up_setters;
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
 use crate::policy::PasswordPolicy;
-use crate::request::{check_login_id, check_password, request, Request};
+use crate::request::{check_login_id, check_password, request};
 use crate::transport::send;
 use crate::wire::{PasswordSignUpRequest, SignUpOptions, SignUpUser};
 
-/// A sign-up being prepared; `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
-#[must_use = "a request does nothing until awaited"]
-pub struct SignUp {
-    pub(super) client: Client,
-    pub(super) body: PasswordSignUpRequest,
-    pub(super) policy: Option<PasswordPolicy>,
+request! {
+    /// A sign-up being prepared; `.await` it (or call [`send`](Self::send)).
+    pub struct SignUp {
+        client: Client,
+        body: PasswordSignUpRequest,
+        policy: Option<PasswordPolicy>,
+    } => Result<AuthInfo>;
 }
 
 impl SignUp {
@@ -29,20 +29,6 @@ impl SignUp {
         self.policy = Some(policy.clone());
         self
     }
-    fn user(&mut self) -> &mut SignUpUser {
-        self.body.user.get_or_insert_with(Default::default)
-    }
-
-    fn options(&mut self) -> &mut SignUpOptions {
-        self.body.login_options.get_or_insert_with(Default::default)
-    }
-
-    /// The user's full name. Defaults to none.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.user().name = Some(name.into());
-        self
-    }
-
     /// The user's given name. Defaults to none.
     pub fn given_name(mut self, name: impl Into<String>) -> Self {
         self.user().given_name = Some(name.into());
@@ -58,18 +44,6 @@ impl SignUp {
     /// The user's family name. Defaults to none.
     pub fn family_name(mut self, name: impl Into<String>) -> Self {
         self.user().family_name = Some(name.into());
-        self
-    }
-
-    /// The user's email address. Defaults to none.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.user().email = Some(email.into());
-        self
-    }
-
-    /// The user's phone number. Defaults to none.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.user().phone = Some(phone.into());
         self
     }
 
@@ -92,7 +66,7 @@ impl SignUp {
         self
     }
 
-    login_option_setters!();
+    sign_up_setters!(SignUpUser, "The user's email address. Defaults to none.");
 
     /// The message template. Defaults to the project's.
     pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
@@ -101,29 +75,23 @@ impl SignUp {
     }
 }
 
-impl Request for SignUp {
-    type Output = Result<AuthInfo>;
-
-    fn run(self) -> impl std::future::Future<Output = Self::Output> + Send + 'static {
-        async move {
-            const OP: Operation = Operation::PasswordSignUp;
-            check_login_id(&self.body.login_id)?;
-            check_password(&self.body.password, "password")?;
-            if let Some(policy) = &self.policy {
-                policy.check(self.body.password.secret())?;
-            }
-            let api = self.client.api();
-            let response =
-                match send(&self.client.shared, OP, || api.password_sign_up(&self.body)).await {
-                    Ok(response) => response,
-                    Err(error) => {
-                        return Err(
-                            super::refusal::named(&self.client, error, &self.body.password).await,
-                        )
-                    }
-                };
-            super::signed_in(&self.client, OP, response)
+impl SignUp {
+    async fn run(self) -> Result<AuthInfo> {
+        const OP: Operation = Operation::PasswordSignUp;
+        check_login_id(&self.body.login_id)?;
+        check_password(&self.body.password, "password")?;
+        if let Some(policy) = &self.policy {
+            policy.check(self.body.password.secret())?;
         }
+        let api = self.client.api();
+        let response = match send(&self.client.shared, OP, || api.password_sign_up(&self.body))
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => {
+                return Err(super::refusal::named(&self.client, error, &self.body.password).await)
+            }
+        };
+        super::signed_in(&self.client, OP, response)
     }
 }
-request!(SignUp => Result<AuthInfo>);

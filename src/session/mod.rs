@@ -54,7 +54,6 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::request::check_token;
-use crate::request::Request;
 use crate::secret::{RefreshJwt, SessionJwt};
 
 /// A JWT given to a validation: a `&str` (from a header or cookie), a [`SessionJwt`] or a
@@ -112,6 +111,21 @@ impl SessionClient {
             .api_with_token(refresh_jwt.secret(), "refresh JWT")
     }
 
+    /// The generated client with `refresh_jwt` in `Authorization`, once the JWT is validated
+    /// locally, and its session: what every call made with a refresh JWT starts with.
+    async fn authorized(&self, refresh_jwt: &RefreshJwt) -> Result<(crate::wire::Api, Session)> {
+        let api = self.api(refresh_jwt)?;
+        let session = self
+            .verify(refresh_jwt.secret(), TokenKind::Refresh)
+            .await?;
+        Ok((api, session))
+    }
+
+    /// What every request of this client shares (for `transport::send`).
+    fn shared(&self) -> &crate::transport::Shared {
+        &self.client.shared
+    }
+
     /// One fetch of the key set for the key cache: no retries (the cache bounds its time and
     /// tries again after its refetch interval), owning its client (it may run in the
     /// background).
@@ -162,7 +176,7 @@ impl SessionClient {
             client: sessions,
             refresh_jwt: token,
         }
-        .run();
+        .send();
         self.client
             .session
             .refreshes
