@@ -174,7 +174,8 @@ pub struct RateLimit {
 }
 
 /// A user created when the emulator starts (with roles and tenants, which sign-up cannot set).
-#[derive(Clone)]
+/// `Debug` shows no password (it is a [`descope::Password`]).
+#[derive(Clone, Debug)]
 pub struct SeedUser {
     pub(crate) login_id: String,
     pub(crate) password: descope::Password,
@@ -182,16 +183,6 @@ pub struct SeedUser {
     pub(crate) roles: Vec<String>,
     pub(crate) permissions: Vec<String>,
     pub(crate) tenants: Vec<StoredTenant>,
-}
-
-impl std::fmt::Debug for SeedUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SeedUser")
-            .field("login_id", &self.login_id)
-            .field("password", &self.password)
-            .field("roles", &self.roles)
-            .finish_non_exhaustive()
-    }
 }
 
 impl SeedUser {

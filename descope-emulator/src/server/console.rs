@@ -18,18 +18,6 @@ use super::management::authorize_management;
 use super::*;
 use crate::seed::SeedFile;
 
-/// The console's routes and the seed endpoints.
-pub(crate) fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/", get(page))
-        .route("/emulator/v1/console/users", post(create_user))
-        .route("/emulator/v1/console/users/{user_id}", post(user_action))
-        .route("/emulator/v1/console/outbox/clear", post(clear_outbox))
-        .route("/emulator/v1/console/reset", post(reset_all))
-        .route("/emulator/v1/export", get(export))
-        .route("/emulator/v1/import", post(import_route))
-}
-
 /// The policy of every console page: no script, no plugin, nothing loaded from elsewhere,
 /// forms post to the emulator only, never framed.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
@@ -94,7 +82,7 @@ fn back_to_console() -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, "/")]).into_response()
 }
 
-async fn page(State(app): AppState, request: Request) -> Response {
+pub(super) async fn page(State(app): AppState, request: Request) -> Response {
     html(StatusCode::OK, console_page::render(&app, viewer(&request)))
 }
 
@@ -109,7 +97,7 @@ struct NewUser {
     roles: String,
 }
 
-async fn create_user(State(app): AppState, request: Request) -> Response {
+pub(super) async fn create_user(State(app): AppState, request: Request) -> Response {
     if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
@@ -172,7 +160,7 @@ struct UserAction {
 
 /// `disable`, `enable`, `expire-password`, `logout` (every session) or `delete`: what the
 /// matching management call does.
-async fn user_action(
+pub(super) async fn user_action(
     State(app): AppState,
     Path(user_id): Path<String>,
     request: Request,
@@ -208,7 +196,7 @@ async fn user_action(
     back_to_console()
 }
 
-async fn clear_outbox(State(app): AppState, request: Request) -> Response {
+pub(super) async fn clear_outbox(State(app): AppState, request: Request) -> Response {
     if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
@@ -217,7 +205,7 @@ async fn clear_outbox(State(app): AppState, request: Request) -> Response {
 }
 
 /// Forgets every user, session, code and message (the keys stay).
-async fn reset_all(State(app): AppState, request: Request) -> Response {
+pub(super) async fn reset_all(State(app): AppState, request: Request) -> Response {
     if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
@@ -234,7 +222,7 @@ fn authorize_seed(app: &App, headers: &HeaderMap) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn export(State(app): AppState, headers: HeaderMap) -> Reply {
+pub(super) async fn export(State(app): AppState, headers: HeaderMap) -> Reply {
     app.check_rate()?;
     authorize_seed(&app, &headers)?;
     let seed = SeedFile::export(&app.store().users_sorted());
@@ -254,7 +242,7 @@ async fn export(State(app): AppState, headers: HeaderMap) -> Reply {
     Ok(response)
 }
 
-async fn import_route(State(app): AppState, request: Request) -> Reply {
+pub(super) async fn import_route(State(app): AppState, request: Request) -> Reply {
     app.check_rate()?;
     authorize_seed(&app, request.headers())?;
     let json_body = request

@@ -1,53 +1,32 @@
 //! OTP by email, and the outbox routes. What sending a code or link and verifying it do is in
 //! `email_flow`, shared with the link routes (`email_links`).
 
-use super::email_flow::{deliver, intent, sent, sign_in_verified, update_intent, Profile};
-use super::tokens::peer_ip;
+use super::email_flow::{
+    deliver, intent, sent, sign_in_verified, sign_up_profile, update_intent, Profile,
+};
 use super::*;
 use crate::outbox::{Method, Purpose};
 use descope::wire::{OtpSignInRequest, OtpSignUpRequest, OtpUpdateEmailRequest, OtpVerifyRequest};
 
-/// The OTP routes and the outbox.
-pub(crate) fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/v1/auth/otp/signup/email", post(otp_sign_up))
-        .route("/v1/auth/otp/signin/email", post(otp_sign_in))
-        .route("/v1/auth/otp/signup-in/email", post(otp_sign_up_or_in))
-        .route("/v1/auth/otp/verify/email", post(otp_verify))
-        .route("/v1/auth/otp/update/email", post(otp_update_email))
-        .route("/emulator/v1/outbox", get(outbox).delete(clear_outbox))
-}
-
-async fn otp_sign_up(State(app): AppState, request: Request) -> Reply {
-    app.check_rate()?;
-    authorize(&app, request.headers())?;
-    let body: OtpSignUpRequest = parse(request.into_body()).await?;
+pub(super) async fn otp_sign_up(State(app): AppState, request: Request) -> Reply {
+    let Call { body, .. } = call::<OtpSignUpRequest>(&app, request).await?;
     let user = body.user.unwrap_or_default();
-    let profile = Profile {
-        email: user.email.or(body.email),
-        name: user.name,
-        phone: user.phone,
-    };
-    let claims = body
-        .login_options
-        .and_then(|o| o.custom_claims)
-        .unwrap_or_default();
+    let email = user.email.or(body.email);
+    let (profile, claims) = sign_up_profile(email, user.name, user.phone, body.login_options);
     let intent = intent(&app, Purpose::SignUp, &body.login_id, profile, claims)?;
     Ok(sent(deliver(&app, Method::Otp, intent, None)?))
 }
 
-async fn otp_sign_in(State(app): AppState, request: Request) -> Reply {
+pub(super) async fn otp_sign_in(State(app): AppState, request: Request) -> Reply {
     otp_send(&app, request, Purpose::SignIn).await
 }
 
-async fn otp_sign_up_or_in(State(app): AppState, request: Request) -> Reply {
+pub(super) async fn otp_sign_up_or_in(State(app): AppState, request: Request) -> Reply {
     otp_send(&app, request, Purpose::SignUpOrIn).await
 }
 
 async fn otp_send(app: &App, request: Request, purpose: Purpose) -> Reply {
-    app.check_rate()?;
-    authorize(app, request.headers())?;
-    let body: OtpSignInRequest = parse(request.into_body()).await?;
+    let Call { body, .. } = call::<OtpSignInRequest>(app, request).await?;
     let claims = body
         .login_options
         .and_then(|o| o.custom_claims)
@@ -56,11 +35,8 @@ async fn otp_send(app: &App, request: Request, purpose: Purpose) -> Reply {
     Ok(sent(deliver(app, Method::Otp, intent, None)?))
 }
 
-async fn otp_verify(State(app): AppState, request: Request) -> Reply {
-    app.check_rate()?;
-    authorize(&app, request.headers())?;
-    let ip = peer_ip(&request);
-    let body: OtpVerifyRequest = parse(request.into_body()).await?;
+pub(super) async fn otp_verify(State(app): AppState, request: Request) -> Reply {
+    let Call { body, ip, .. } = call::<OtpVerifyRequest>(&app, request).await?;
     required(&body.login_id, "loginId")?;
     required(body.code.secret(), "code")?;
     let intent = {
@@ -74,7 +50,7 @@ async fn otp_verify(State(app): AppState, request: Request) -> Reply {
     sign_in_verified(&app, ip, &intent)
 }
 
-async fn otp_update_email(State(app): AppState, request: Request) -> Reply {
+pub(super) async fn otp_update_email(State(app): AppState, request: Request) -> Reply {
     app.check_rate()?;
     let headers = request.headers().clone();
     let body: OtpUpdateEmailRequest = parse(request.into_body()).await?;
@@ -83,12 +59,12 @@ async fn otp_update_email(State(app): AppState, request: Request) -> Reply {
     Ok(sent(deliver(&app, Method::Otp, intent, None)?))
 }
 
-async fn outbox(State(app): AppState) -> Response {
+pub(super) async fn outbox(State(app): AppState) -> Response {
     let messages = app.outbox().all();
     json(StatusCode::OK, &serde_json::json!({ "messages": messages }))
 }
 
-async fn clear_outbox(State(app): AppState) -> Response {
+pub(super) async fn clear_outbox(State(app): AppState) -> Response {
     app.outbox().clear();
     json(StatusCode::OK, &serde_json::json!({}))
 }

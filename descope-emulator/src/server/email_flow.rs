@@ -16,6 +16,18 @@ pub(crate) struct Profile {
     pub(crate) phone: Option<String>,
 }
 
+/// What an email sign-up (OTP or link) names: the profile of its `user` (the address from
+/// `user.email`, else the body's `email`) and its login options' custom claims.
+pub(crate) fn sign_up_profile(
+    email: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    options: Option<descope::wire::SignUpOptions>,
+) -> (Profile, Map<String, Value>) {
+    let claims = options.and_then(|o| o.custom_claims).unwrap_or_default();
+    (Profile { email, name, phone }, claims)
+}
+
 /// Who a send is for, checked now: the user of a sign-in (enabled, with an address), or a
 /// new login ID for a sign-up. A sign-up-or-in is whichever applies.
 pub(crate) fn intent(

@@ -5,10 +5,10 @@ use axum::extract::Query;
 use axum::response::Html;
 
 use super::email_flow::{
-    check_redirect, complete, deliver, intent, sent, sign_in_verified, update_intent, Delivered,
-    Profile,
+    check_redirect, complete, deliver, intent, sent, sign_in_verified, sign_up_profile,
+    update_intent, Delivered, Profile,
 };
-use super::tokens::{grant, peer_ip, Grant};
+use super::tokens::{grant, Grant};
 use super::*;
 use crate::outbox::{Method, Purpose};
 use descope::wire::{
@@ -16,41 +16,6 @@ use descope::wire::{
     LinkVerifyRequest, PendingSessionRequest,
 };
 use descope::OpaqueToken;
-
-/// The magic-link and enchanted-link routes, and the emulator's landing page for links.
-pub(crate) fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/v1/auth/magiclink/signup/email", post(magic_sign_up))
-        .route("/v1/auth/magiclink/signin/email", post(magic_sign_in))
-        .route(
-            "/v1/auth/magiclink/signup-in/email",
-            post(magic_sign_up_or_in),
-        )
-        .route("/v1/auth/magiclink/verify", post(magic_verify))
-        .route("/v1/auth/magiclink/update/email", post(magic_update_email))
-        .route(
-            "/v1/auth/enchantedlink/signup/email",
-            post(enchanted_sign_up),
-        )
-        .route(
-            "/v1/auth/enchantedlink/signin/email",
-            post(enchanted_sign_in),
-        )
-        .route(
-            "/v1/auth/enchantedlink/signup-in/email",
-            post(enchanted_sign_up_or_in),
-        )
-        .route("/v1/auth/enchantedlink/verify", post(enchanted_verify))
-        .route(
-            "/v1/auth/enchantedlink/pending-session",
-            post(enchanted_pending_session),
-        )
-        .route(
-            "/v1/auth/enchantedlink/update/email",
-            post(enchanted_update_email),
-        )
-        .route("/emulator/v1/link", get(link_page))
-}
 
 /// The answer of an enchanted-link send.
 fn enchanted(delivered: Delivered) -> Response {
@@ -68,21 +33,26 @@ fn answer(method: Method, delivered: Delivered) -> Response {
     }
 }
 
-async fn link_sign_up(app: &App, request: Request, method: Method) -> Reply {
-    app.check_rate()?;
-    authorize(app, request.headers())?;
-    let body: LinkSignUpRequest = parse(request.into_body()).await?;
+/// The link method a route serves: enchanted links with `ENCHANTED`, else magic links.
+fn link_method(enchanted: bool) -> Method {
+    if enchanted {
+        Method::EnchantedLink
+    } else {
+        Method::MagicLink
+    }
+}
+
+/// `POST /v1/auth/{magiclink,enchantedlink}/signup/email`.
+pub(super) async fn sign_up<const ENCHANTED: bool>(
+    State(app): AppState,
+    request: Request,
+) -> Reply {
+    let (app, method) = (&*app, link_method(ENCHANTED));
+    let Call { body, .. } = call::<LinkSignUpRequest>(app, request).await?;
     check_redirect(body.uri.as_deref())?;
     let user = body.user.unwrap_or_default();
-    let profile = Profile {
-        email: user.email.or(body.email),
-        name: user.name,
-        phone: user.phone,
-    };
-    let claims = body
-        .login_options
-        .and_then(|o| o.custom_claims)
-        .unwrap_or_default();
+    let email = user.email.or(body.email);
+    let (profile, claims) = sign_up_profile(email, user.name, user.phone, body.login_options);
     let intent = intent(app, Purpose::SignUp, &body.login_id, profile, claims)?;
     Ok(answer(
         method,
@@ -90,10 +60,18 @@ async fn link_sign_up(app: &App, request: Request, method: Method) -> Reply {
     ))
 }
 
-async fn link_sign_in(app: &App, request: Request, method: Method, purpose: Purpose) -> Reply {
-    app.check_rate()?;
-    authorize(app, request.headers())?;
-    let body: LinkSignInRequest = parse(request.into_body()).await?;
+/// `POST /v1/auth/{magiclink,enchantedlink}/signin/email`, and `signup-in` with `OR_UP`.
+pub(super) async fn sign_in<const ENCHANTED: bool, const OR_UP: bool>(
+    State(app): AppState,
+    request: Request,
+) -> Reply {
+    let (app, method) = (&*app, link_method(ENCHANTED));
+    let purpose = if OR_UP {
+        Purpose::SignUpOrIn
+    } else {
+        Purpose::SignIn
+    };
+    let Call { body, .. } = call::<LinkSignInRequest>(app, request).await?;
     check_redirect(body.uri.as_deref())?;
     let claims = body
         .login_options
@@ -106,7 +84,12 @@ async fn link_sign_in(app: &App, request: Request, method: Method, purpose: Purp
     ))
 }
 
-async fn link_update_email(app: &App, request: Request, method: Method) -> Reply {
+/// `POST /v1/auth/{magiclink,enchantedlink}/update/email`.
+pub(super) async fn update_email<const ENCHANTED: bool>(
+    State(app): AppState,
+    request: Request,
+) -> Reply {
+    let (app, method) = (&*app, link_method(ENCHANTED));
     app.check_rate()?;
     let headers = request.headers().clone();
     let body: LinkUpdateEmailRequest = parse(request.into_body()).await?;
@@ -117,38 +100,6 @@ async fn link_update_email(app: &App, request: Request, method: Method) -> Reply
         method,
         deliver(app, method, intent, body.uri.as_deref())?,
     ))
-}
-
-pub(crate) async fn magic_sign_up(State(app): AppState, request: Request) -> Reply {
-    link_sign_up(&app, request, Method::MagicLink).await
-}
-
-pub(crate) async fn magic_sign_in(State(app): AppState, request: Request) -> Reply {
-    link_sign_in(&app, request, Method::MagicLink, Purpose::SignIn).await
-}
-
-pub(crate) async fn magic_sign_up_or_in(State(app): AppState, request: Request) -> Reply {
-    link_sign_in(&app, request, Method::MagicLink, Purpose::SignUpOrIn).await
-}
-
-pub(crate) async fn magic_update_email(State(app): AppState, request: Request) -> Reply {
-    link_update_email(&app, request, Method::MagicLink).await
-}
-
-pub(crate) async fn enchanted_sign_up(State(app): AppState, request: Request) -> Reply {
-    link_sign_up(&app, request, Method::EnchantedLink).await
-}
-
-pub(crate) async fn enchanted_sign_in(State(app): AppState, request: Request) -> Reply {
-    link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignIn).await
-}
-
-pub(crate) async fn enchanted_sign_up_or_in(State(app): AppState, request: Request) -> Reply {
-    link_sign_in(&app, request, Method::EnchantedLink, Purpose::SignUpOrIn).await
-}
-
-pub(crate) async fn enchanted_update_email(State(app): AppState, request: Request) -> Reply {
-    link_update_email(&app, request, Method::EnchantedLink).await
 }
 
 /// Spends a link token of `method`.
@@ -166,19 +117,14 @@ fn take(
 }
 
 pub(crate) async fn magic_verify(State(app): AppState, request: Request) -> Reply {
-    app.check_rate()?;
-    authorize(&app, request.headers())?;
-    let ip = peer_ip(&request);
-    let body: LinkVerifyRequest = parse(request.into_body()).await?;
+    let Call { body, ip, .. } = call::<LinkVerifyRequest>(&app, request).await?;
     let (intent, _) = take(&app, Method::MagicLink, &body.token)?;
     sign_in_verified(&app, ip, &intent)
 }
 
 /// The clicked link's effect happens now; the waiting device collects the session.
 pub(crate) async fn enchanted_verify(State(app): AppState, request: Request) -> Reply {
-    app.check_rate()?;
-    authorize(&app, request.headers())?;
-    let body: LinkVerifyRequest = parse(request.into_body()).await?;
+    let Call { body, .. } = call::<LinkVerifyRequest>(&app, request).await?;
     let (intent, pending_ref) = take(&app, Method::EnchantedLink, &body.token)?;
     let (user, first_seen) = complete(&app, &intent)?;
     if let Some(pending_ref) = pending_ref {
@@ -190,10 +136,7 @@ pub(crate) async fn enchanted_verify(State(app): AppState, request: Request) -> 
 }
 
 pub(crate) async fn enchanted_pending_session(State(app): AppState, request: Request) -> Reply {
-    app.check_rate()?;
-    authorize(&app, request.headers())?;
-    let ip = peer_ip(&request);
-    let body: PendingSessionRequest = parse(request.into_body()).await?;
+    let Call { body, ip, .. } = call::<PendingSessionRequest>(&app, request).await?;
     required(body.pending_ref.secret(), "pendingRef")?;
     let collected = {
         let mut store = app.store();

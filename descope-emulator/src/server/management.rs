@@ -111,15 +111,9 @@ pub(crate) async fn load(
     user_reply(user.ok_or(Failure::ManagedUserNotFound)?, None)
 }
 
-pub(crate) async fn create(State(app): AppState, request: Request) -> Reply {
-    create_user(&app, request, false).await
-}
-
-pub(crate) async fn create_test(State(app): AppState, request: Request) -> Reply {
-    create_user(&app, request, true).await
-}
-
-async fn create_user(app: &App, request: Request, test: bool) -> Reply {
+/// `POST /v1/mgmt/user/create`, and `/v1/mgmt/user/create/test` with `TEST`.
+pub(crate) async fn create<const TEST: bool>(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     let body: CreateUserRequest = managed_body(app, request).await?;
     required(&body.login_id, "loginId")?;
     let login_id = body.login_id.trim().to_owned();
@@ -162,7 +156,7 @@ async fn create_user(app: &App, request: Request, test: bool) -> Reply {
         recovery_phone: body.recovery_phone,
         picture: body.picture,
         status: status.to_owned(),
-        test,
+        test: TEST,
         roles: dedup(body.role_names.unwrap_or_default()),
         custom_attributes: body.custom_attributes.unwrap_or_default(),
         created_time: app.now(),
@@ -193,15 +187,18 @@ fn add_all(list: &mut Vec<String>, names: Vec<String>) {
     }
 }
 
+/// The user ID of the user a management call names by login ID or user ID.
+pub(super) fn managed_user_id(store: &Store, reference: &str) -> Result<String, Failure> {
+    let user = store.find(reference).ok_or(Failure::ManagedUserNotFound)?;
+    Ok(user.user_id.clone())
+}
+
 pub(crate) async fn delete(State(app): AppState, request: Request) -> Reply {
     let body: DeleteUserRequest = managed_body(&app, request).await?;
     let reference = either(&body.login_id, &body.user_id)?;
     {
         let mut store = app.store();
-        let user_id = store
-            .find(reference)
-            .map(|u| u.user_id.clone())
-            .ok_or(Failure::ManagedUserNotFound)?;
+        let user_id = managed_user_id(&store, reference)?;
         store.remove_user(&user_id);
     }
     empty_reply()
@@ -241,22 +238,16 @@ pub(crate) async fn update_status(State(app): AppState, request: Request) -> Rep
     })
 }
 
-pub(crate) async fn add_roles(State(app): AppState, request: Request) -> Reply {
-    update_roles(&app, request, true).await
-}
-
-pub(crate) async fn remove_roles(State(app): AppState, request: Request) -> Reply {
-    update_roles(&app, request, false).await
-}
-
-async fn update_roles(app: &App, request: Request, add: bool) -> Reply {
+/// `POST /v2/mgmt/user/update/role/add` with `ADD`, `/v1/mgmt/user/update/role/remove` without.
+pub(crate) async fn update_roles<const ADD: bool>(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     let body: UpdateUserRolesRequest = managed_body(app, request).await?;
     let tenant = body.tenant_id.filter(|t| !t.trim().is_empty());
     update_user(app, &body.login_id, |user| {
         let roles = match &tenant {
             None => &mut user.roles,
             // Adding tenant roles makes the user a member; removing needs the membership.
-            Some(tenant) if add => &mut user.tenant_mut(tenant).roles,
+            Some(tenant) if ADD => &mut user.tenant_mut(tenant).roles,
             Some(tenant) => match user.tenants.iter_mut().find(|t| &t.tenant_id == tenant) {
                 Some(entry) => &mut entry.roles,
                 None => {
@@ -266,7 +257,7 @@ async fn update_roles(app: &App, request: Request, add: bool) -> Reply {
                 }
             },
         };
-        if add {
+        if ADD {
             add_all(roles, body.role_names);
         } else {
             roles.retain(|r| !body.role_names.contains(r));
@@ -275,19 +266,17 @@ async fn update_roles(app: &App, request: Request, add: bool) -> Reply {
     })
 }
 
-pub(crate) async fn add_tenant(State(app): AppState, request: Request) -> Reply {
-    update_tenant(&app, request, true).await
-}
-
-pub(crate) async fn remove_tenant(State(app): AppState, request: Request) -> Reply {
-    update_tenant(&app, request, false).await
-}
-
-async fn update_tenant(app: &App, request: Request, add: bool) -> Reply {
+/// `POST /v1/mgmt/user/update/tenant/add` with `ADD`, `/v1/mgmt/user/update/tenant/remove`
+/// without.
+pub(crate) async fn update_tenant<const ADD: bool>(
+    State(app): AppState,
+    request: Request,
+) -> Reply {
+    let app = &*app;
     let body: UpdateUserTenantRequest = managed_body(app, request).await?;
     required(&body.tenant_id, "tenantId")?;
     update_user(app, &body.login_id, |user| {
-        if add {
+        if ADD {
             user.tenant_mut(&body.tenant_id);
         } else {
             user.tenants.retain(|t| t.tenant_id != body.tenant_id);

@@ -7,16 +7,13 @@ use descope::wire::{
     ExpirePasswordRequest, SetUserPasswordRequest, SetUserPasswordResponse, UserLogoutRequest,
 };
 
-pub(crate) async fn set_active_password(State(app): AppState, request: Request) -> Reply {
-    set_password(&app, request, false).await
-}
-
-pub(crate) async fn set_temporary_password(State(app): AppState, request: Request) -> Reply {
-    set_password(&app, request, true).await
-}
-
-/// The path decides whether the password is temporary, not Python's `setActive`.
-async fn set_password(app: &App, request: Request, temporary: bool) -> Reply {
+/// `POST /v1/mgmt/user/password/set/active`, and `.../set/temporary` with `TEMPORARY`: the path
+/// decides whether the password is temporary, not Python's `setActive`.
+pub(crate) async fn set_password<const TEMPORARY: bool>(
+    State(app): AppState,
+    request: Request,
+) -> Reply {
+    let app = &*app;
     let body: SetUserPasswordRequest = managed_body(app, request).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
@@ -34,7 +31,7 @@ async fn set_password(app: &App, request: Request, temporary: bool) -> Reply {
             .ok_or(Failure::ManagedUserNotFound)?;
         user.password_hash = hash;
         user.password_version += 1;
-        user.password_expired = temporary;
+        user.password_expired = TEMPORARY;
     }
     Ok(json(StatusCode::OK, &SetUserPasswordResponse::default()))
 }
@@ -53,10 +50,7 @@ pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Reply
     let reference = either(&body.login_id, &body.user_id)?;
     {
         let mut store = app.store();
-        let user_id = store
-            .find(reference)
-            .map(|u| u.user_id.clone())
-            .ok_or(Failure::ManagedUserNotFound)?;
+        let user_id = super::management::managed_user_id(&store, reference)?;
         store.revoke_user_sessions(&user_id, None);
     }
     empty_reply()

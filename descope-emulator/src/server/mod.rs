@@ -7,8 +7,6 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -22,14 +20,12 @@ mod management;
 mod management_access;
 mod network;
 mod password;
+mod routes;
 mod session;
 mod tokens;
 
 pub(crate) use console::import;
-use password::{policy, replace, send_reset, sign_in, sign_up, update};
-use session::{
-    exchange_access_key, history, keys, logout, logout_all, me, refresh, select_tenant, try_refresh,
-};
+pub(crate) use routes::router;
 
 use super::failure::Failure;
 use super::keys::KeyRing;
@@ -206,73 +202,9 @@ impl App {
     }
 }
 
-/// The router of every operation in `openapi.yaml`.
-pub(crate) fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/v1/auth/password/signup", post(sign_up))
-        .route("/v1/auth/password/signin", post(sign_in))
-        .route("/v1/auth/password/replace", post(replace))
-        .route("/v1/auth/password/update", post(update))
-        .route("/v1/auth/password/reset", post(send_reset))
-        .route("/v1/auth/password/policy", get(policy))
-        .route("/v1/auth/refresh", post(refresh))
-        .route("/v1/auth/try-refresh", post(try_refresh))
-        .route("/v1/auth/logout", post(logout))
-        .route("/v1/auth/logoutall", post(logout_all))
-        .route("/v1/auth/me", get(me))
-        .route("/v2/keys/{project_id}", get(keys))
-        .route("/v1/auth/tenant/select", post(select_tenant))
-        .route("/v1/auth/me/history", get(history))
-        .route("/v1/auth/accesskey/exchange", post(exchange_access_key))
-        .merge(email::routes())
-        .merge(email_links::routes())
-        .merge(console::routes())
-        .merge(management_routes())
-        .fallback(|| async { Failure::NotFound })
-        .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
-        .layer(axum::middleware::from_fn_with_state(app.clone(), durable))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            network::guard,
-        ))
-        .with_state(app)
-}
-
-/// The management routes (`/v2` role add is what the SDKs call; `/v1` is served too).
-fn management_routes() -> Router<Arc<App>> {
-    use management::*;
-    use management_access::*;
-    Router::new()
-        .route("/v1/mgmt/user", get(load))
-        .route("/v1/mgmt/user/create", post(create))
-        .route("/v1/mgmt/user/create/test", post(create_test))
-        .route("/v1/mgmt/user/delete", post(delete))
-        .route(
-            "/v1/mgmt/user/test/delete/all",
-            axum::routing::delete(delete_all_test),
-        )
-        .route("/v1/mgmt/user/update/status", post(update_status))
-        .route("/v2/mgmt/user/update/role/add", post(add_roles))
-        .route("/v1/mgmt/user/update/role/add", post(add_roles))
-        .route("/v1/mgmt/user/update/role/remove", post(remove_roles))
-        .route("/v1/mgmt/user/update/tenant/add", post(add_tenant))
-        .route("/v1/mgmt/user/update/tenant/remove", post(remove_tenant))
-        .route(
-            "/v1/mgmt/user/password/set/active",
-            post(set_active_password),
-        )
-        .route(
-            "/v1/mgmt/user/password/set/temporary",
-            post(set_temporary_password),
-        )
-        .route("/v1/mgmt/user/password/expire", post(expire_password))
-        .route("/v1/mgmt/user/logout", post(logout_user))
-        .route("/v1/mgmt/license", get(license))
-}
-
 /// With a state file, a request that changed the store is answered only once the change is
 /// on disk: an acknowledged sign-up survives a crash right after it.
-async fn durable(
+pub(super) async fn durable(
     State(app): State<Arc<App>>,
     request: Request,
     next: axum::middleware::Next,
@@ -323,6 +255,26 @@ impl IntoResponse for Failure {
         }
         response
     }
+}
+
+/// What an authentication call starts with, in this order: the rate limit, the project's
+/// `Authorization` (and what it carried beyond the project ID), the caller's address, the body.
+pub(crate) struct Call<T> {
+    pub(crate) body: T,
+    pub(crate) auth: Auth,
+    pub(crate) ip: Option<String>,
+}
+
+/// Checks and reads an authentication call ([`Call`]).
+pub(crate) async fn call<T: DeserializeOwned>(
+    app: &App,
+    request: Request,
+) -> Result<Call<T>, Failure> {
+    app.check_rate()?;
+    let auth = authorize(app, request.headers())?;
+    let ip = tokens::peer_ip(&request);
+    let body = parse(request.into_body()).await?;
+    Ok(Call { body, auth, ip })
 }
 
 /// What the `Authorization` header carried beyond the project ID.

@@ -1,14 +1,11 @@
 //! The password operations: sign-up, sign-in, replace, update, reset, policy.
 
-use super::tokens::{check_refresh, grant, peer_ip, Grant};
+use super::tokens::{check_refresh, grant, Grant};
 use super::*;
 
 pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Reply {
     let app = &*app;
-    app.check_rate()?;
-    authorize(app, request.headers())?;
-    let ip = peer_ip(&request);
-    let body: PasswordSignUpRequest = parse(request.into_body()).await?;
+    let Call { body, ip, .. } = call::<PasswordSignUpRequest>(app, request).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
     if let Err(why) = app.options.policy.check(body.password.secret()) {
@@ -56,20 +53,10 @@ pub(crate) async fn sign_up(State(app): AppState, request: Request) -> Reply {
 
 pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Reply {
     let app = &*app;
-    app.check_rate()?;
-    let auth = authorize(app, request.headers())?;
-    let ip = peer_ip(&request);
-    let body: PasswordSignInRequest = parse(request.into_body()).await?;
+    let Call { body, auth, ip } = call::<PasswordSignInRequest>(app, request).await?;
     required(&body.login_id, "loginId")?;
     required(body.password.secret(), "password")?;
-    let user = app
-        .store()
-        .user_by_login(&body.login_id)
-        .cloned()
-        .ok_or(Failure::UserNotFound)?;
-    if user.is_disabled() {
-        return Err(Failure::UserDisabled);
-    }
+    let user = enabled_user(app, &body.login_id)?;
     if !verify_password(app, user.password_hash.clone(), body.password).await? {
         return Err(Failure::WrongPassword);
     }
@@ -93,21 +80,11 @@ pub(crate) async fn sign_in(State(app): AppState, request: Request) -> Reply {
 
 pub(crate) async fn replace(State(app): AppState, request: Request) -> Reply {
     let app = &*app;
-    app.check_rate()?;
-    authorize(app, request.headers())?;
-    let ip = peer_ip(&request);
-    let body: PasswordReplaceRequest = parse(request.into_body()).await?;
+    let Call { body, ip, .. } = call::<PasswordReplaceRequest>(app, request).await?;
     required(&body.login_id, "loginId")?;
     required(body.old_password.secret(), "oldPassword")?;
     required(body.new_password.secret(), "newPassword")?;
-    let user = app
-        .store()
-        .user_by_login(&body.login_id)
-        .cloned()
-        .ok_or(Failure::UserNotFound)?;
-    if user.is_disabled() {
-        return Err(Failure::UserDisabled);
-    }
+    let user = enabled_user(app, &body.login_id)?;
     // An expired or temporary password is what replace is for: it is accepted here.
     if !verify_password(app, user.password_hash.clone(), body.old_password).await? {
         return Err(Failure::WrongPassword);
@@ -139,9 +116,7 @@ pub(crate) async fn replace(State(app): AppState, request: Request) -> Reply {
 
 pub(crate) async fn update(State(app): AppState, request: Request) -> Reply {
     let app = &*app;
-    app.check_rate()?;
-    let auth = authorize(app, request.headers())?;
-    let body: PasswordUpdateRequest = parse(request.into_body()).await?;
+    let Call { body, auth, .. } = call::<PasswordUpdateRequest>(app, request).await?;
     let owner = check_refresh(app, auth.token.as_deref())?.user;
     required(&body.login_id, "loginId")?;
     required(body.new_password.secret(), "newPassword")?;
@@ -174,9 +149,7 @@ pub(crate) async fn send_reset(State(app): AppState, request: Request) -> Reply 
     let app = &*app;
     use super::email_flow::{deliver, intent, Profile};
     use crate::outbox::{Method, Purpose};
-    app.check_rate()?;
-    authorize(app, request.headers())?;
-    let body: PasswordResetRequest = parse(request.into_body()).await?;
+    let Call { body, .. } = call::<PasswordResetRequest>(app, request).await?;
     super::email_flow::check_redirect(body.redirect_url.as_deref())?;
     required(&body.login_id, "loginId")?;
     let user = app
@@ -220,4 +193,14 @@ pub(crate) async fn policy(State(app): AppState, headers: HeaderMap) -> Reply {
         StatusCode::OK,
         &descope::wire::PasswordPolicyResponse::from(&app.options.policy),
     ))
+}
+
+/// The user who signs in with `login_id`, refused when there is none or they are disabled.
+fn enabled_user(app: &App, login_id: &str) -> Result<StoredUser, Failure> {
+    let user = app.store().user_by_login(login_id).cloned();
+    let user = user.ok_or(Failure::UserNotFound)?;
+    if user.is_disabled() {
+        return Err(Failure::UserDisabled);
+    }
+    Ok(user)
 }

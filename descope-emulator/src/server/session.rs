@@ -7,15 +7,10 @@ use descope::wire::{
     AuthHistoryEntry, ExchangeAccessKeyRequest, ExchangeAccessKeyResponse, SelectTenantRequest,
 };
 
-pub(crate) async fn refresh(State(app): AppState, request: Request) -> Reply {
-    refresh_session(&app, request, false).await
-}
-
-pub(crate) async fn try_refresh(State(app): AppState, request: Request) -> Reply {
-    refresh_session(&app, request, true).await
-}
-
-pub(crate) async fn refresh_session(app: &App, request: Request, lenient: bool) -> Reply {
+/// `POST /v1/auth/refresh`, and `/v1/auth/try-refresh` with `LENIENT` (a refused refresh JWT
+/// is an empty answer, not an error).
+pub(crate) async fn refresh<const LENIENT: bool>(State(app): AppState, request: Request) -> Reply {
+    let app = &*app;
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let _: Map<String, Value> = parse(request.into_body()).await?;
@@ -28,7 +23,7 @@ pub(crate) async fn refresh_session(app: &App, request: Request, lenient: bool) 
     };
     let found = match checked {
         Ok(found) => found,
-        Err(_) if lenient => {
+        Err(_) if LENIENT => {
             let mut empty = JwtResponse::default();
             empty.session_jwt = Some(SessionJwt::from(""));
             empty.refresh_jwt = Some(RefreshJwt::from(""));
@@ -39,19 +34,17 @@ pub(crate) async fn refresh_session(app: &App, request: Request, lenient: bool) 
     grant(app, Grant::refresh(&found.user, rotate, found.tenant))
 }
 
-pub(crate) async fn logout(State(app): AppState, request: Request) -> Reply {
-    end_session(&app, request, false).await
-}
-
-pub(crate) async fn logout_all(State(app): AppState, request: Request) -> Reply {
-    end_session(&app, request, true).await
-}
-
-pub(crate) async fn end_session(app: &App, request: Request, everywhere: bool) -> Reply {
+/// `POST /v1/auth/logout`, and `/v1/auth/logoutall` with `EVERYWHERE` (every session of the
+/// user).
+pub(crate) async fn logout<const EVERYWHERE: bool>(
+    State(app): AppState,
+    request: Request,
+) -> Reply {
+    let app = &*app;
     app.check_rate()?;
     let auth = authorize(app, request.headers())?;
     let _: Map<String, Value> = parse(request.into_body()).await?;
-    if everywhere {
+    if EVERYWHERE {
         let found = check_refresh(app, auth.token.as_deref())?;
         app.store().revoke_user_sessions(&found.user.user_id, None);
     } else {

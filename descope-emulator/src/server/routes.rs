@@ -1,0 +1,162 @@
+//! Every route the emulator serves, in one table: the operations of `openapi.yaml` (password,
+//! sessions, OTP and links by email, user management) and the emulator's own (outbox, link
+//! page, console, seed import and export). What each one does is in the module it names.
+
+use std::sync::Arc;
+
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+use super::{console, email, email_links as links, management as mgmt, network, password};
+use super::{management_access as access, session, App, Failure};
+
+/// The link routes' kind (`email_links`): magic links, or enchanted links.
+const MAGIC: bool = false;
+const ENCHANTED: bool = true;
+
+/// The router: every route, the `404`/`405` answers in the service's shape, then the state
+/// file's durability and the network guard around all of it.
+pub(crate) fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v1/auth/password/signup", post(password::sign_up))
+        .route("/v1/auth/password/signin", post(password::sign_in))
+        .route("/v1/auth/password/replace", post(password::replace))
+        .route("/v1/auth/password/update", post(password::update))
+        .route("/v1/auth/password/reset", post(password::send_reset))
+        .route("/v1/auth/password/policy", get(password::policy))
+        .route("/v1/auth/refresh", post(session::refresh::<false>))
+        .route("/v1/auth/try-refresh", post(session::refresh::<true>))
+        .route("/v1/auth/logout", post(session::logout::<false>))
+        .route("/v1/auth/logoutall", post(session::logout::<true>))
+        .route("/v1/auth/me", get(session::me))
+        .route("/v2/keys/{project_id}", get(session::keys))
+        .route("/v1/auth/tenant/select", post(session::select_tenant))
+        .route("/v1/auth/me/history", get(session::history))
+        .route(
+            "/v1/auth/accesskey/exchange",
+            post(session::exchange_access_key),
+        )
+        .route("/v1/auth/otp/signup/email", post(email::otp_sign_up))
+        .route("/v1/auth/otp/signin/email", post(email::otp_sign_in))
+        .route(
+            "/v1/auth/otp/signup-in/email",
+            post(email::otp_sign_up_or_in),
+        )
+        .route("/v1/auth/otp/verify/email", post(email::otp_verify))
+        .route("/v1/auth/otp/update/email", post(email::otp_update_email))
+        .route(
+            "/v1/auth/magiclink/signup/email",
+            post(links::sign_up::<MAGIC>),
+        )
+        .route(
+            "/v1/auth/magiclink/signin/email",
+            post(links::sign_in::<MAGIC, false>),
+        )
+        .route(
+            "/v1/auth/magiclink/signup-in/email",
+            post(links::sign_in::<MAGIC, true>),
+        )
+        .route("/v1/auth/magiclink/verify", post(links::magic_verify))
+        .route(
+            "/v1/auth/magiclink/update/email",
+            post(links::update_email::<MAGIC>),
+        )
+        .route(
+            "/v1/auth/enchantedlink/signup/email",
+            post(links::sign_up::<ENCHANTED>),
+        )
+        .route(
+            "/v1/auth/enchantedlink/signin/email",
+            post(links::sign_in::<ENCHANTED, false>),
+        )
+        .route(
+            "/v1/auth/enchantedlink/signup-in/email",
+            post(links::sign_in::<ENCHANTED, true>),
+        )
+        .route(
+            "/v1/auth/enchantedlink/verify",
+            post(links::enchanted_verify),
+        )
+        .route(
+            "/v1/auth/enchantedlink/pending-session",
+            post(links::enchanted_pending_session),
+        )
+        .route(
+            "/v1/auth/enchantedlink/update/email",
+            post(links::update_email::<ENCHANTED>),
+        )
+        // The management routes (`/v2` role add is what the SDKs call; `/v1` is served too).
+        .route("/v1/mgmt/user", get(mgmt::load))
+        .route("/v1/mgmt/user/create", post(mgmt::create::<false>))
+        .route("/v1/mgmt/user/create/test", post(mgmt::create::<true>))
+        .route("/v1/mgmt/user/delete", post(mgmt::delete))
+        .route(
+            "/v1/mgmt/user/test/delete/all",
+            delete(mgmt::delete_all_test),
+        )
+        .route("/v1/mgmt/user/update/status", post(mgmt::update_status))
+        .route(
+            "/v2/mgmt/user/update/role/add",
+            post(mgmt::update_roles::<true>),
+        )
+        .route(
+            "/v1/mgmt/user/update/role/add",
+            post(mgmt::update_roles::<true>),
+        )
+        .route(
+            "/v1/mgmt/user/update/role/remove",
+            post(mgmt::update_roles::<false>),
+        )
+        .route(
+            "/v1/mgmt/user/update/tenant/add",
+            post(mgmt::update_tenant::<true>),
+        )
+        .route(
+            "/v1/mgmt/user/update/tenant/remove",
+            post(mgmt::update_tenant::<false>),
+        )
+        .route(
+            "/v1/mgmt/user/password/set/active",
+            post(access::set_password::<false>),
+        )
+        .route(
+            "/v1/mgmt/user/password/set/temporary",
+            post(access::set_password::<true>),
+        )
+        .route(
+            "/v1/mgmt/user/password/expire",
+            post(access::expire_password),
+        )
+        .route("/v1/mgmt/user/logout", post(access::logout_user))
+        .route("/v1/mgmt/license", get(access::license))
+        // The emulator's own.
+        .route(
+            "/emulator/v1/outbox",
+            get(email::outbox).delete(email::clear_outbox),
+        )
+        .route("/emulator/v1/link", get(links::link_page))
+        .route("/", get(console::page))
+        .route("/emulator/v1/console/users", post(console::create_user))
+        .route(
+            "/emulator/v1/console/users/{user_id}",
+            post(console::user_action),
+        )
+        .route(
+            "/emulator/v1/console/outbox/clear",
+            post(console::clear_outbox),
+        )
+        .route("/emulator/v1/console/reset", post(console::reset_all))
+        .route("/emulator/v1/export", get(console::export))
+        .route("/emulator/v1/import", post(console::import_route))
+        .fallback(|| async { Failure::NotFound })
+        .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            super::durable,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            network::guard,
+        ))
+        .with_state(app)
+}
