@@ -33,6 +33,7 @@ mod persist;
 mod seed;
 mod serve;
 mod server;
+mod startup;
 mod state_file;
 mod store;
 mod verification;
