@@ -1,5 +1,6 @@
 //! The role and permission guard behind `descope::tower::RequireSession` and
-//! `descope::actix::RequireSession`: one rule, two adapters.
+//! `descope::actix::RequireSession`: one rule here; the adapters (`tower.rs`, `actix.rs`) only
+//! move framework types.
 
 use crate::session::{Rejection, Session};
 
@@ -102,61 +103,5 @@ impl RequireSession {
                 session.has_tenant_permission(tenant, permission)
             }
         }
-    }
-}
-
-#[cfg(feature = "tower")]
-impl<S> tower_layer::Layer<S> for RequireSession {
-    type Service = RequireSessionService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        RequireSessionService {
-            inner,
-            guard: self.clone(),
-        }
-    }
-}
-
-/// The service of a [`RequireSession`] layer.
-#[cfg(feature = "tower")]
-#[derive(Clone, Debug)]
-pub struct RequireSessionService<S> {
-    inner: S,
-    guard: RequireSession,
-}
-
-#[cfg(feature = "tower")]
-impl<S, B, R> tower_service::Service<http::Request<B>> for RequireSessionService<S>
-where
-    S: tower_service::Service<http::Request<B>, Response = http::Response<R>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-    R: From<String> + 'static,
-{
-    type Response = http::Response<R>;
-    type Error = S::Error;
-    type Future = crate::request::BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let extensions = request.extensions();
-        let refusal = self
-            .guard
-            .refusal(extensions.get::<Session>(), extensions.get::<Rejection>());
-        if let Some(rejection) = refusal {
-            return Box::pin(async move { Ok(rejection.into_response()) });
-        }
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(inner.call(request))
     }
 }

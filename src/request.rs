@@ -19,6 +19,12 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// `transport::send`, which owns the tracing span, retries, the timeout and the conversion into
 /// [`Error`]: every operation traces and fails the same way. The README's "Adding an
 /// operation" shows one.
+///
+/// What stays alike across builders, on purpose (`duplicates` lists it): their setters (one
+/// `pub fn x(mut self, ..) -> Self` per option, so each option has its own doc and default) and
+/// the first lines of `run` (check the input, send, decode), which differ in the types and
+/// checks each operation has. The setters that several builders share are macros
+/// (`password::{login_option_setters, sign_up_setters, email_sign_in_setters, ...}`).
 macro_rules! request {
     (
         $(#[$attr:meta])*

@@ -40,13 +40,14 @@
 //! # }
 //! ```
 
-pub use crate::guard::{RequireSession, RequireSessionService};
+pub use crate::guard::RequireSession;
 
 use std::task::{Context, Poll};
 
 use crate::client::Client;
 use crate::request::BoxFuture;
 use crate::session::web;
+use crate::session::{Rejection, Session};
 
 /// Finds each request's session (see the [module](self) docs).
 #[derive(Clone, Debug)]
@@ -133,4 +134,59 @@ where
     R: From<String>,
 {
     web::serve(&client, refresh, request, |request| inner.call(request)).await
+}
+
+impl<S> tower_layer::Layer<S> for RequireSession {
+    type Service = RequireSessionService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequireSessionService {
+            inner,
+            guard: self.clone(),
+        }
+    }
+}
+
+/// The service of a [`RequireSession`] layer. Its `Service` impl has the bounds of
+/// [`SessionService`]'s on purpose: both wrap any tower service of `http` requests, and answer
+/// refusals with the same JSON bodies.
+#[derive(Clone, Debug)]
+pub struct RequireSessionService<S> {
+    inner: S,
+    guard: RequireSession,
+}
+
+impl<S, B, R> tower_service::Service<http::Request<B>> for RequireSessionService<S>
+where
+    S: tower_service::Service<http::Request<B>, Response = http::Response<R>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+    R: From<String> + 'static,
+{
+    type Response = http::Response<R>;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let extensions = request.extensions();
+        let refusal = self
+            .guard
+            .refusal(extensions.get::<Session>(), extensions.get::<Rejection>());
+        if let Some(rejection) = refusal {
+            return Box::pin(async move { Ok(rejection.into_response()) });
+        }
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(inner.call(request))
+    }
 }

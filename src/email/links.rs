@@ -11,7 +11,7 @@ use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
-use crate::password::{login_option_setters, sign_up_setters};
+use crate::password::{email_sign_in_setters, sign_up_setters};
 use crate::request::{check_login_id, check_token, request};
 use crate::secret::{OpaqueToken, RefreshJwt};
 use crate::transport::send;
@@ -224,17 +224,7 @@ impl<K: LinkKind> LinkSignIn<K> {
         }
     }
 
-    fn options(&mut self) -> &mut LoginOptions {
-        self.body.login_options.get_or_insert_with(Default::default)
-    }
-
-    /// The provider that sends the message. Defaults to the project's.
-    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-        self.body.provider_id = Some(provider_id.into());
-        self
-    }
-
-    login_option_setters!();
+    email_sign_in_setters!();
 }
 
 impl<K: LinkKind> LinkSignIn<K> {

@@ -83,12 +83,7 @@ impl UpdateRoles {
 request! {
     /// [`UserManagement::add_tenant`] and [`remove_tenant`](UserManagement::remove_tenant), by
     /// login ID or user ID.
-    pub struct UpdateTenant {
-        client: Client,
-        user: UserRef,
-        tenant_id: String,
-        add: bool,
-    } => Result<User>;
+    pub struct UpdateTenant { client: Client, user: UserRef, tenant_id: String, add: bool } => Result<User>;
 }
 
 impl UpdateTenant {
@@ -146,6 +141,10 @@ impl UserManagement {
             add,
         }
     }
+
+    // The eight role methods below (project or tenant, add or remove, by login ID or user ID)
+    // are alike on purpose: each is its own documented entry point, as in the official SDKs,
+    // and all of them build the one `UpdateRoles` request.
 
     /// Adds project-level roles; they are in the user's next session JWT.
     pub fn add_roles<I, S>(&self, login_id: impl Into<String>, roles: I) -> UpdateRoles

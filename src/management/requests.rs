@@ -138,11 +138,7 @@ impl DeleteAllTestUsers {
 request! {
     /// [`UserManagement::enable`](super::UserManagement::enable) and
     /// [`disable`](super::UserManagement::disable).
-    pub struct SetUserStatus {
-        client: Client,
-        login_id: String,
-        status: UserStatus,
-    } => Result<User>;
+    pub struct SetUserStatus { client: Client, login_id: String, status: UserStatus } => Result<User>;
 }
 
 impl SetUserStatus {

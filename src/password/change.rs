@@ -1,5 +1,6 @@
 //! Changing a password: replace (with the old one) and update (with a refresh JWT).
 
+use super::check_policy_setter;
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
@@ -20,13 +21,8 @@ request! {
 }
 
 impl Replace {
-    /// Check the new password against `policy` before sending, and refuse it with
-    /// [`Error::PasswordPolicy`](crate::Error::PasswordPolicy) (naming every unmet rule) when it
-    /// falls short. Defaults to no local check (the service checks anyway).
-    pub fn check_policy(mut self, policy: &PasswordPolicy) -> Self {
-        self.policy = Some(policy.clone());
-        self
-    }
+    check_policy_setter!();
+
     /// Revoke the user's other sessions. Defaults to the service's (no).
     pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
         self.body.revoke_other_sessions = Some(revoke);
@@ -77,13 +73,7 @@ request! {
 }
 
 impl Update {
-    /// Check the new password against `policy` before sending, and refuse it with
-    /// [`Error::PasswordPolicy`](crate::Error::PasswordPolicy) (naming every unmet rule) when it
-    /// falls short. Defaults to no local check (the service checks anyway).
-    pub fn check_policy(mut self, policy: &PasswordPolicy) -> Self {
-        self.policy = Some(policy.clone());
-        self
-    }
+    check_policy_setter!();
 }
 
 impl Update {

@@ -137,6 +137,40 @@ macro_rules! sign_up_setters {
 }
 pub(crate) use sign_up_setters;
 
+/// The setters of an emailed sign-in (OTP, magic and enchanted link), on a builder whose `body`
+/// has `provider_id` and `login_options` (`LoginOptions`).
+macro_rules! email_sign_in_setters {
+    () => {
+        fn options(&mut self) -> &mut LoginOptions {
+            self.body.login_options.get_or_insert_with(Default::default)
+        }
+
+        /// The provider that sends the message. Defaults to the project's.
+        pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
+            self.body.provider_id = Some(provider_id.into());
+            self
+        }
+
+        $crate::password::login_option_setters!();
+    };
+}
+pub(crate) use email_sign_in_setters;
+
+/// `check_policy`, on a builder with `policy: Option<PasswordPolicy>` that sends a new password
+/// (sign-up, replace, update). A completed reset documents its own: it fetches the policy.
+macro_rules! check_policy_setter {
+    () => {
+        /// Check the new password against `policy` before sending, and refuse it with
+        /// [`Error::PasswordPolicy`](crate::Error::PasswordPolicy) (naming every unmet rule) when it
+        /// falls short. Defaults to no local check (the service checks anyway).
+        pub fn check_policy(mut self, policy: &PasswordPolicy) -> Self {
+            self.policy = Some(policy.clone());
+            self
+        }
+    };
+}
+pub(crate) use check_policy_setter;
+
 /// The result of a sign-in, sign-up or password change, its cookie names checked against the
 /// client's.
 pub(super) fn signed_in(

@@ -3,7 +3,7 @@
 use crate::operation::Operation;
 use serde_json::Value;
 
-use super::sign_up_setters;
+use super::{check_policy_setter, sign_up_setters};
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
@@ -22,13 +22,8 @@ request! {
 }
 
 impl SignUp {
-    /// Check the new password against `policy` before sending, and refuse it with
-    /// [`Error::PasswordPolicy`](crate::Error::PasswordPolicy) (naming every unmet rule) when it
-    /// falls short. Defaults to no local check (the service checks anyway).
-    pub fn check_policy(mut self, policy: &PasswordPolicy) -> Self {
-        self.policy = Some(policy.clone());
-        self
-    }
+    check_policy_setter!();
+
     /// The user's given name. Defaults to none.
     pub fn given_name(mut self, name: impl Into<String>) -> Self {
         self.user().given_name = Some(name.into());
