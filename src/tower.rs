@@ -5,8 +5,8 @@
 //! `Authorization: Bearer` or the session cookie; else a refresh from the refresh cookie, as the
 //! axum and actix middleware do: on by default, off with
 //! [`refresh(false)`](SessionLayer::refresh)) and puts it in the request's
-//! extensions: a [`Session`](crate::Session) and a [`RequestSession`](crate::session::RequestSession) with the *current* tokens.
-//! Requests without a valid session pass through with the [`Rejection`](crate::session::Rejection) that says why: the
+//! extensions: a [`Session`] and a [`RequestSession`](crate::session::RequestSession) with the *current* tokens.
+//! Requests without a valid session pass through with the [`Rejection`] that says why: the
 //! handler (or the axum extractor) decides.
 //!
 //! - **One refresh per refresh JWT**: a page's parallel requests with the same expired session
@@ -27,7 +27,7 @@
 //! - After a refresh, the new cookies go on the response, unless the handler's response sets
 //!   or clears the session cookies itself.
 //!
-//! The layer's own answers (403, 503) are JSON ([`Rejection`](crate::session::Rejection)), so the response body type must
+//! The layer's own answers (403, 503) are JSON ([`Rejection`]), so the response body type must
 //! be buildable from a `String` (axum's `Body`, `Full<Bytes>`, `String`...).
 //!
 //! ```no_run
