@@ -21,7 +21,7 @@
 
 mod errors;
 
-pub use crate::http_error::ErrorBody;
+pub use crate::error::ErrorBody;
 
 use ::axum::body::Body;
 use ::axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request, State};

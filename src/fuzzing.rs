@@ -63,5 +63,5 @@ pub fn decode_answer(status: u16, retry_after: Option<&[u8]>, body: &[u8]) -> Re
     };
     let result =
         result.map(|()| progenitor_client::ResponseValue::new((), status, http::HeaderMap::new()));
-    crate::progenitor_error::convert(Operation::PasswordSignIn, result).map(|_| ())
+    crate::error::convert::convert(Operation::PasswordSignIn, result).map(|_| ())
 }

@@ -13,20 +13,17 @@ mod client;
 mod client_builder;
 pub mod email;
 mod error;
-mod error_code;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
 mod generated;
 #[cfg(any(feature = "tower", feature = "actix"))]
 mod guard;
-mod http_error;
 mod limits;
 pub mod management;
 pub mod operation;
 mod password;
 mod policy;
-mod progenitor_error;
 #[cfg(test)]
 mod property_tests;
 mod request;
@@ -55,8 +52,8 @@ pub use client::{
     ENV_REFRESH_COOKIE_NAME, ENV_SESSION_COOKIE_NAME,
 };
 pub use email::{EmailSent, EnchantedLinkClient, EnchantedLinkSent, MagicLinkClient, OtpClient};
+pub use error::ErrorBody;
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
-pub use http_error::ErrorBody;
 pub use limits::DEFAULT_MAX_RESPONSE_BYTES;
 pub use management::{CreateUser, ManagementClient, UserManagement};
 pub use operation::{Credential, Operation};

@@ -1,7 +1,7 @@
 //! What every request shares: headers and auth (progenitor's `pre` hook), redirects, size
 //! limits and error-body normalisation (its `exec` hook), decoding (`decode`, which the
 //! generated code calls), and retries and the timeout of each attempt (`send`, around each
-//! generated call). `progenitor_error.rs` converts the result into [`crate::Error`].
+//! generated call). `error/convert.rs` converts the result into [`crate::Error`].
 
 use crate::operation::Operation;
 use std::time::{Duration, Instant};
@@ -336,7 +336,7 @@ where
                 if let Some(started) = started {
                     span.record("duration_ms", started.elapsed().as_millis() as u64);
                 }
-                return crate::progenitor_error::convert(operation, result);
+                return crate::error::convert::convert(operation, result);
             }
         }
     }

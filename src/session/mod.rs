@@ -141,7 +141,7 @@ impl SessionClient {
             let result = tokio::time::timeout(client.shared.timeout, fetch)
                 .await
                 .map_err(|_| Error::Timeout { operation: OP })?;
-            let keys = crate::progenitor_error::convert(OP, result)?
+            let keys = crate::error::convert::convert(OP, result)?
                 .into_inner()
                 .keys
                 .unwrap_or_default();

@@ -20,8 +20,8 @@ pub(crate) use super::results::RequestSession;
 use super::state::SessionState;
 use super::TokenKind;
 use crate::client::Client;
+use crate::error::ErrorBody;
 use crate::error::{Error, SessionError};
-use crate::http_error::ErrorBody;
 use crate::secret::SessionJwt;
 
 /// Why a web integration refused a request, or found no session in it: an HTTP status and the

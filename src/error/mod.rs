@@ -1,9 +1,17 @@
-//! The crate's one error type.
+//! The crate's one error type, and everything about errors: the service's codes (`code.rs`),
+//! the one conversion of generated results into it (`convert.rs`), and its HTTP answer
+//! (`http.rs`).
 //!
 //! Messages are terse and lowercase; none contains a response body, a header or a secret. The
 //! parsed parts of a Descope error body are available as fields of [`ApiError`].
 
-pub use crate::error_code::ErrorCode;
+mod code;
+pub(crate) mod convert;
+mod http;
+
+pub use code::ErrorCode;
+pub use http::ErrorBody;
+
 use crate::operation::{Credential, Operation};
 use std::fmt;
 use std::time::Duration;
