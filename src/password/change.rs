@@ -45,10 +45,8 @@ impl Replace {
         const OP: Operation = Operation::PasswordReplace;
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.old_password, "old password")?;
-        check_password(&self.body.new_password, "new password")?;
-        if let Some(policy) = &self.policy {
-            policy.check(self.body.new_password.secret())?;
-        }
+        let policy = self.policy.as_ref();
+        super::check_new_password(&self.body.new_password, "new password", policy)?;
         let api = self.client.api();
         let response =
             match send(&self.client.shared, OP, || api.password_replace(&self.body)).await {
@@ -80,10 +78,8 @@ impl Update {
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::PasswordUpdate;
         check_login_id(&self.body.login_id)?;
-        check_password(&self.body.new_password, "new password")?;
-        if let Some(policy) = &self.policy {
-            policy.check(self.body.new_password.secret())?;
-        }
+        let policy = self.policy.as_ref();
+        super::check_new_password(&self.body.new_password, "new password", policy)?;
         check_token(self.refresh_jwt.secret(), "refresh JWT")?;
         let api = self
             .client

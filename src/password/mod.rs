@@ -187,6 +187,20 @@ pub(super) fn signed_in(
     result
 }
 
+/// Refuses an empty new password, and, with a `policy` to check locally, one that misses its
+/// rules ([`Error::PasswordPolicy`](crate::Error::PasswordPolicy), naming them).
+fn check_new_password(
+    password: &Password,
+    field: &'static str,
+    policy: Option<&PasswordPolicy>,
+) -> Result<()> {
+    crate::request::check_password(password, field)?;
+    match policy {
+        Some(policy) => Ok(policy.check(password.secret())?),
+        None => Ok(()),
+    }
+}
+
 /// Password operations of a [`Client`]. Get one with [`Client::password`].
 /// It holds a cheap clone of the client; so does every request builder, whose futures are
 /// therefore `'static + Send` (ready for `tokio::spawn`).

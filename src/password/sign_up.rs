@@ -8,7 +8,7 @@ use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
 use crate::policy::PasswordPolicy;
-use crate::request::{check_login_id, check_password, request};
+use crate::request::{check_login_id, request};
 use crate::transport::send;
 use crate::wire::{PasswordSignUpRequest, SignUpOptions, SignUpUser};
 
@@ -74,10 +74,8 @@ impl SignUp {
     async fn run(self) -> Result<AuthInfo> {
         const OP: Operation = Operation::PasswordSignUp;
         check_login_id(&self.body.login_id)?;
-        check_password(&self.body.password, "password")?;
-        if let Some(policy) = &self.policy {
-            policy.check(self.body.password.secret())?;
-        }
+        let policy = self.policy.as_ref();
+        super::check_new_password(&self.body.password, "password", policy)?;
         let api = self.client.api();
         let response = match send(&self.client.shared, OP, || api.password_sign_up(&self.body))
             .await
