@@ -1,4 +1,4 @@
-//! Configuring an [`Emulator`] (the settings; starting it is in `startup.rs`).
+//! Configuring an [`Emulator`](crate::Emulator) (the settings; starting it is in `startup.rs`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ use crate::{
     EmulatorError, HashCost, Options, PasswordPolicy, RateLimit, SeedUser, DEFAULT_PROJECT_ID,
 };
 
-/// Configures and starts an [`Emulator`].
+/// Configures and starts an [`Emulator`](crate::Emulator).
 pub struct EmulatorBuilder {
     pub(crate) addr: SocketAddr,
     pub(crate) options: Options,
@@ -96,7 +96,8 @@ impl EmulatorBuilder {
     /// Where "now" comes from: the `iat`/`exp` of the tokens it issues, their expiry checks,
     /// creation times and the rate-limit window. Defaults to the system clock. Give the same
     /// [`OffsetClock`](descope::session::OffsetClock) to the client (which
-    /// [`Emulator::client`] does) and a test sees tokens expire by moving it, without sleeping.
+    /// [`Emulator::client`](crate::Emulator::client) does) and a test sees tokens expire by
+    /// moving it, without sleeping.
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -175,7 +176,7 @@ impl EmulatorBuilder {
     /// The management key that management calls (`/v1/mgmt/...`, `/v2/mgmt/...`) must carry
     /// (`Authorization: Bearer <projectId>:<key>`); a wrong or missing key is refused with 401,
     /// before any effect. Defaults to none: every management call is refused with 403.
-    /// [`Emulator::client`] configures its client with it.
+    /// [`Emulator::client`](crate::Emulator::client) configures its client with it.
     pub fn management_key(mut self, key: impl Into<descope::ManagementKey>) -> Self {
         self.options.management_key = Some(key.into());
         self
@@ -183,7 +184,8 @@ impl EmulatorBuilder {
 
     /// An access key that `POST /v1/auth/accesskey/exchange` accepts
     /// (`Authorization: Bearer <projectId>:<key>`), for a session JWT whose `sub` is the key's
-    /// ID ([`Emulator::access_key_id`]). Call again for more keys. Defaults to none.
+    /// ID ([`Emulator::access_key_id`](crate::Emulator::access_key_id)). Call again for more
+    /// keys. Defaults to none.
     pub fn access_key(mut self, key: impl Into<descope::AccessKey>) -> Self {
         self.options.access_keys.push(key.into());
         self
