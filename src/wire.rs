@@ -30,6 +30,11 @@ pub use crate::generated::types::{
     UpdateUserStatusRequest, UpdateUserTenantRequest, UserLogoutRequest, UserResponse, UserTenant,
 };
 
+/// What went wrong in a JSON document, without quoting any of it: the reason this crate's
+/// decoding errors give, for code that reads wire bodies itself (the emulator's refusals).
+#[cfg(feature = "wire")]
+pub use crate::error::convert::json_reason;
+
 /// The generated client: this module is the only one that names the generated code (its
 /// types above, its client here); everything else goes through these names.
 pub(crate) use crate::generated::Client as Api;

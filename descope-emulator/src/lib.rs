@@ -316,15 +316,3 @@ pub(crate) fn unix_seconds(time: std::time::SystemTime) -> i64 {
         Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
     }
 }
-
-/// What went wrong in a JSON document, without quoting any of it.
-pub(crate) fn json_reason(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Io => "read error",
-        Category::Syntax => "not valid JSON",
-        Category::Data => "a field has the wrong type or is missing",
-        Category::Eof => "truncated JSON",
-    };
-    format!("{what} at line {} column {}", e.line(), e.column())
-}

@@ -22,7 +22,7 @@ pub(crate) fn read_state(path: &Path) -> Result<Option<StateFile>, EmulatorError
         EmulatorError::State(format!(
             "{} is not an emulator state file: {}",
             path.display(),
-            crate::json_reason(&e)
+            descope::wire::json_reason(&e)
         ))
     })?;
     if state.format != STATE_FORMAT {

@@ -84,8 +84,9 @@ pub(crate) fn convert<T>(
     })
 }
 
-/// What went wrong in a JSON document, without quoting any of it.
-pub(crate) fn json_reason(e: &serde_json::Error) -> String {
+/// What went wrong in a JSON document, without quoting any of it (no secret in it can reach
+/// an error message). Public as `descope::wire::json_reason` for the emulator.
+pub fn json_reason(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let what = match e.classify() {
         Category::Io => "read error",

@@ -332,7 +332,7 @@ pub(crate) async fn parse_limited<T: DeserializeOwned>(
             .and_then(|rest| rest.split('`').next())
         {
             Some(field) => Failure::MissingArgument(field.to_owned()),
-            None => Failure::BadJson(crate::json_reason(&e)),
+            None => Failure::BadJson(descope::wire::json_reason(&e)),
         }
     })
 }
