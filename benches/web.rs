@@ -7,6 +7,7 @@
 //! request of both apps, and their ratio:
 //! - one user's repeated token;
 //! - 2,000 users round-robin (2,000 distinct tokens, each seen again and again);
+//! - 20,000 users round-robin: twice as many distinct tokens as the verified cache holds;
 //! - a missing session (no cookie: both answer 401);
 //! - 2,000 users with the layer's verified cache off.
 //!
@@ -34,6 +35,8 @@ mod support;
 use support::{cpu_time_of, sign_rs256, start_self};
 
 const USERS: usize = 2_000;
+/// More distinct users than the verified cache holds (twice its default capacity).
+const MANY_USERS: usize = 2 * descope::session::DEFAULT_VERIFIED_CACHE_CAPACITY;
 const ROUNDS: usize = 3;
 /// Slices per app per round.
 const SLICES: usize = 2;
@@ -114,6 +117,10 @@ fn main() {
         "users.txt",
         (1..=USERS).map(sign).collect::<Vec<_>>().join("\n"),
     );
+    let many = write(
+        "many.txt",
+        (1..=MANY_USERS).map(sign).collect::<Vec<_>>().join("\n"),
+    );
     let none = write("none.txt", String::new());
 
     let jwks_arg = jwks_file.to_str().unwrap();
@@ -123,6 +130,7 @@ fn main() {
     let workloads = [
         ("one user's repeated token", &layer, &one, true),
         ("2,000 users round-robin", &layer, &users, true),
+        ("20,000 users, twice the cache", &layer, &many, true),
         ("missing session (401)", &layer, &none, false),
         ("2,000 users, layer's cache off", &uncached, &users, true),
     ];
