@@ -1,13 +1,14 @@
 //! Access keys: `client.access_keys()`, machine-to-machine sessions.
 
-use crate::operation::Operation;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::operation::Operation;
 use crate::request::{check_token, request};
 use crate::secret::{AccessKey, SessionJwt};
 use crate::session::Session;
+use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{AccessKeyLoginOptions, ExchangeAccessKeyRequest};
 
@@ -51,19 +52,13 @@ impl ExchangeAccessKey {
         self.body.login_options.get_or_insert_with(Default::default)
     }
 
-    /// A custom claim for the session JWT. Defaults to none.
-    pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.options()
-            .custom_claims
-            .get_or_insert_with(Map::new)
-            .insert(key.into(), value.into());
-        self
-    }
+    setters! {
+        /// A custom claim for the session JWT. Defaults to none.
+        custom_claim(key: impl Into<String>, value: impl Into<Value>)
+            => insert(options().custom_claims);
 
-    /// The tenant to select (`dct`). Defaults to none.
-    pub fn selected_tenant(mut self, tenant_id: impl Into<String>) -> Self {
-        self.options().selected_tenant = Some(tenant_id.into());
-        self
+        /// The tenant to select (`dct`). Defaults to none.
+        selected_tenant(tenant_id: impl Into<String>) => Some(options().selected_tenant);
     }
 }
 

@@ -39,6 +39,33 @@ pub const ENV_REFRESH_COOKIE_NAME: &str = "DESCOPE_REFRESH_COOKIE_NAME";
 /// Environment variable with the project's public key (a JWK, or a JWK set), replacing the fetch.
 pub const ENV_PUBLIC_KEY: &str = "DESCOPE_PUBLIC_KEY";
 
+/// Declares the accessors of operation families, one entry each (`/// docs  name -> Family;`),
+/// in the `impl` of [`Client`] or of a family that groups others (`client.management()`). Each
+/// gives the family (a struct with one field, `client`) a cheap clone of the client.
+macro_rules! families {
+    ($($(#[$doc:meta])* $name:ident -> $family:path;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> $family {
+            $family {
+                client: $crate::client::Hub::hub(self).clone(),
+            }
+        }
+    )*};
+}
+pub(crate) use families;
+
+/// Where a family accessor finds the client to clone: the [`Client`] itself, or the client a
+/// family holds.
+pub(crate) trait Hub {
+    fn hub(&self) -> &Client;
+}
+
+impl Hub for Client {
+    fn hub(&self) -> &Client {
+        self
+    }
+}
+
 /// A Descope client for one project. Cheap to clone: clones share one connection pool.
 ///
 /// ```no_run
@@ -131,55 +158,29 @@ impl Client {
         self.session.observe_cookies(settings);
     }
 
-    /// Password authentication: sign-up, sign-in, replace, update, reset, policy.
-    pub fn password(&self) -> PasswordClient {
-        PasswordClient {
-            client: self.clone(),
-        }
-    }
+    families! {
+        /// Password authentication: sign-up, sign-in, replace, update, reset, policy.
+        password -> PasswordClient;
 
-    /// User management with the management key: create, load, delete, enable/disable, roles,
-    /// tenants, passwords, logout everywhere.
-    pub fn management(&self) -> crate::management::ManagementClient {
-        crate::management::ManagementClient {
-            client: self.clone(),
-        }
-    }
+        /// User management with the management key: create, load, delete, enable/disable,
+        /// roles, tenants, passwords, logout everywhere.
+        management -> crate::management::ManagementClient;
 
-    /// One-time codes by email: sign-up, sign-in, email update and verification.
-    pub fn otp(&self) -> crate::email::OtpClient {
-        crate::email::OtpClient {
-            client: self.clone(),
-        }
-    }
+        /// One-time codes by email: sign-up, sign-in, email update and verification.
+        otp -> crate::email::OtpClient;
 
-    /// Magic links by email: sign-up, sign-in, email update and verification.
-    pub fn magic_link(&self) -> crate::email::MagicLinkClient {
-        crate::email::MagicLinkClient {
-            client: self.clone(),
-        }
-    }
+        /// Magic links by email: sign-up, sign-in, email update and verification.
+        magic_link -> crate::email::MagicLinkClient;
 
-    /// Enchanted links by email: sign-up, sign-in, email update, verification and waiting for
-    /// the session.
-    pub fn enchanted_link(&self) -> crate::email::EnchantedLinkClient {
-        crate::email::EnchantedLinkClient {
-            client: self.clone(),
-        }
-    }
+        /// Enchanted links by email: sign-up, sign-in, email update, verification and waiting
+        /// for the session.
+        enchanted_link -> crate::email::EnchantedLinkClient;
 
-    /// Access keys: machine-to-machine sessions.
-    pub fn access_keys(&self) -> crate::access_key::AccessKeyClient {
-        crate::access_key::AccessKeyClient {
-            client: self.clone(),
-        }
-    }
+        /// Access keys: machine-to-machine sessions.
+        access_keys -> crate::access_key::AccessKeyClient;
 
-    /// The session side: refresh, try-refresh, logout, logout-all, me, keys.
-    pub fn sessions(&self) -> SessionClient {
-        SessionClient {
-            client: self.clone(),
-        }
+        /// The session side: refresh, try-refresh, logout, logout-all, me, keys.
+        sessions -> SessionClient;
     }
 
     /// The generated client with `Authorization: Bearer <projectId>[:<authManagementKey>]`.

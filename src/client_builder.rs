@@ -16,10 +16,11 @@ use crate::secret::ManagementKey;
 use crate::session::cookies::CookieConfig;
 use crate::session::state::SessionState;
 use crate::session::{OriginCheck, SessionConfig};
+use crate::setters::setters;
 use crate::transport::{bearer, Shared};
 
 /// Builds a [`Client`]. Every setting has a default; only the project ID is required.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct ClientBuilder {
     project_id: Option<String>,
     base_url: Option<String>,
@@ -37,84 +38,48 @@ pub struct ClientBuilder {
     origin: Option<OriginCheck>,
 }
 
-impl std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("project_id", &self.project_id)
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("management_key", &self.management_key)
-            .field("auth_management_key", &self.auth_management_key)
-            .field("sessions", &self.sessions)
-            .finish_non_exhaustive()
-    }
-}
-
 impl ClientBuilder {
-    /// The project ID (`P2...`). Required.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
+    setters! {
+        /// The project ID (`P2...`). Required.
+        project_id(project_id: impl Into<String>) => Some(project_id);
 
-    /// Where requests go. Defaults to [`DEFAULT_BASE_URL`], or the regional host
-    /// `https://api.<projectId[1..5]>.descope.com` for project IDs of 32 or more characters.
-    /// A trailing `/` makes no difference.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
+        /// Where requests go. Defaults to [`DEFAULT_BASE_URL`], or the regional host
+        /// `https://api.<projectId[1..5]>.descope.com` for project IDs of 32 or more characters.
+        /// A trailing `/` makes no difference.
+        base_url(base_url: impl Into<String>) => Some(base_url);
 
-    /// The most one attempt of a request may take, connection and body included (a retried
-    /// request gets it for each attempt). Defaults to [`DEFAULT_TIMEOUT`] (60 s); it applies to
-    /// clients given with [`http_client`](Self::http_client) too.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
+        /// The most one attempt of a request may take, connection and body included (a retried
+        /// request gets it for each attempt). Defaults to [`DEFAULT_TIMEOUT`] (60 s); it applies to
+        /// clients given with [`http_client`](Self::http_client) too.
+        timeout(timeout: Duration) => Some(timeout);
 
-    /// The HTTP client to send requests with (to share a pool, set proxies...). Defaults to a
-    /// new rustls-based client that does not follow redirects. A given client may follow them:
-    /// request bodies are sent in a form it cannot replay to a 307/308 target, and an answer
-    /// from anywhere but the request's URL is refused with [`Error::Redirected`].
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
-        self
-    }
+        /// The HTTP client to send requests with (to share a pool, set proxies...). Defaults to a
+        /// new rustls-based client that does not follow redirects. A given client may follow them:
+        /// request bodies are sent in a form it cannot replay to a 307/308 target, and an answer
+        /// from anywhere but the request's URL is refused with [`Error::Redirected`].
+        http_client(http: reqwest::Client) => Some(http);
 
-    /// The largest response body read, in bytes, enforced while it streams (a larger one is
-    /// [`Error::ResponseTooLarge`]). Defaults to
-    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES) (1 MiB); error bodies
-    /// are read up to 64 KiB whatever this says.
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = Some(bytes);
-        self
-    }
+        /// The largest response body read, in bytes, enforced while it streams (a larger one is
+        /// [`Error::ResponseTooLarge`]). Defaults to
+        /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES) (1 MiB); error bodies
+        /// are read up to 64 KiB whatever this says.
+        max_response_bytes(bytes: usize) => Some(max_response_bytes);
 
-    /// Which answers are retried and when. Defaults to [`RetryPolicy::default`] (the official
-    /// SDKs' policy); [`RetryPolicy::none`] disables retries.
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
+        /// Which answers are retried and when. Defaults to [`RetryPolicy::default`] (the official
+        /// SDKs' policy); [`RetryPolicy::none`] disables retries.
+        retry_policy(retry: RetryPolicy) => Some(retry);
 
-    /// How session cookies are named and written, for the cookie helpers, the axum extractor
-    /// and middleware and the tower layer ([`Client::cookie_config`]). Defaults to
-    /// [`CookieConfig::default`]: `DS`/`DSR` (or `DESCOPE_SESSION_COOKIE_NAME` /
-    /// `DESCOPE_REFRESH_COOKIE_NAME` with [`from_env`](Self::from_env), when the config names
-    /// none), `HttpOnly`, `Secure`, `SameSite=Strict`.
-    pub fn cookie_config(mut self, cookies: CookieConfig) -> Self {
-        self.cookies = Some(cookies);
-        self
-    }
+        /// How session cookies are named and written, for the cookie helpers, the axum extractor
+        /// and middleware and the tower layer ([`Client::cookie_config`]). Defaults to
+        /// [`CookieConfig::default`]: `DS`/`DSR` (or `DESCOPE_SESSION_COOKIE_NAME` /
+        /// `DESCOPE_REFRESH_COOKIE_NAME` with [`from_env`](Self::from_env), when the config names
+        /// none), `HttpOnly`, `Secure`, `SameSite=Strict`.
+        cookie_config(cookies: CookieConfig) => Some(cookies);
 
-    /// The same-origin check of the tower layer and the axum middleware: unsafe requests
-    /// authenticated by cookie that a browser marks as cross-site are refused with 403.
-    /// Defaults to [`OriginCheck::default`] (on, the request's own origin only).
-    pub fn origin_check(mut self, check: OriginCheck) -> Self {
-        self.origin = Some(check);
-        self
+        /// The same-origin check of the tower layer and the axum middleware: unsafe requests
+        /// authenticated by cookie that a browser marks as cross-site are refused with 403.
+        /// Defaults to [`OriginCheck::default`] (on, the request's own origin only).
+        origin_check(check: OriginCheck) => Some(origin);
     }
 
     /// What waits between retries. Defaults to [`TokioSleeper`](crate::TokioSleeper); a test can
@@ -124,25 +89,18 @@ impl ClientBuilder {
         self
     }
 
-    /// A management key, for management calls only (never sent with authentication calls).
-    /// Defaults to none, or `DESCOPE_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
-    pub fn management_key(mut self, key: impl Into<ManagementKey>) -> Self {
-        self.management_key = Some(key.into());
-        self
-    }
+    setters! {
+        /// A management key, for management calls only (never sent with authentication calls).
+        /// Defaults to none, or `DESCOPE_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
+        management_key(key: impl Into<ManagementKey>) => Some(management_key);
 
-    /// An auth management key, appended to the `Authorization` header of authentication calls
-    /// (`Bearer <projectId>[:<token>]:<key>`), for projects that require one. Defaults to none,
-    /// or `DESCOPE_AUTH_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
-    pub fn auth_management_key(mut self, key: impl Into<ManagementKey>) -> Self {
-        self.auth_management_key = Some(key.into());
-        self
-    }
+        /// An auth management key, appended to the `Authorization` header of authentication calls
+        /// (`Bearer <projectId>[:<token>]:<key>`), for projects that require one. Defaults to none,
+        /// or `DESCOPE_AUTH_MANAGEMENT_KEY` with [`from_env`](Self::from_env).
+        auth_management_key(key: impl Into<ManagementKey>) => Some(auth_management_key);
 
-    /// How session JWTs are validated locally. Defaults to [`SessionConfig::default`].
-    pub fn session_config(mut self, config: SessionConfig) -> Self {
-        self.sessions = Some(config);
-        self
+        /// How session JWTs are validated locally. Defaults to [`SessionConfig::default`].
+        session_config(config: SessionConfig) => Some(sessions);
     }
 
     /// Fills every setting not already given from the environment: `DESCOPE_PROJECT_ID`,

@@ -30,6 +30,7 @@ mod request;
 mod retry;
 pub mod secret;
 pub mod session;
+mod setters;
 mod time;
 #[cfg(feature = "tower")]
 pub mod tower;

@@ -79,6 +79,13 @@ pub trait Sleeper: Send + Sync + 'static {
     fn sleep(&self, duration: Duration) -> crate::BoxFuture<'static, ()>;
 }
 
+/// So settings that hold a sleeper derive `Debug`.
+impl std::fmt::Debug for dyn Sleeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("dyn Sleeper")
+    }
+}
+
 /// Sleeps on the tokio timer. The default [`Sleeper`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TokioSleeper;

@@ -48,6 +48,7 @@ use crate::client::Client;
 use crate::request::BoxFuture;
 use crate::session::web;
 use crate::session::{Rejection, Session};
+use crate::setters::setters;
 
 /// Finds each request's session (see the [module](self) docs).
 #[derive(Clone, Debug)]
@@ -66,12 +67,11 @@ impl SessionLayer {
         }
     }
 
-    /// Refresh a missing or expired session from the refresh cookie, and set the new cookies on
-    /// the response. Defaults to on, as in the axum and actix middleware; off, a request with an
-    /// expired session goes on without one (for an API that sees bearer tokens only).
-    pub fn refresh(mut self, refresh: bool) -> Self {
-        self.refresh = refresh;
-        self
+    setters! {
+        /// Refresh a missing or expired session from the refresh cookie, and set the new cookies on
+        /// the response. Defaults to on, as in the axum and actix middleware; off, a request with an
+        /// expired session goes on without one (for an API that sees bearer tokens only).
+        refresh(refresh: bool) => refresh;
     }
 }
 

@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 pub use super::link_kind::{EnchantedLink, LinkKind, MagicLink};
-use super::{check_email, check_secret, signed_in, update_email_setters, WaitForSession};
+use super::{
+    check_email, check_secret, sign_up_address, signed_in, update_email_setters, WaitForSession,
+};
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
@@ -14,6 +16,7 @@ use crate::operation::Operation;
 use crate::password::{email_sign_in_setters, sign_up_setters};
 use crate::request::{check_login_id, check_token, request};
 use crate::secret::{OpaqueToken, RefreshJwt};
+use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{
     LinkSignInRequest, LinkSignUpRequest, LinkUpdateEmailRequest, LinkVerifyRequest, LoginOptions,
@@ -166,10 +169,9 @@ pub struct LinkSignUp<K> {
 }
 
 impl<K: LinkKind> LinkSignUp<K> {
-    /// The provider that sends the message. Defaults to the project's.
-    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-        self.body.provider_id = Some(provider_id.into());
-        self
+    setters! {
+        /// The provider that sends the message. Defaults to the project's.
+        provider_id(provider_id: impl Into<String>) => Some(body.provider_id);
     }
 
     sign_up_setters!(
@@ -181,15 +183,8 @@ impl<K: LinkKind> LinkSignUp<K> {
 impl<K: LinkKind> LinkSignUp<K> {
     async fn run(mut self) -> Result<K::Sent> {
         check_login_id(&self.body.login_id)?;
-        let address = self
-            .body
-            .user
-            .as_ref()
-            .and_then(|u| u.email.clone())
-            .unwrap_or_else(|| self.body.login_id.clone());
-        check_email(&address)?;
-        self.user().email = Some(address.clone());
-        self.body.email = Some(address);
+        let user = self.body.user.get_or_insert_with(Default::default);
+        self.body.email = Some(sign_up_address(&self.body.login_id, &mut user.email)?);
         K::sign_up(&self.client, &self.body).await
     }
 }
@@ -247,10 +242,9 @@ pub struct LinkUpdateEmail<K> {
 }
 
 impl<K: LinkKind> LinkUpdateEmail<K> {
-    /// Where the emailed link leads (`URI`). Defaults to the project's setting (not sent).
-    pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
-        self.body.uri = Some(url.into());
-        self
+    setters! {
+        /// Where the emailed link leads (`URI`). Defaults to the project's setting (not sent).
+        redirect_url(url: impl Into<String>) => Some(body.uri);
     }
 
     update_email_setters!();
@@ -271,8 +265,6 @@ request! {
     pub struct MagicLinkVerify { client: Client, body: LinkVerifyRequest } => Result<AuthInfo>;
 }
 
-impl MagicLinkVerify {}
-
 impl MagicLinkVerify {
     async fn run(self) -> Result<AuthInfo> {
         const OP: Operation = Operation::MagicLinkVerify;
@@ -290,8 +282,6 @@ request! {
     /// An enchanted-link verification being prepared; `.await` it (or call [`send`](Self::send)).
     pub struct EnchantedLinkVerify { client: Client, body: LinkVerifyRequest } => Result<()>;
 }
-
-impl EnchantedLinkVerify {}
 
 impl EnchantedLinkVerify {
     async fn run(self) -> Result<()> {

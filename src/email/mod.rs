@@ -111,6 +111,16 @@ pub(crate) fn check_email(email: &str) -> Result<()> {
     Ok(())
 }
 
+/// The address an emailed sign-up goes to: the profile's `email` (`user_email`), else the login
+/// ID, checked, and set as the profile's email too (the service reads either field).
+pub(crate) fn sign_up_address(login_id: &str, user_email: &mut Option<String>) -> Result<String> {
+    let address = user_email
+        .get_or_insert_with(|| login_id.to_owned())
+        .clone();
+    check_email(&address)?;
+    Ok(address)
+}
+
 /// Refuses an empty code or token.
 pub(crate) fn check_secret(secret: &OpaqueToken, field: &'static str) -> Result<()> {
     if secret.secret().trim().is_empty() {
@@ -122,25 +132,18 @@ pub(crate) fn check_secret(secret: &OpaqueToken, field: &'static str) -> Result<
 /// The setters of the email-update builders (the same options for every method).
 macro_rules! update_email_setters {
     () => {
-        /// Also make the new address a login ID of the user (`addToLoginIDs`). Defaults to no
-        /// (not sent).
-        pub fn add_to_login_ids(mut self, add: bool) -> Self {
-            self.body.add_to_login_i_ds = Some(add);
-            self
-        }
+        $crate::setters::setters! {
+            /// Also make the new address a login ID of the user (`addToLoginIDs`). Defaults to no
+            /// (not sent).
+            add_to_login_ids(add: bool) => Some(body.add_to_login_i_ds);
 
-        /// When the new address is another user's login ID, merge into that user
-        /// (`onMergeUseExisting`). Defaults to no (not sent).
-        pub fn on_merge_use_existing(mut self, merge: bool) -> Self {
-            self.body.on_merge_use_existing = Some(merge);
-            self
-        }
+            /// When the new address is another user's login ID, merge into that user
+            /// (`onMergeUseExisting`). Defaults to no (not sent).
+            on_merge_use_existing(merge: bool) => Some(body.on_merge_use_existing);
 
-        /// Fail when the new address is already another user's login ID (`failOnConflict`).
-        /// Defaults to the service's behaviour (not sent).
-        pub fn fail_on_conflict(mut self, fail: bool) -> Self {
-            self.body.fail_on_conflict = Some(fail);
-            self
+            /// Fail when the new address is already another user's login ID (`failOnConflict`).
+            /// Defaults to the service's behaviour (not sent).
+            fail_on_conflict(fail: bool) => Some(body.fail_on_conflict);
         }
 
         $crate::password::message_setters!();

@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
-use super::{check_email, check_secret, signed_in, update_email_setters, EmailSent};
+use super::{
+    check_email, check_secret, sign_up_address, signed_in, update_email_setters, EmailSent,
+};
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
@@ -10,6 +12,7 @@ use crate::operation::Operation;
 use crate::password::{email_sign_in_setters, sign_up_setters};
 use crate::request::{check_login_id, check_token, request};
 use crate::secret::{OpaqueToken, RefreshJwt};
+use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{
     LoginOptions, OtpSignInRequest, OtpSignUpRequest, OtpSignUpUser, OtpUpdateEmailRequest,
@@ -120,16 +123,12 @@ request! {
 }
 
 impl OtpSignUp {
-    /// A user name. Defaults to none.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.user().username = Some(username.into());
-        self
-    }
+    setters! {
+        /// A user name. Defaults to none.
+        username(username: impl Into<String>) => Some(user().username);
 
-    /// The provider that sends the message. Defaults to the project's.
-    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-        self.body.provider_id = Some(provider_id.into());
-        self
+        /// The provider that sends the message. Defaults to the project's.
+        provider_id(provider_id: impl Into<String>) => Some(body.provider_id);
     }
 
     sign_up_setters!(
@@ -142,15 +141,8 @@ impl OtpSignUp {
     async fn run(mut self) -> Result<EmailSent> {
         const OP: Operation = Operation::OtpSignUpEmail;
         check_login_id(&self.body.login_id)?;
-        let address = self
-            .body
-            .user
-            .as_ref()
-            .and_then(|u| u.email.clone())
-            .unwrap_or_else(|| self.body.login_id.clone());
-        check_email(&address)?;
-        self.user().email = Some(address.clone());
-        self.body.email = Some(address);
+        let user = self.body.user.get_or_insert_with(Default::default);
+        self.body.email = Some(sign_up_address(&self.body.login_id, &mut user.email)?);
         let api = self.client.api();
         let response = send(&self.client.shared, OP, || {
             api.otp_sign_up_email(&self.body)
@@ -201,8 +193,6 @@ request! {
     pub struct OtpVerify { client: Client, body: OtpVerifyRequest } => Result<AuthInfo>;
 }
 
-impl OtpVerify {}
-
 impl OtpVerify {
     async fn run(self) -> Result<AuthInfo> {
         const OP: Operation = Operation::OtpVerifyEmail;
@@ -227,10 +217,9 @@ request! {
 impl OtpUpdateEmail {
     update_email_setters!();
 
-    /// The update is an MFA step (`mfa`). Defaults to no (not sent).
-    pub fn mfa(mut self, mfa: bool) -> Self {
-        self.body.mfa = Some(mfa);
-        self
+    setters! {
+        /// The update is an MFA step (`mfa`). Defaults to no (not sent).
+        mfa(mfa: bool) => Some(body.mfa);
     }
 }
 

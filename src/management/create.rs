@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::request::{check_login_id, request};
+use crate::setters::setters;
 use crate::transport::send;
 use crate::user::{User, UserStatus};
 use crate::wire::{AssociatedTenant, CreateUserRequest};
@@ -69,101 +70,67 @@ impl CreateUser {
         }
     }
 
-    /// Email address. Defaults to none.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.body.email = Some(email.into());
-        self
-    }
+    setters! {
+        /// Email address. Defaults to none.
+        email(email: impl Into<String>) => Some(body.email);
 
-    /// Whether the email address is verified. Defaults to the service's (no).
-    pub fn verified_email(mut self, verified: bool) -> Self {
-        self.body.verified_email = Some(verified);
-        self
-    }
+        /// Whether the email address is verified. Defaults to the service's (no).
+        verified_email(verified: bool) => Some(body.verified_email);
 
-    /// Phone number. Defaults to none.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.body.phone = Some(phone.into());
-        self
-    }
+        /// Phone number. Defaults to none.
+        phone(phone: impl Into<String>) => Some(body.phone);
 
-    /// Whether the phone number is verified. Defaults to the service's (no).
-    pub fn verified_phone(mut self, verified: bool) -> Self {
-        self.body.verified_phone = Some(verified);
-        self
-    }
+        /// Whether the phone number is verified. Defaults to the service's (no).
+        verified_phone(verified: bool) => Some(body.verified_phone);
 
-    /// Full name (`displayName`). Defaults to none.
-    pub fn display_name(mut self, name: impl Into<String>) -> Self {
-        self.body.display_name = Some(name.into());
-        self
-    }
+        /// Full name (`displayName`). Defaults to none.
+        display_name(name: impl Into<String>) => Some(body.display_name);
 
-    /// Given name. Defaults to none.
-    pub fn given_name(mut self, name: impl Into<String>) -> Self {
-        self.body.given_name = Some(name.into());
-        self
-    }
+        /// Given name. Defaults to none.
+        given_name(name: impl Into<String>) => Some(body.given_name);
 
-    /// Middle name. Defaults to none.
-    pub fn middle_name(mut self, name: impl Into<String>) -> Self {
-        self.body.middle_name = Some(name.into());
-        self
-    }
+        /// Middle name. Defaults to none.
+        middle_name(name: impl Into<String>) => Some(body.middle_name);
 
-    /// Family name. Defaults to none.
-    pub fn family_name(mut self, name: impl Into<String>) -> Self {
-        self.body.family_name = Some(name.into());
-        self
-    }
+        /// Family name. Defaults to none.
+        family_name(name: impl Into<String>) => Some(body.family_name);
 
-    /// Picture URL. Defaults to none.
-    pub fn picture(mut self, url: impl Into<String>) -> Self {
-        self.body.picture = Some(url.into());
-        self
-    }
+        /// Picture URL. Defaults to none.
+        picture(url: impl Into<String>) => Some(body.picture);
 
-    /// The email address for password recovery. Defaults to none.
-    pub fn recovery_email(mut self, email: impl Into<String>) -> Self {
-        self.body.recovery_email = Some(email.into());
-        self
-    }
+        /// The email address for password recovery. Defaults to none.
+        recovery_email(email: impl Into<String>) => Some(body.recovery_email);
 
-    /// The phone number for password recovery. Defaults to none.
-    pub fn recovery_phone(mut self, phone: impl Into<String>) -> Self {
-        self.body.recovery_phone = Some(phone.into());
-        self
-    }
+        /// The phone number for password recovery. Defaults to none.
+        recovery_phone(phone: impl Into<String>) => Some(body.recovery_phone);
 
-    /// A project-level role. Defaults to none.
-    pub fn role(mut self, role: impl Into<String>) -> Self {
-        self.body
-            .role_names
-            .get_or_insert_with(Vec::new)
-            .push(role.into());
-        self
-    }
+        /// A project-level role. Defaults to none.
+        role(role: impl Into<String>) => push(body.role_names);
 
-    /// Project-level roles, added to any given before. Defaults to none.
-    pub fn roles<I, S>(mut self, roles: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.body
-            .role_names
-            .get_or_insert_with(Vec::new)
-            .extend(roles.into_iter().map(Into::into));
-        self
+        /// Project-level roles, added to any given before. Defaults to none.
+        roles(roles: impl IntoIterator<Item = impl Into<String>>) => extend(body.role_names);
+
+        /// A custom attribute (as defined in the project). Defaults to none.
+        custom_attribute(key: impl Into<String>, value: impl Into<Value>)
+            => insert(body.custom_attributes);
+
+        /// Another login ID for the same user (`additionalLoginIds`). Defaults to none.
+        additional_login_id(login_id: impl Into<String>) => push(body.additional_login_ids);
+
+        /// An SSO application the user may use. Defaults to all.
+        sso_app_id(app_id: impl Into<String>) => push(body.sso_app_ids);
+
+        /// Send the user an invitation. Defaults to no.
+        invite(invite: bool) => Some(body.invite);
     }
 
     /// Membership of a tenant, with roles there (an empty list for none). Defaults to no
     /// tenants.
-    pub fn tenant<I, S>(mut self, tenant_id: impl Into<String>, roles: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn tenant(
+        mut self,
+        tenant_id: impl Into<String>,
+        roles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.body
             .user_tenants
             .get_or_insert_with(Vec::new)
@@ -174,43 +141,10 @@ impl CreateUser {
         self
     }
 
-    /// A custom attribute (as defined in the project). Defaults to none.
-    pub fn custom_attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.body
-            .custom_attributes
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
-        self
-    }
-
-    /// Another login ID for the same user (`additionalLoginIds`). Defaults to none.
-    pub fn additional_login_id(mut self, login_id: impl Into<String>) -> Self {
-        self.body
-            .additional_login_ids
-            .get_or_insert_with(Vec::new)
-            .push(login_id.into());
-        self
-    }
-
-    /// An SSO application the user may use. Defaults to all.
-    pub fn sso_app_id(mut self, app_id: impl Into<String>) -> Self {
-        self.body
-            .sso_app_ids
-            .get_or_insert_with(Vec::new)
-            .push(app_id.into());
-        self
-    }
-
     /// The initial status. Defaults to the service's (enabled; invited with
     /// [`invite`](Self::invite)).
     pub fn status(mut self, status: UserStatus) -> Self {
         self.body.status = Some(status.as_str().to_owned());
-        self
-    }
-
-    /// Send the user an invitation. Defaults to no.
-    pub fn invite(mut self, invite: bool) -> Self {
-        self.body.invite = Some(invite);
         self
     }
 }

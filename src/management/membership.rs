@@ -3,7 +3,7 @@
 
 use super::api;
 use super::requests::{user_of, UserRef};
-use super::users::UserManagement;
+use super::users::{by_login_or_user_id, UserManagement};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
@@ -12,11 +12,7 @@ use crate::transport::send;
 use crate::user::User;
 use crate::wire::{UpdateUserRolesRequest, UpdateUserTenantRequest};
 
-fn names<I, S>(roles: I) -> Vec<String>
-where
-    I: IntoIterator<Item = S>,
-    S: Into<String>,
-{
+fn names(roles: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     roles.into_iter().map(Into::into).collect()
 }
 
@@ -117,167 +113,61 @@ impl UpdateTenant {
 }
 
 impl UserManagement {
-    fn roles(
-        &self,
-        user: UserRef,
-        tenant_id: Option<String>,
-        roles: Vec<String>,
-        add: bool,
-    ) -> UpdateRoles {
-        UpdateRoles {
-            client: self.client.clone(),
-            user,
-            tenant_id,
-            roles,
-            add,
-        }
-    }
+    // One entry a method pair (by login ID, by user ID), each its own documented entry point,
+    // as in the official SDKs; the role entries all build the one `UpdateRoles` request.
+    by_login_or_user_id! {
+        /// Adds project-level roles; they are in the user's next session JWT.
+        add_roles, add_roles_by_user_id(
+            roles: impl IntoIterator<Item = impl Into<String>>
+        ) -> UpdateRoles {
+            tenant_id: None,
+            roles: names(roles),
+            add: true,
+        };
 
-    fn tenant(&self, user: UserRef, tenant_id: String, add: bool) -> UpdateTenant {
-        UpdateTenant {
-            client: self.client.clone(),
-            user,
-            tenant_id,
-            add,
-        }
-    }
+        /// Removes project-level roles.
+        remove_roles, remove_roles_by_user_id(
+            roles: impl IntoIterator<Item = impl Into<String>>
+        ) -> UpdateRoles {
+            tenant_id: None,
+            roles: names(roles),
+            add: false,
+        };
 
-    // The eight role methods below (project or tenant, add or remove, by login ID or user ID)
-    // are alike on purpose: each is its own documented entry point, as in the official SDKs,
-    // and all of them build the one `UpdateRoles` request.
+        /// Adds roles in a tenant (making the user a member when needed); they are in the next
+        /// session JWT's `tenants` claim.
+        add_tenant_roles, add_tenant_roles_by_user_id(
+            tenant_id: impl Into<String>,
+            roles: impl IntoIterator<Item = impl Into<String>>
+        ) -> UpdateRoles {
+            tenant_id: Some(tenant_id.into()),
+            roles: names(roles),
+            add: true,
+        };
 
-    /// Adds project-level roles; they are in the user's next session JWT.
-    pub fn add_roles<I, S>(&self, login_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.roles(UserRef::LoginId(login_id.into()), None, names(roles), true)
-    }
+        /// Removes roles in a tenant.
+        remove_tenant_roles, remove_tenant_roles_by_user_id(
+            tenant_id: impl Into<String>,
+            roles: impl IntoIterator<Item = impl Into<String>>
+        ) -> UpdateRoles {
+            tenant_id: Some(tenant_id.into()),
+            roles: names(roles),
+            add: false,
+        };
 
-    /// Removes project-level roles.
-    pub fn remove_roles<I, S>(&self, login_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.roles(UserRef::LoginId(login_id.into()), None, names(roles), false)
-    }
+        /// Makes the user a member of a tenant (roles there:
+        /// [`add_tenant_roles`](Self::add_tenant_roles)).
+        add_tenant, add_tenant_by_user_id(tenant_id: impl Into<String>) -> UpdateTenant {
+            tenant_id: tenant_id.into(),
+            add: true,
+        };
 
-    /// Adds roles in a tenant (making the user a member when needed); they are in the next
-    /// session JWT's `tenants` claim.
-    pub fn add_tenant_roles<I, S>(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let user = UserRef::LoginId(login_id.into());
-        self.roles(user, Some(tenant_id.into()), names(roles), true)
-    }
-
-    /// Removes roles in a tenant.
-    pub fn remove_tenant_roles<I, S>(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let user = UserRef::LoginId(login_id.into());
-        self.roles(user, Some(tenant_id.into()), names(roles), false)
-    }
-
-    /// [`add_roles`](Self::add_roles) for the user with this user ID (`U2...`). The service
-    /// takes only a login ID here, so the user is loaded by user ID first and the call names
-    /// that user's login ID: a login ID that equals another user's ID never redirects it.
-    pub fn add_roles_by_user_id<I, S>(&self, user_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.roles(UserRef::UserId(user_id.into()), None, names(roles), true)
-    }
-
-    /// [`remove_roles`](Self::remove_roles) for the user with this user ID.
-    pub fn remove_roles_by_user_id<I, S>(&self, user_id: impl Into<String>, roles: I) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.roles(UserRef::UserId(user_id.into()), None, names(roles), false)
-    }
-
-    /// [`add_tenant_roles`](Self::add_tenant_roles) for the user with this user ID.
-    pub fn add_tenant_roles_by_user_id<I, S>(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let user = UserRef::UserId(user_id.into());
-        self.roles(user, Some(tenant_id.into()), names(roles), true)
-    }
-
-    /// [`remove_tenant_roles`](Self::remove_tenant_roles) for the user with this user ID.
-    pub fn remove_tenant_roles_by_user_id<I, S>(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-        roles: I,
-    ) -> UpdateRoles
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let user = UserRef::UserId(user_id.into());
-        self.roles(user, Some(tenant_id.into()), names(roles), false)
-    }
-
-    /// Makes the user a member of a tenant (roles there: [`add_tenant_roles`](Self::add_tenant_roles)).
-    pub fn add_tenant(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant(UserRef::LoginId(login_id.into()), tenant_id.into(), true)
-    }
-
-    /// Ends the user's membership of a tenant, with their roles there.
-    pub fn remove_tenant(
-        &self,
-        login_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant(UserRef::LoginId(login_id.into()), tenant_id.into(), false)
-    }
-
-    /// [`add_tenant`](Self::add_tenant) for the user with this user ID.
-    pub fn add_tenant_by_user_id(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant(UserRef::UserId(user_id.into()), tenant_id.into(), true)
-    }
-
-    /// [`remove_tenant`](Self::remove_tenant) for the user with this user ID.
-    pub fn remove_tenant_by_user_id(
-        &self,
-        user_id: impl Into<String>,
-        tenant_id: impl Into<String>,
-    ) -> UpdateTenant {
-        self.tenant(UserRef::UserId(user_id.into()), tenant_id.into(), false)
+        /// Ends the user's membership of a tenant, with their roles there.
+        remove_tenant, remove_tenant_by_user_id(
+            tenant_id: impl Into<String>
+        ) -> UpdateTenant {
+            tenant_id: tenant_id.into(),
+            add: false,
+        };
     }
 }

@@ -22,7 +22,7 @@ pub use requests::{
 };
 pub use users::UserManagement;
 
-use crate::client::{Client, ENV_MANAGEMENT_KEY};
+use crate::client::{families, Client, Hub, ENV_MANAGEMENT_KEY};
 use crate::error::{Error, Result};
 
 /// Management operations of a [`Client`]. Get one with [`Client::management`]; it holds a
@@ -37,11 +37,15 @@ pub struct ManagementClient {
 }
 
 impl ManagementClient {
-    /// User management: create, load, delete, status, roles, tenants, passwords, logout.
-    pub fn users(&self) -> UserManagement {
-        UserManagement {
-            client: self.client.clone(),
-        }
+    families! {
+        /// User management: create, load, delete, status, roles, tenants, passwords, logout.
+        users -> UserManagement;
+    }
+}
+
+impl Hub for ManagementClient {
+    fn hub(&self) -> &Client {
+        &self.client
     }
 }
 

@@ -47,6 +47,14 @@ impl UserRef {
         }
     }
 
+    /// The `(loginId, userId)` fields of a body that takes either; the other is not sent.
+    fn into_fields(self) -> (Option<String>, Option<String>) {
+        match self {
+            UserRef::LoginId(login_id) => (Some(login_id), None),
+            UserRef::UserId(user_id) => (None, Some(user_id)),
+        }
+    }
+
     /// The login ID to name the user by in a call that takes only a login ID: the login ID
     /// itself, or the first login ID of the user loaded by user ID. (The service also resolves
     /// a user ID given as a login ID, but a user may register a login ID equal to another
@@ -105,16 +113,8 @@ impl DeleteUser {
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::DeleteUser;
         self.user.check()?;
-        let body = match self.user {
-            UserRef::LoginId(login_id) => DeleteUserRequest {
-                login_id: Some(login_id),
-                ..Default::default()
-            },
-            UserRef::UserId(user_id) => DeleteUserRequest {
-                user_id: Some(user_id),
-                ..Default::default()
-            },
-        };
+        let (login_id, user_id) = self.user.into_fields();
+        let body = DeleteUserRequest { login_id, user_id };
         let api = api(&self.client)?;
         send(&self.client.shared, OP, || api.delete_user(&body)).await?;
         Ok(())
@@ -221,15 +221,11 @@ impl LogoutUser {
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::LogoutUser;
         self.user.check()?;
-        let body = match self.user {
-            UserRef::LoginId(login_id) => UserLogoutRequest {
-                login_id: Some(login_id),
-                ..Default::default()
-            },
-            UserRef::UserId(user_id) => UserLogoutRequest {
-                user_id: Some(user_id),
-                ..Default::default()
-            },
+        let (login_id, user_id) = self.user.into_fields();
+        let body = UserLogoutRequest {
+            login_id,
+            user_id,
+            ..Default::default()
         };
         let api = api(&self.client)?;
         send(&self.client.shared, OP, || api.logout_user(&body)).await?;

@@ -3,12 +3,47 @@
 
 use super::requests::{
     DeleteAllTestUsers, DeleteUser, ExpirePassword, LoadUser, LogoutUser, SetPassword,
-    SetUserStatus, UserRef,
+    SetUserStatus,
 };
 use super::CreateUser;
 use crate::client::Client;
 use crate::secret::Password;
 use crate::user::UserStatus;
+
+/// Declares, inside `impl UserManagement`, a method that names its user by login ID and its
+/// `_by_user_id` twin, both building the same request:
+/// `name, name_by_user_id(arg: T) -> Builder { field: value };` (the builder's `client` and
+/// `user` fields are filled in).
+macro_rules! by_login_or_user_id {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident, $by_user_id:ident($($arg:ident: $ty:ty),*) -> $builder:ident {
+            $($field:ident: $value:expr),* $(,)?
+        };
+    )*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self, login_id: impl Into<String>, $($arg: $ty),*) -> $builder {
+            $builder {
+                client: self.client.clone(),
+                user: $crate::management::requests::UserRef::LoginId(login_id.into()),
+                $($field: $value),*
+            }
+        }
+
+        #[doc = concat!(
+            "[`", stringify!($name), "`](Self::", stringify!($name),
+            ") for the user with this user ID (`U2...`)."
+        )]
+        pub fn $by_user_id(&self, user_id: impl Into<String>, $($arg: $ty),*) -> $builder {
+            $builder {
+                client: self.client.clone(),
+                user: $crate::management::requests::UserRef::UserId(user_id.into()),
+                $($field: $value),*
+            }
+        }
+    )*};
+}
+pub(super) use by_login_or_user_id;
 
 /// User management. Get one with [`ManagementClient::users`](super::ManagementClient::users).
 ///
@@ -36,38 +71,16 @@ impl UserManagement {
         CreateUser::new(self.client.clone(), login_id.into(), true)
     }
 
-    /// The user with this login ID.
-    pub fn load(&self, login_id: impl Into<String>) -> LoadUser {
-        self.load_user(UserRef::LoginId(login_id.into()))
-    }
+    by_login_or_user_id! {
+        /// The user with this login ID.
+        load, load_by_user_id() -> LoadUser {};
 
-    /// The user with this user ID (`U2...`).
-    pub fn load_by_user_id(&self, user_id: impl Into<String>) -> LoadUser {
-        self.load_user(UserRef::UserId(user_id.into()))
-    }
+        /// Deletes the user with this login ID, and ends their sessions.
+        delete, delete_by_user_id() -> DeleteUser {};
 
-    fn load_user(&self, user: UserRef) -> LoadUser {
-        LoadUser {
-            client: self.client.clone(),
-            user,
-        }
-    }
-
-    /// Deletes the user with this login ID, and ends their sessions.
-    pub fn delete(&self, login_id: impl Into<String>) -> DeleteUser {
-        self.delete_user(UserRef::LoginId(login_id.into()))
-    }
-
-    /// Deletes the user with this user ID, and ends their sessions.
-    pub fn delete_by_user_id(&self, user_id: impl Into<String>) -> DeleteUser {
-        self.delete_user(UserRef::UserId(user_id.into()))
-    }
-
-    fn delete_user(&self, user: UserRef) -> DeleteUser {
-        DeleteUser {
-            client: self.client.clone(),
-            user,
-        }
+        /// Ends every session of the user with this login ID (their refresh JWTs are revoked;
+        /// session JWTs already issued stay valid until they expire).
+        logout, logout_by_user_id() -> LogoutUser {};
     }
 
     /// Deletes every test user, and only those.
@@ -128,24 +141,6 @@ impl UserManagement {
         ExpirePassword {
             client: self.client.clone(),
             login_id: login_id.into(),
-        }
-    }
-
-    /// Ends every session of the user with this login ID (their refresh JWTs are revoked;
-    /// session JWTs already issued stay valid until they expire).
-    pub fn logout(&self, login_id: impl Into<String>) -> LogoutUser {
-        self.logout_user(UserRef::LoginId(login_id.into()))
-    }
-
-    /// Ends every session of the user with this user ID.
-    pub fn logout_by_user_id(&self, user_id: impl Into<String>) -> LogoutUser {
-        self.logout_user(UserRef::UserId(user_id.into()))
-    }
-
-    fn logout_user(&self, user: UserRef) -> LogoutUser {
-        LogoutUser {
-            client: self.client.clone(),
-            user,
         }
     }
 }

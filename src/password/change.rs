@@ -8,6 +8,7 @@ use crate::operation::Operation;
 use crate::policy::PasswordPolicy;
 use crate::request::{check_login_id, check_password, check_token, request};
 use crate::secret::RefreshJwt;
+use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{PasswordReplaceRequest, PasswordUpdateRequest};
 
@@ -23,20 +24,13 @@ request! {
 impl Replace {
     check_policy_setter!();
 
-    /// Revoke the user's other sessions. Defaults to the service's (no).
-    pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
-        self.body.revoke_other_sessions = Some(revoke);
-        self
-    }
+    setters! {
+        /// Revoke the user's other sessions. Defaults to the service's (no).
+        revoke_other_sessions(revoke: bool) => Some(body.revoke_other_sessions);
 
-    /// Which kinds of other sessions to revoke. Defaults to all.
-    pub fn revoke_other_sessions_types<I, S>(mut self, types: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.body.revoke_other_sessions_types = Some(types.into_iter().map(Into::into).collect());
-        self
+        /// Which kinds of other sessions to revoke. Defaults to all.
+        revoke_other_sessions_types(types: impl IntoIterator<Item = impl Into<String>>)
+            => collect(body.revoke_other_sessions_types);
     }
 }
 

@@ -29,31 +29,19 @@ use crate::wire::{
 /// whose `body` has `template_options`, `template_id`, `provider_id` and `locale`.
 macro_rules! message_setters {
     () => {
-        /// A value for the message template. Defaults to none.
-        pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-            self.body
-                .template_options
-                .get_or_insert_with(Default::default)
-                .insert(key.into(), value.into());
-            self
-        }
+        $crate::setters::setters! {
+            /// A value for the message template. Defaults to none.
+            template_option(key: impl Into<String>, value: impl Into<String>)
+                => insert(body.template_options);
 
-        /// The message template. Defaults to the project's.
-        pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
-            self.body.template_id = Some(template_id.into());
-            self
-        }
+            /// The message template. Defaults to the project's.
+            template_id(template_id: impl Into<String>) => Some(body.template_id);
 
-        /// The provider that sends the message. Defaults to the project's.
-        pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-            self.body.provider_id = Some(provider_id.into());
-            self
-        }
+            /// The provider that sends the message. Defaults to the project's.
+            provider_id(provider_id: impl Into<String>) => Some(body.provider_id);
 
-        /// The locale of the message. Defaults to the project's.
-        pub fn locale(mut self, locale: impl Into<String>) -> Self {
-            self.body.locale = Some(locale.into());
-            self
+            /// The locale of the message. Defaults to the project's.
+            locale(locale: impl Into<String>) => Some(body.locale);
         }
     };
 }
@@ -62,40 +50,23 @@ pub(crate) use message_setters;
 /// The setters shared by the sign-up and sign-in builders (their options types differ).
 macro_rules! login_option_setters {
     () => {
-        /// A custom claim for the session JWT. Defaults to none.
-        pub fn custom_claim(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-            self.options()
-                .custom_claims
-                .get_or_insert_with(Default::default)
-                .insert(key.into(), value.into());
-            self
-        }
+        $crate::setters::setters! {
+            /// A custom claim for the session JWT. Defaults to none.
+            custom_claim(key: impl Into<String>, value: impl Into<Value>)
+                => insert(options().custom_claims);
 
-        /// A value for the message templates. Defaults to none.
-        pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-            self.options()
-                .template_options
-                .get_or_insert_with(Default::default)
-                .insert(key.into(), value.into());
-            self
-        }
+            /// A value for the message templates. Defaults to none.
+            template_option(key: impl Into<String>, value: impl Into<String>)
+                => insert(options().template_options);
 
-        /// The locale of messages. Defaults to the project's.
-        pub fn locale(mut self, locale: impl Into<String>) -> Self {
-            self.options().locale = Some(locale.into());
-            self
-        }
+            /// The locale of messages. Defaults to the project's.
+            locale(locale: impl Into<String>) => Some(options().locale);
 
-        /// A PKCE challenge. Defaults to none.
-        pub fn pkce_challenge(mut self, challenge: impl Into<String>) -> Self {
-            self.options().pkce_challenge = Some(challenge.into());
-            self
-        }
+            /// A PKCE challenge. Defaults to none.
+            pkce_challenge(challenge: impl Into<String>) => Some(options().pkce_challenge);
 
-        /// The tenant to sign into. Defaults to none.
-        pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
-            self.options().tenant_id = Some(tenant_id.into());
-            self
+            /// The tenant to sign into. Defaults to none.
+            tenant_id(tenant_id: impl Into<String>) => Some(options().tenant_id);
         }
     };
 }
@@ -114,22 +85,15 @@ macro_rules! sign_up_setters {
             self.body.login_options.get_or_insert_with(Default::default)
         }
 
-        /// The user's full name. Defaults to none.
-        pub fn name(mut self, name: impl Into<String>) -> Self {
-            self.user().name = Some(name.into());
-            self
-        }
+        $crate::setters::setters! {
+            /// The user's full name. Defaults to none.
+            name(name: impl Into<String>) => Some(user().name);
 
-        #[doc = $email]
-        pub fn email(mut self, email: impl Into<String>) -> Self {
-            self.user().email = Some(email.into());
-            self
-        }
+            #[doc = $email]
+            email(email: impl Into<String>) => Some(user().email);
 
-        /// The user's phone number. Defaults to none.
-        pub fn phone(mut self, phone: impl Into<String>) -> Self {
-            self.user().phone = Some(phone.into());
-            self
+            /// The user's phone number. Defaults to none.
+            phone(phone: impl Into<String>) => Some(user().phone);
         }
 
         $crate::password::login_option_setters!();
@@ -145,10 +109,9 @@ macro_rules! email_sign_in_setters {
             self.body.login_options.get_or_insert_with(Default::default)
         }
 
-        /// The provider that sends the message. Defaults to the project's.
-        pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-            self.body.provider_id = Some(provider_id.into());
-            self
+        $crate::setters::setters! {
+            /// The provider that sends the message. Defaults to the project's.
+            provider_id(provider_id: impl Into<String>) => Some(body.provider_id);
         }
 
         $crate::password::login_option_setters!();

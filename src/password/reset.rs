@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::request::{check_login_id, request};
 use crate::secret::OpaqueToken;
+use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{PasswordResetRequest, PasswordResetResponse};
 
@@ -14,18 +15,16 @@ request! {
 }
 
 impl SendReset {
-    /// Where the reset link leads. Defaults to the project's setting.
-    pub fn redirect_url(mut self, url: impl Into<String>) -> Self {
-        self.body.redirect_url = Some(url.into());
-        self
+    setters! {
+        /// Where the reset link leads. Defaults to the project's setting.
+        redirect_url(url: impl Into<String>) => Some(body.redirect_url);
     }
 
     super::message_setters!();
 
-    /// Send to the recovery email or phone. Defaults to no.
-    pub fn use_recovery(mut self, use_recovery: bool) -> Self {
-        self.body.use_recovery = Some(use_recovery);
-        self
+    setters! {
+        /// Send to the recovery email or phone. Defaults to no.
+        use_recovery(use_recovery: bool) => Some(body.use_recovery);
     }
 }
 

@@ -9,6 +9,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::request::{check_login_id, check_password, check_token, request};
 use crate::secret::RefreshJwt;
+use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{LoginOptions, PasswordSignInRequest};
 
@@ -40,41 +41,26 @@ impl SignIn {
         self
     }
 
-    /// The SSO application to sign into (`ssoAppId`). Defaults to none.
-    pub fn sso_app_id(mut self, sso_app_id: impl Into<String>) -> Self {
-        self.body.sso_app_id = Some(sso_app_id.into());
-        self
-    }
+    setters! {
+        /// The SSO application to sign into (`ssoAppId`). Defaults to none.
+        sso_app_id(sso_app_id: impl Into<String>) => Some(body.sso_app_id);
 
-    /// The SSO application in the login options (`loginOptions.ssoAppId`). Defaults to none.
-    pub fn login_option_sso_app_id(mut self, sso_app_id: impl Into<String>) -> Self {
-        self.options().sso_app_id = Some(sso_app_id.into());
-        self
+        /// The SSO application in the login options (`loginOptions.ssoAppId`). Defaults to none.
+        login_option_sso_app_id(sso_app_id: impl Into<String>) => Some(options().sso_app_id);
     }
 
     login_option_setters!();
 
-    /// Replaces all custom claims. Defaults to none.
-    pub fn custom_claims(mut self, claims: Map<String, Value>) -> Self {
-        self.options().custom_claims = Some(claims);
-        self
-    }
+    setters! {
+        /// Replaces all custom claims. Defaults to none.
+        custom_claims(claims: Map<String, Value>) => Some(options().custom_claims);
 
-    /// Revoke the user's other sessions on sign-in. Defaults to the service's (no).
-    pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
-        self.options().revoke_other_sessions = Some(revoke);
-        self
-    }
+        /// Revoke the user's other sessions on sign-in. Defaults to the service's (no).
+        revoke_other_sessions(revoke: bool) => Some(options().revoke_other_sessions);
 
-    /// Which kinds of other sessions to revoke. Defaults to all.
-    pub fn revoke_other_sessions_types<I, S>(mut self, types: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.options().revoke_other_sessions_types =
-            Some(types.into_iter().map(Into::into).collect());
-        self
+        /// Which kinds of other sessions to revoke. Defaults to all.
+        revoke_other_sessions_types(types: impl IntoIterator<Item = impl Into<String>>)
+            => collect(options().revoke_other_sessions_types);
     }
 }
 

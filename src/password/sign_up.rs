@@ -9,6 +9,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::policy::PasswordPolicy;
 use crate::request::{check_login_id, request};
+use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{PasswordSignUpRequest, SignUpOptions, SignUpUser};
 
@@ -24,49 +25,32 @@ request! {
 impl SignUp {
     check_policy_setter!();
 
-    /// The user's given name. Defaults to none.
-    pub fn given_name(mut self, name: impl Into<String>) -> Self {
-        self.user().given_name = Some(name.into());
-        self
-    }
+    setters! {
+        /// The user's given name. Defaults to none.
+        given_name(name: impl Into<String>) => Some(user().given_name);
 
-    /// The user's middle name. Defaults to none.
-    pub fn middle_name(mut self, name: impl Into<String>) -> Self {
-        self.user().middle_name = Some(name.into());
-        self
-    }
+        /// The user's middle name. Defaults to none.
+        middle_name(name: impl Into<String>) => Some(user().middle_name);
 
-    /// The user's family name. Defaults to none.
-    pub fn family_name(mut self, name: impl Into<String>) -> Self {
-        self.user().family_name = Some(name.into());
-        self
-    }
+        /// The user's family name. Defaults to none.
+        family_name(name: impl Into<String>) => Some(user().family_name);
 
-    /// An email address for password recovery. Defaults to none.
-    pub fn recovery_email(mut self, email: impl Into<String>) -> Self {
-        self.user().recovery_email = Some(email.into());
-        self
-    }
+        /// An email address for password recovery. Defaults to none.
+        recovery_email(email: impl Into<String>) => Some(user().recovery_email);
 
-    /// A phone number for password recovery. Defaults to none.
-    pub fn recovery_phone(mut self, phone: impl Into<String>) -> Self {
-        self.user().recovery_phone = Some(phone.into());
-        self
-    }
+        /// A phone number for password recovery. Defaults to none.
+        recovery_phone(phone: impl Into<String>) => Some(user().recovery_phone);
 
-    /// The login ID inside the user object (`user.loginId`), when it must differ from the
-    /// sign-up's login ID. Defaults to none (the service uses the sign-up's).
-    pub fn user_login_id(mut self, login_id: impl Into<String>) -> Self {
-        self.user().login_id = Some(login_id.into());
-        self
+        /// The login ID inside the user object (`user.loginId`), when it must differ from the
+        /// sign-up's login ID. Defaults to none (the service uses the sign-up's).
+        user_login_id(login_id: impl Into<String>) => Some(user().login_id);
     }
 
     sign_up_setters!(SignUpUser, "The user's email address. Defaults to none.");
 
-    /// The message template. Defaults to the project's.
-    pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.options().template_id = Some(template_id.into());
-        self
+    setters! {
+        /// The message template. Defaults to the project's.
+        template_id(template_id: impl Into<String>) => Some(options().template_id);
     }
 }
 

@@ -11,6 +11,13 @@ pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> SystemTime;
 }
 
+/// So settings that hold a clock derive `Debug`.
+impl std::fmt::Debug for dyn Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("dyn Clock")
+    }
+}
+
 /// The system clock. The default.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;

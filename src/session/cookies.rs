@@ -21,6 +21,7 @@ pub use cookie::SameSite;
 use crate::auth_info::{AuthInfo, CookieSettings, REFRESH_COOKIE_NAME, SESSION_COOKIE_NAME};
 use crate::secret::{RefreshJwt, SessionJwt};
 use crate::session::Refreshed;
+use crate::setters::setters;
 
 /// A result that carries session tokens to store in cookies: [`AuthInfo`] (sign-up, sign-in,
 /// replace) and [`Refreshed`] (refresh).
@@ -106,31 +107,21 @@ impl CookieConfig {
         self
     }
 
-    /// Whether cookies carry `Secure` (sent over HTTPS only). Defaults to true; turn it off
-    /// only for plain-HTTP development on `localhost`/`127.0.0.1`, where browsers would
-    /// otherwise drop them.
-    pub fn secure(mut self, secure: bool) -> Self {
-        self.secure = secure;
-        self
-    }
+    setters! {
+        /// Whether cookies carry `Secure` (sent over HTTPS only). Defaults to true; turn it off
+        /// only for plain-HTTP development on `localhost`/`127.0.0.1`, where browsers would
+        /// otherwise drop them.
+        secure(secure: bool) => secure;
 
-    /// The `SameSite` attribute. Defaults to `Strict`, which keeps cross-site form posts from
-    /// carrying the session (CSRF).
-    pub fn same_site(mut self, same_site: SameSite) -> Self {
-        self.same_site = same_site;
-        self
-    }
+        /// The `SameSite` attribute. Defaults to `Strict`, which keeps cross-site form posts from
+        /// carrying the session (CSRF).
+        same_site(same_site: SameSite) => same_site;
 
-    /// The `Domain` attribute. Defaults to the service's `cookieDomain`, else none (host-only).
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
+        /// The `Domain` attribute. Defaults to the service's `cookieDomain`, else none (host-only).
+        domain(domain: impl Into<String>) => Some(domain);
 
-    /// The `Path` attribute. Defaults to the service's `cookiePath`, else `/`.
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
-        self
+        /// The `Path` attribute. Defaults to the service's `cookiePath`, else `/`.
+        path(path: impl Into<String>) => Some(path);
     }
 
     /// Whether names were configured (rather than left to the defaults).

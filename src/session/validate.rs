@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::clock::{Clock, SystemClock};
+use crate::setters::setters;
 
 /// How long a refresh's outcome is handed to requests that carry the same refresh JWT.
 pub const DEFAULT_REFRESH_SHARE_WINDOW: Duration = Duration::from_secs(10);
@@ -31,7 +32,7 @@ pub const DEFAULT_KEY_REFRESH_DEADLINE: Duration = Duration::from_secs(1);
 pub const DEFAULT_KEY_MAX_STALE: Duration = Duration::from_secs(30 * 60);
 
 /// How session and refresh JWTs are validated. Every setting has a documented default.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct SessionConfig {
     pub(crate) leeway: Duration,
     pub(crate) audience: Option<String>,
@@ -68,102 +69,55 @@ impl Default for SessionConfig {
     }
 }
 
-impl std::fmt::Debug for SessionConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionConfig")
-            .field("leeway", &self.leeway)
-            .field("audience", &self.audience)
-            .field("max_token_len", &self.max_token_len)
-            .field("key_cache_ttl", &self.key_cache_ttl)
-            .field("key_refetch_interval", &self.key_refetch_interval)
-            .field("verified_cache_capacity", &self.verified_cache_capacity)
-            .field("public_keys", &self.public_keys.is_some())
-            .field("refresh_share_window", &self.refresh_share_window)
-            .field("refresh_share_capacity", &self.refresh_share_capacity)
-            .field("key_fetch_timeout", &self.key_fetch_timeout)
-            .field("key_refresh_deadline", &self.key_refresh_deadline)
-            .field("key_max_stale", &self.key_max_stale)
-            .finish_non_exhaustive()
-    }
-}
-
 impl SessionConfig {
-    /// Tolerance on `exp` and `nbf`. Defaults to [`DEFAULT_LEEWAY`] (5 s).
-    pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
-        self
-    }
+    setters! {
+        /// Tolerance on `exp` and `nbf`. Defaults to [`DEFAULT_LEEWAY`] (5 s).
+        leeway(leeway: Duration) => leeway;
 
-    /// Require this audience in `aud`. Defaults to none (`aud` is not checked).
-    pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audience = Some(audience.into());
-        self
-    }
+        /// Require this audience in `aud`. Defaults to none (`aud` is not checked).
+        audience(audience: impl Into<String>) => Some(audience);
 
-    /// Refuse tokens longer than this, before any parsing. Defaults to
-    /// [`DEFAULT_MAX_TOKEN_LEN`] (16 KiB).
-    pub fn max_token_len(mut self, bytes: usize) -> Self {
-        self.max_token_len = bytes;
-        self
-    }
+        /// Refuse tokens longer than this, before any parsing. Defaults to
+        /// [`DEFAULT_MAX_TOKEN_LEN`] (16 KiB).
+        max_token_len(bytes: usize) => max_token_len;
 
-    /// How long fetched keys are used before they are fetched again. Defaults to
-    /// [`DEFAULT_KEY_CACHE_TTL`] (10 minutes).
-    ///
-    /// Past it, the next validation waits for the refetch (one for all, at most
-    /// [`key_refresh_deadline`](Self::key_refresh_deadline)), so a key the service withdrew
-    /// stops verifying, for tokens seen before too. Near its end, one refetch runs in the
-    /// background so requests rarely wait.
-    pub fn key_cache_ttl(mut self, ttl: Duration) -> Self {
-        self.key_cache_ttl = ttl;
-        self
-    }
+        /// How long fetched keys are used before they are fetched again. Defaults to
+        /// [`DEFAULT_KEY_CACHE_TTL`] (10 minutes).
+        ///
+        /// Past it, the next validation waits for the refetch (one for all, at most
+        /// [`key_refresh_deadline`](Self::key_refresh_deadline)), so a key the service withdrew
+        /// stops verifying, for tokens seen before too. Near its end, one refetch runs in the
+        /// background so requests rarely wait.
+        key_cache_ttl(ttl: Duration) => key_cache_ttl;
 
-    /// The shortest time between two key fetches caused by unknown `kid`s. Defaults to
-    /// [`DEFAULT_KEY_REFETCH_INTERVAL`] (30 s).
-    pub fn key_refetch_interval(mut self, interval: Duration) -> Self {
-        self.key_refetch_interval = interval;
-        self
-    }
+        /// The shortest time between two key fetches caused by unknown `kid`s. Defaults to
+        /// [`DEFAULT_KEY_REFETCH_INTERVAL`] (30 s).
+        key_refetch_interval(interval: Duration) => key_refetch_interval;
 
-    /// How long one fetch of the key set may take (it is never retried: a failed fetch is
-    /// tried again after [`key_refetch_interval`](Self::key_refetch_interval)). Defaults to
-    /// [`DEFAULT_KEY_FETCH_TIMEOUT`] (5 s).
-    pub fn key_fetch_timeout(mut self, timeout: Duration) -> Self {
-        self.key_fetch_timeout = timeout;
-        self
-    }
+        /// How long one fetch of the key set may take (it is never retried: a failed fetch is
+        /// tried again after [`key_refetch_interval`](Self::key_refetch_interval)). Defaults to
+        /// [`DEFAULT_KEY_FETCH_TIMEOUT`] (5 s).
+        key_fetch_timeout(timeout: Duration) => key_fetch_timeout;
 
-    /// How long a validation waits for the refetch of an expired key set before it uses the
-    /// expired keys meanwhile (traced at `warn`); the refetch goes on in the background.
-    /// Defaults to [`DEFAULT_KEY_REFRESH_DEADLINE`] (1 s).
-    pub fn key_refresh_deadline(mut self, deadline: Duration) -> Self {
-        self.key_refresh_deadline = deadline;
-        self
-    }
+        /// How long a validation waits for the refetch of an expired key set before it uses the
+        /// expired keys meanwhile (traced at `warn`); the refetch goes on in the background.
+        /// Defaults to [`DEFAULT_KEY_REFRESH_DEADLINE`] (1 s).
+        key_refresh_deadline(deadline: Duration) => key_refresh_deadline;
 
-    /// How long past [`key_cache_ttl`](Self::key_cache_ttl) an expired key set still verifies
-    /// while the key endpoint fails or is late; after that, validations fail with
-    /// [`Error::KeyFetch`](crate::Error::KeyFetch) (an outage, not a sign-out) until a fetch
-    /// succeeds. Defaults to [`DEFAULT_KEY_MAX_STALE`] (30 minutes).
-    pub fn key_max_stale(mut self, max_stale: Duration) -> Self {
-        self.key_max_stale = max_stale;
-        self
-    }
+        /// How long past [`key_cache_ttl`](Self::key_cache_ttl) an expired key set still verifies
+        /// while the key endpoint fails or is late; after that, validations fail with
+        /// [`Error::KeyFetch`](crate::Error::KeyFetch) (an outage, not a sign-out) until a fetch
+        /// succeeds. Defaults to [`DEFAULT_KEY_MAX_STALE`] (30 minutes).
+        key_max_stale(max_stale: Duration) => key_max_stale;
 
-    /// How many verified tokens to remember (until they expire), so validating the same token
-    /// again skips the signature check; 0 disables. Defaults to
-    /// [`DEFAULT_VERIFIED_CACHE_CAPACITY`] (10,000).
-    pub fn verified_cache_capacity(mut self, capacity: usize) -> Self {
-        self.verified_cache_capacity = capacity;
-        self
-    }
+        /// How many verified tokens to remember (until they expire), so validating the same token
+        /// again skips the signature check; 0 disables. Defaults to
+        /// [`DEFAULT_VERIFIED_CACHE_CAPACITY`] (10,000).
+        verified_cache_capacity(capacity: usize) => verified_cache_capacity;
 
-    /// Use these public keys (one JWK or a JWK set, as JSON) instead of fetching them. Defaults
-    /// to fetching from `/v2/keys/<projectId>`; `DESCOPE_PUBLIC_KEY` sets it from the environment.
-    pub fn public_keys(mut self, json: impl Into<String>) -> Self {
-        self.public_keys = Some(json.into());
-        self
+        /// Use these public keys (one JWK or a JWK set, as JSON) instead of fetching them. Defaults
+        /// to fetching from `/v2/keys/<projectId>`; `DESCOPE_PUBLIC_KEY` sets it from the environment.
+        public_keys(json: impl Into<String>) => Some(public_keys);
     }
 
     /// The clock for `exp`, `nbf`, the key cache and the refresh share window. Defaults to
@@ -173,28 +127,24 @@ impl SessionConfig {
         self
     }
 
-    /// How long the outcome of an automatic refresh (by the tower layer, the axum middleware
-    /// and [`validate_and_refresh`](crate::SessionClient::validate_and_refresh)) is handed to
-    /// other requests that carry the same refresh JWT, so a page's parallel requests make one
-    /// refresh, and all get the same new session and rotated refresh JWT. Concurrent refreshes
-    /// are always shared; zero shares nothing more. A refusal is shared too; an outage only with
-    /// the requests that waited for it. Defaults to
-    /// [`DEFAULT_REFRESH_SHARE_WINDOW`](super::DEFAULT_REFRESH_SHARE_WINDOW) (10 s).
-    ///
-    /// Within the window, the refresh JWT that was rotated away still yields the new session
-    /// in this process (keep it short), until a logout in this process ends that session.
-    /// Nothing is shared across processes.
-    pub fn refresh_share_window(mut self, window: Duration) -> Self {
-        self.refresh_share_window = window;
-        self
-    }
+    setters! {
+        /// How long the outcome of an automatic refresh (by the tower layer, the axum middleware
+        /// and [`validate_and_refresh`](crate::SessionClient::validate_and_refresh)) is handed to
+        /// other requests that carry the same refresh JWT, so a page's parallel requests make one
+        /// refresh, and all get the same new session and rotated refresh JWT. Concurrent refreshes
+        /// are always shared; zero shares nothing more. A refusal is shared too; an outage only with
+        /// the requests that waited for it. Defaults to
+        /// [`DEFAULT_REFRESH_SHARE_WINDOW`](super::DEFAULT_REFRESH_SHARE_WINDOW) (10 s).
+        ///
+        /// Within the window, the refresh JWT that was rotated away still yields the new session
+        /// in this process (keep it short), until a logout in this process ends that session.
+        /// Nothing is shared across processes.
+        refresh_share_window(window: Duration) => refresh_share_window;
 
-    /// How many refresh outcomes are remembered at most (beyond it, the oldest are dropped;
-    /// only refresh JWTs that pass local validation take a place). Defaults to
-    /// [`DEFAULT_REFRESH_SHARE_CAPACITY`](super::DEFAULT_REFRESH_SHARE_CAPACITY) (4096).
-    pub fn refresh_share_capacity(mut self, capacity: usize) -> Self {
-        self.refresh_share_capacity = capacity;
-        self
+        /// How many refresh outcomes are remembered at most (beyond it, the oldest are dropped;
+        /// only refresh JWTs that pass local validation take a place). Defaults to
+        /// [`DEFAULT_REFRESH_SHARE_CAPACITY`](super::DEFAULT_REFRESH_SHARE_CAPACITY) (4096).
+        refresh_share_capacity(capacity: usize) => refresh_share_capacity;
     }
 }
 
