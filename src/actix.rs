@@ -207,7 +207,8 @@ where
     }
 }
 
-/// The service of a [`RequireSession`] wrapped around actix routes.
+/// The service of a [`RequireSession`] wrapped around actix routes. Its `Service` impl repeats
+/// the bounds of the `Transform` above on purpose: actix requires them on both.
 #[derive(Debug)]
 pub struct RequireSessionMiddleware<S> {
     service: S,

@@ -70,6 +70,8 @@ async fn request_session(parts: &Parts, client: &Client) -> Result<RequestSessio
     }
 }
 
+// The three extractor impls below share axum's bounds and the lookup in `request_session`;
+// what is left alike (`duplicates` lists it) is the impl shape axum asks for.
 impl<S> FromRequestParts<S> for Authenticated
 where
     Client: FromRef<S>,

@@ -20,11 +20,12 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// [`Error`]: every operation traces and fails the same way. The README's "Adding an
 /// operation" shows one.
 ///
-/// What stays alike across builders, on purpose (`duplicates` lists it): their setters (one
-/// `pub fn x(mut self, ..) -> Self` per option, so each option has its own doc and default) and
-/// the first lines of `run` (check the input, send, decode), which differ in the types and
-/// checks each operation has. The setters that several builders share are macros
-/// (`password::{login_option_setters, sign_up_setters, email_sign_in_setters, ...}`).
+/// A builder's options are one `setters!` table (`src/setters.rs`); the options that several
+/// builders share are macros of such tables
+/// (`password::{login_option_setters, sign_up_setters, email_sign_in_setters, ...}`). What
+/// stays alike across builders, on purpose (`duplicates` lists it): the first lines of `run`
+/// (check the input, send, decode), which differ in the types and checks each operation has,
+/// and the result structs' documented fields.
 macro_rules! request {
     (
         $(#[$attr:meta])*
