@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod adopt;
 pub mod codegen;
 pub mod diff;
 pub mod lint;

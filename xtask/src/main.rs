@@ -62,6 +62,23 @@ enum Command {
         #[arg(long)]
         deny_drift: bool,
     },
+    /// Copy operations of Descope's published document into openapi.yaml, with every schema
+    /// they reference, in our conventions (secrets, 64-bit times, names, tags). The file only
+    /// gains lines; nothing is written unless the result passes check-spec, generates, shows no
+    /// upstream drift on them and is additive for api-diff.
+    Adopt {
+        /// Descope's published document (YAML or JSON).
+        upstream: PathBuf,
+        /// Upstream operationIds (`SearchAudit`) or "METHOD /path" ("POST /v1/mgmt/audit/search").
+        #[arg(required = true)]
+        operations: Vec<String>,
+        /// Our spec.
+        #[arg(long, default_value = "openapi.yaml")]
+        spec: PathBuf,
+        /// Print the change (a unified diff) without writing it.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Lint openapi.yaml for what progenitor needs and what the crate promises.
     CheckSpec {
         /// The spec to check.
@@ -191,6 +208,39 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Adopt {
+            upstream,
+            operations,
+            spec,
+            dry_run,
+        } => {
+            let spec_path = if spec.is_relative() && !spec.exists() {
+                root().join(&spec)
+            } else {
+                spec
+            };
+            let ours = read(&spec_path)?;
+            let outcome = xtask::adopt::adopt(&ours, &read(&upstream)?, &operations)?;
+            for line in &outcome.report {
+                println!("{line}");
+            }
+            if !outcome.changed {
+                println!("adopt: nothing to change in {}", spec_path.display());
+            } else if dry_run {
+                let unified = similar::TextDiff::from_lines(&ours, &outcome.text)
+                    .unified_diff()
+                    .context_radius(2)
+                    .header("openapi.yaml", "openapi.yaml (adopted)")
+                    .to_string();
+                print!("{unified}");
+                println!("adopt: --dry-run, {} left as it was", spec_path.display());
+            } else {
+                std::fs::write(&spec_path, &outcome.text)
+                    .map_err(|e| format!("cannot write {}: {e}", spec_path.display()))?;
+                println!("adopt: wrote {}", spec_path.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::CheckSpec { spec } => {
             let text = read(&spec)?;

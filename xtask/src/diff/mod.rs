@@ -55,6 +55,32 @@ struct Differ<'a> {
     report: Report,
 }
 
+impl Differ<'_> {
+    /// Tags only added (an adopted family) are additive; any other change is other.
+    fn tags(&mut self) {
+        let list = |spec: &Value| -> Vec<Value> {
+            spec.get("tags")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (old, new) = (list(self.old), list(self.new));
+        if old == new {
+            return;
+        }
+        let kept = old.iter().all(|tag| new.contains(tag));
+        if !kept {
+            self.report.add(Class::Other, "tags", "tags changed");
+            return;
+        }
+        for tag in new.iter().filter(|tag| !old.contains(tag)) {
+            let name = tag.get("name").and_then(Value::as_str).unwrap_or("?");
+            self.report
+                .add(Class::Additive, format!("tag {name}"), "tag added");
+        }
+    }
+}
+
 /// Compares two specs (parsed to JSON).
 pub fn diff(old: &Value, new: &Value) -> Report {
     let mut differ = Differ {
@@ -62,13 +88,14 @@ pub fn diff(old: &Value, new: &Value) -> Report {
         new,
         report: Report::default(),
     };
-    for key in ["openapi", "info", "servers", "tags", "externalDocs"] {
+    for key in ["openapi", "info", "servers", "externalDocs"] {
         if old.get(key) != new.get(key) {
             differ
                 .report
                 .add(Class::Other, key, format!("{key} changed"));
         }
     }
+    differ.tags();
     let old_ops = operations(old);
     let new_ops = operations(new);
     let mut matched_new = BTreeSet::new();

@@ -97,7 +97,7 @@ impl Report {
 }
 
 /// `/v2/keys/{projectId}` and `/v2/keys/{id}` are the same route.
-fn route(method: &str, path: &str) -> String {
+pub(crate) fn route(method: &str, path: &str) -> String {
     let mut normalized = String::with_capacity(path.len());
     let mut in_param = false;
     for c in path.trim_end_matches('/').chars() {
@@ -132,6 +132,28 @@ fn body(op: &Value, response: bool) -> Option<&Value> {
         .get("content")?
         .get("application/json")?
         .get("schema")
+}
+
+/// The drift between one of our schemas and one of upstream's (`$ref`s or inline schemas of
+/// `ours` and `theirs`), as [`compare`] reports it for an operation that sends them
+/// (`response: false`) or decodes them: empty when every difference is deliberate.
+pub fn schema_drift(
+    ours: &Value,
+    theirs: &Value,
+    our_schema: &Value,
+    their_schema: &Value,
+    response: bool,
+) -> Vec<Drift> {
+    let mut report = Report::default();
+    let mut walker = Walker {
+        ours,
+        theirs,
+        report: &mut report,
+        operation: String::new(),
+        response,
+    };
+    walker.schema("schema", our_schema, their_schema, 0);
+    report.drift.into_keys().collect()
 }
 
 /// Compares `ours` with Descope's published document `theirs`.

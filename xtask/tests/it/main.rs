@@ -1,4 +1,5 @@
 //! The one integration-test binary of xtask: its commands, and the api-diff corpus.
 
+mod adopt;
 mod commands;
 mod corpus;
