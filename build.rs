@@ -21,5 +21,17 @@ fn main() {
     };
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR"))
         .join(generate::OUTPUT_FILE);
+    if schemas {
+        let list = match generate::schema_list(&code) {
+            Ok(list) => list,
+            Err(why) => {
+                eprintln!("error: {why}");
+                std::process::exit(1);
+            }
+        };
+        let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR"))
+            .join(generate::SCHEMAS_FILE);
+        std::fs::write(path, list).expect("write the schema list");
+    }
     std::fs::write(&out, code).expect("write the generated client");
 }

@@ -94,6 +94,40 @@ pub fn generate(spec_text: &str, schemas: bool) -> Result<String, String> {
     Ok(out)
 }
 
+/// The name of the file `build.rs` writes beside the client with the `wire` feature: the list
+/// of every generated type with its JSON Schema (`wire::json_schemas`).
+pub const SCHEMAS_FILE: &str = "descope_schemas.rs";
+
+/// The JSON Schema list of every type of the generated `mod types` (structs and enums at its
+/// top level), sorted by name, as a Rust expression of type
+/// `Vec<(&'static str, schemars::schema::RootSchema)>`.
+pub fn schema_list(code: &str) -> Result<String, String> {
+    let file =
+        syn::parse_file(code).map_err(|e| format!("the generated client does not parse: {e}"))?;
+    let types = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or("the generated client has no `mod types`")?;
+    let mut names: Vec<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    let entries: Vec<String> = names
+        .iter()
+        .map(|n| format!("    (\"{n}\", schemars::schema_for!(crate::generated::types::{n})),\n"))
+        .collect();
+    Ok(format!("vec![\n{}]\n", entries.concat()))
+}
+
 /// Marks every generated struct with named fields (the request and response bodies under
 /// `mod types`) `#[non_exhaustive]`: a field added to the spec is then an additive change for
 /// Rust users too, who read these types and build them from `Default` or JSON, never with a

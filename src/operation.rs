@@ -135,6 +135,58 @@ operations! {
     EnchantedLinkPendingSession = ("enchanted_link_pending_session", "enchantedLinkPendingSession", Project),
     /// `POST /v1/auth/enchantedlink/update/email`.
     EnchantedLinkUpdateEmail = ("enchanted_link_update_email", "enchantedLinkUpdateEmail", RefreshJwt),
+    /// `GET /v1/mgmt/tenant`.
+    LoadTenant = ("load_tenant", "loadTenant", ManagementKey),
+    /// `POST /v1/mgmt/tenant/create`.
+    CreateTenant = ("create_tenant", "createTenant", ManagementKey),
+    /// `POST /v1/mgmt/tenant/update`.
+    UpdateTenant = ("update_tenant", "updateTenant", ManagementKey),
+    /// `POST /v1/mgmt/tenant/delete`.
+    DeleteTenant = ("delete_tenant", "deleteTenant", ManagementKey),
+    /// `POST /v1/mgmt/tenant/search`.
+    SearchTenants = ("search_tenants", "searchTenants", ManagementKey),
+    /// `GET /v1/mgmt/tenant/all`.
+    LoadAllTenants = ("load_all_tenants", "loadAllTenants", ManagementKey),
+    /// `GET /v1/mgmt/tenant/settings`.
+    GetTenantSettings = ("get_tenant_settings", "getTenantSettings", ManagementKey),
+    /// `POST /v1/mgmt/tenant/settings`.
+    ConfigureTenantSettings = ("configure_tenant_settings", "configureTenantSettings", ManagementKey),
+    /// `POST /v1/mgmt/role/create`.
+    CreateRole = ("create_role", "createRole", ManagementKey),
+    /// `POST /v1/mgmt/role/update`.
+    UpdateRole = ("update_role", "updateRole", ManagementKey),
+    /// `POST /v1/mgmt/role/delete`.
+    DeleteRole = ("delete_role", "deleteRole", ManagementKey),
+    /// `POST /v1/mgmt/role/search`.
+    SearchRoles = ("search_roles", "searchRoles", ManagementKey),
+    /// `GET /v1/mgmt/role/all`.
+    LoadAllRoles = ("load_all_roles", "loadAllRoles", ManagementKey),
+    /// `POST /v1/mgmt/permission/create`.
+    CreatePermission = ("create_permission", "createPermission", ManagementKey),
+    /// `POST /v1/mgmt/permission/update`.
+    UpdatePermission = ("update_permission", "updatePermission", ManagementKey),
+    /// `POST /v1/mgmt/permission/delete`.
+    DeletePermission = ("delete_permission", "deletePermission", ManagementKey),
+    /// `GET /v1/mgmt/permission/all`.
+    LoadAllPermissions = ("load_all_permissions", "loadAllPermissions", ManagementKey),
+    /// `POST /v2/mgmt/user/search`.
+    SearchUsers = ("search_users", "searchUsers", ManagementKey),
+    /// `POST /v1/mgmt/users/load`.
+    LoadUsers = ("load_users", "loadUsers", ManagementKey),
+    /// `POST /v1/mgmt/user/update`.
+    UpdateUser = ("update_user", "updateUser", ManagementKey),
+    /// `PATCH /v1/mgmt/user/patch`.
+    PatchUser = ("patch_user", "patchUser", ManagementKey),
+    /// `POST /v1/mgmt/user/update/email`.
+    UpdateUserEmail = ("update_user_email", "updateUserEmail", ManagementKey),
+    /// `POST /v1/mgmt/user/update/name`.
+    UpdateUserDisplayName = ("update_user_display_name", "updateUserDisplayName", ManagementKey),
+    /// `POST /v1/mgmt/user/update/phone`.
+    UpdateUserPhone = ("update_user_phone", "updateUserPhone", ManagementKey),
+    /// `POST /v1/mgmt/user/update/loginid`.
+    UpdateUserLoginId = ("update_user_login_id", "updateUserLoginId", ManagementKey),
+    /// `POST /v1/mgmt/user/update/role/set`.
+    SetUserRoles = ("set_user_roles", "setUserRoles", ManagementKey),
 }
 
 /// What authorizes an operation besides the project ID: whose credential a 401 or 403 refuses.

@@ -16,19 +16,7 @@
 // Without the `wire` feature the module is private, and the types only the emulator uses are
 // not used here.
 #[cfg_attr(not(feature = "wire"), allow(unused_imports))]
-pub use crate::generated::types::{
-    AccessKeyLoginOptions, AssociatedTenant, AuthHistoryEntry, CreateUserRequest,
-    DeleteUserRequest, EmailOperationResponse, EmptyResponse, EnchantedLinkResponse, ErrorResponse,
-    ExchangeAccessKeyRequest, ExchangeAccessKeyResponse, ExpirePasswordRequest, IdpResponse, Jwk,
-    JwtResponse, KeysResponse, LinkSignInRequest, LinkSignUpRequest, LinkUpdateEmailRequest,
-    LinkVerifyRequest, LoginOptions, LogoutRequest, MeHistoryResponse, OtpSignInRequest,
-    OtpSignUpRequest, OtpSignUpUser, OtpUpdateEmailRequest, OtpVerifyRequest,
-    PasswordPolicyResponse, PasswordReplaceRequest, PasswordResetRequest, PasswordResetResponse,
-    PasswordSignInRequest, PasswordSignUpRequest, PasswordUpdateRequest, PendingSessionRequest,
-    RefreshSessionRequest, ResponseUser, SelectTenantRequest, SetUserPasswordRequest,
-    SetUserPasswordResponse, SignUpOptions, SignUpUser, UpdateUserRolesRequest,
-    UpdateUserStatusRequest, UpdateUserTenantRequest, UserLogoutRequest, UserResponse, UserTenant,
-};
+pub use crate::generated::types::*;
 
 /// What went wrong in a JSON document, without quoting any of it: the reason this crate's
 /// decoding errors give, for code that reads wire bodies itself (the emulator's refusals).
@@ -44,60 +32,6 @@ pub(crate) use crate::generated::Client as Api;
 /// A spec edit shows up as a change here; the test suite pins each one with a snapshot.
 #[cfg(feature = "wire")]
 pub fn json_schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
-    macro_rules! schemas {
-        ($($ty:ident),* $(,)?) => {
-            vec![$((stringify!($ty), schemars::schema_for!($ty))),*]
-        };
-    }
-    schemas![
-        AccessKeyLoginOptions,
-        AssociatedTenant,
-        AuthHistoryEntry,
-        CreateUserRequest,
-        DeleteUserRequest,
-        EmailOperationResponse,
-        EmptyResponse,
-        EnchantedLinkResponse,
-        ErrorResponse,
-        ExchangeAccessKeyRequest,
-        ExchangeAccessKeyResponse,
-        ExpirePasswordRequest,
-        IdpResponse,
-        Jwk,
-        JwtResponse,
-        KeysResponse,
-        LinkSignInRequest,
-        LinkSignUpRequest,
-        LinkUpdateEmailRequest,
-        LinkVerifyRequest,
-        LoginOptions,
-        LogoutRequest,
-        MeHistoryResponse,
-        OtpSignInRequest,
-        OtpSignUpRequest,
-        OtpSignUpUser,
-        OtpUpdateEmailRequest,
-        OtpVerifyRequest,
-        PasswordPolicyResponse,
-        PasswordReplaceRequest,
-        PasswordResetRequest,
-        PasswordResetResponse,
-        PasswordSignInRequest,
-        PasswordSignUpRequest,
-        PasswordUpdateRequest,
-        PendingSessionRequest,
-        RefreshSessionRequest,
-        ResponseUser,
-        SelectTenantRequest,
-        SetUserPasswordRequest,
-        SetUserPasswordResponse,
-        SignUpOptions,
-        SignUpUser,
-        UpdateUserRolesRequest,
-        UpdateUserStatusRequest,
-        UpdateUserTenantRequest,
-        UserLogoutRequest,
-        UserResponse,
-        UserTenant,
-    ]
+    // Written by build.rs: every type of the generated `mod types`, sorted by name.
+    include!(concat!(env!("OUT_DIR"), "/descope_schemas.rs"))
 }

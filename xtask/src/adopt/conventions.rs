@@ -1,29 +1,15 @@
 //! Our conventions for what is adopted, the ones `xtask upstream` masks as deliberate: names,
 //! tags, security schemes, secret fields, 64-bit times and descriptions rustdoc can read.
 
-/// `CreateTenant` → `createTenant`, `SSOAuthorize` → `ssoAuthorize`: our operationId style (a
-/// leading acronym is lowercased whole).
+/// `CreateTenant` → `createTenant`, `SSOAuthorize` → `ssoAuthorize`, `UpdateUserLoginID` →
+/// `updateUserLoginId`: our operationId style (words, an acronym being one word, in camel case).
 pub fn lower_camel(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    let run = chars.iter().take_while(|c| c.is_ascii_uppercase()).count();
-    let lower = match (run, chars.get(run)) {
-        (0, _) => 0,
-        (1, _) | (_, None) => run,
-        (_, Some(next)) if next.is_ascii_lowercase() => run - 1,
-        _ => run,
-    };
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < lower {
-                c.to_ascii_lowercase()
-            } else {
-                *c
-            }
-        })
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect()
+    let pascal_words = super::schemas::rust_name(id);
+    let mut chars = pascal_words.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
 }
 
 /// `createTenant` → `CreateTenant`: the prefix of a schema renamed for an operation.
@@ -229,6 +215,11 @@ mod tests {
         assert_eq!(lower_camel("CreateTenant"), "createTenant");
         assert_eq!(lower_camel("SSOAuthorize"), "ssoAuthorize");
         assert_eq!(lower_camel("TOTP"), "totp");
+        assert_eq!(lower_camel("UpdateUserLoginID"), "updateUserLoginId");
+        assert_eq!(
+            lower_camel("SignUpOTPInstantMessage"),
+            "signUpOtpInstantMessage"
+        );
         assert_eq!(lower_camel("searchAudit"), "searchAudit");
         assert_eq!(
             id_from_route("GET", "/v1/mgmt/fga/mappable/resources"),

@@ -154,6 +154,42 @@ pub const DELIBERATE: &[(&str, &str, &str)] = &[
         "neither official SDK sends it (shared/wire-lifecycle.md)",
     ),
     (
+        "Tenant.tenant",
+        "upstream field we lack (object)",
+        "tenant load answers the bare tenant: both SDKs read its fields at the top level, not \
+         `{\"tenant\": ...}` (shared/wire-b2b.md)",
+    ),
+    (
+        "UpdateUserRequest.displayName",
+        "our field upstream lacks",
+        "both SDKs send the name as `displayName` (shared/wire-b2b.md)",
+    ),
+    (
+        "UpdateUserRequest.name",
+        "upstream field we lack (string)",
+        "the SDKs send the name as `displayName`",
+    ),
+    (
+        "PatchUserRequest.displayName",
+        "our field upstream lacks",
+        "both SDKs send the name as `displayName` (shared/wire-b2b.md)",
+    ),
+    (
+        "PatchUserRequest.name",
+        "upstream field we lack (string)",
+        "the SDKs send the name as `displayName`",
+    ),
+    (
+        "UpdateUserDisplayNameRequest.displayName",
+        "our field upstream lacks",
+        "both SDKs send the name as `displayName` (shared/wire-b2b.md)",
+    ),
+    (
+        "UpdateUserDisplayNameRequest.name",
+        "upstream field we lack (string)",
+        "the SDKs send the name as `displayName`",
+    ),
+    (
         "MeHistoryResponse",
         "type: ours array, upstream object",
         "the service answers a bare array: Python returns it as a list, Go decodes `[]`",
