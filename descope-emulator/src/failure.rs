@@ -10,6 +10,7 @@
 //! | an argument is invalid (no email to send a reset to) | 400 | `E011004` | documented |
 //! | `Authorization` missing, malformed or for another project; unknown route | 401 / 404 / 405 | `E011003` | documented code, chosen statuses |
 //! | sign-up of an existing login ID | 409 | `E062107` | documented code, chosen status |
+//! | a tenant, role or permission that exists already (ID or name, in its scope) | 409 | `E011004` | chosen |
 //! | unknown login ID | 401 | `E062108` | documented code, chosen status |
 //! | management call for an unknown user | 400 | `E062108` | documented code, chosen status |
 //! | management key wrong or missing; access key unknown | 401 | `E011003` | documented code, chosen status |
@@ -39,6 +40,8 @@ pub(crate) enum Failure {
     NotFound,
     MethodNotAllowed,
     UserExists,
+    /// A tenant, role or permission that exists already: what it is.
+    Exists(String),
     UserNotFound,
     ManagedUserNotFound,
     Forbidden(&'static str),
@@ -97,6 +100,11 @@ impl Failure {
                 StatusCode::CONFLICT,
                 "E062107",
                 "User already exists".into(),
+            ),
+            Exists(what) => (
+                StatusCode::CONFLICT,
+                "E011004",
+                format!("Already exists: {what}"),
             ),
             UserNotFound => (StatusCode::UNAUTHORIZED, "E062108", "User not found".into()),
             ManagedUserNotFound => (StatusCode::BAD_REQUEST, "E062108", "User not found".into()),

@@ -20,6 +20,7 @@
 
 mod builder;
 mod builder_tools;
+mod directory;
 mod failure;
 #[cfg(fuzzing)]
 #[doc(hidden)]
@@ -46,7 +47,7 @@ pub use key_cache::default_signing_key_cache;
 pub(crate) use options::Options;
 pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, DEFAULT_PROJECT_ID};
 pub use outbox::{Method, OutboxMessage, Purpose, OUTBOX_LEN};
-pub use seed::{SeedFile, SeedRecord, SeedTenant};
+pub use seed::{PermissionRecord, RoleRecord, SeedFile, SeedRecord, SeedTenant, TenantRecord};
 
 use keys::SigningKey;
 
@@ -146,7 +147,7 @@ impl Emulator {
     /// The users as a seed file (as `GET /emulator/v1/export`): password hashes, never
     /// passwords.
     pub fn export(&self) -> SeedFile {
-        SeedFile::export(&self.app.store().users_sorted())
+        self.app.store().seed()
     }
 
     /// Replaces every user with those of `seed` (as `POST /emulator/v1/import`); their
@@ -205,7 +206,7 @@ impl Emulator {
             eprintln!("descope-emulator: {e}");
         }
         if let Some(path) = &self.app.options.export_on_exit {
-            let export = SeedFile::export(&self.app.store().users_sorted()).to_json();
+            let export = self.app.store().seed().to_json();
             if let Err(e) = crate::state_file::write_atomically(path, export.as_bytes()) {
                 eprintln!(
                     "descope-emulator: cannot write the export {}: {e}",

@@ -11,20 +11,87 @@
 //!
 //! Every field but `loginId` is optional; `userId` is kept when given. A user with more than
 //! one login ID exports the others as `additionalLoginIds` (read back on import).
+//!
+//! The project's tenants, roles and permissions sit beside the users, each list optional:
+//!
+//! ```json
+//! {"permissions": [{"name": "docs.read", "description": "Read documents"}],
+//!  "roles": [{"name": "editor", "permissionNames": ["docs.read"]},
+//!            {"name": "owner", "tenantId": "T1", "permissionNames": ["docs.read"]}],
+//!  "tenants": [{"id": "T1", "name": "Acme", "selfProvisioningDomains": ["acme.com"]}],
+//!  "users": []}
+//! ```
 
 use serde::{Deserialize, Serialize};
 
+use crate::directory::{Directory, Permission, Role, Tenant};
 use crate::store::{login_key, StoredTenant, StoredUser};
 use crate::{EmulatorError, HashCost};
 
 /// A seed file: the users to start from, or those exported.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SeedFile {
     /// The users.
     #[serde(default)]
     pub users: Vec<SeedRecord>,
+    /// The tenants.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<TenantRecord>,
+    /// The roles, of the project or of a tenant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleRecord>,
+    /// The permissions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<PermissionRecord>,
+}
+
+/// A tenant of a [`SeedFile`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TenantRecord {
+    /// The tenant ID.
+    pub id: String,
+    /// The tenant's name (unique).
+    pub name: String,
+    /// Email domains whose users join the tenant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub self_provisioning_domains: Vec<String>,
+    /// Custom attributes (any JSON values).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub custom_attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A role of a [`SeedFile`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RoleRecord {
+    /// The role's name (unique in its scope).
+    pub name: String,
+    /// What it is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The permissions it grants (each one of the file's permissions).
+    #[serde(default)]
+    pub permission_names: Vec<String>,
+    /// The tenant it belongs to; none for a project role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// A permission of a [`SeedFile`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PermissionRecord {
+    /// The permission's name (unique).
+    pub name: String,
+    /// What it allows.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
 }
 
 /// One user of a [`SeedFile`].
@@ -94,6 +161,13 @@ pub struct SeedTenant {
     pub roles: Vec<String>,
 }
 
+impl crate::store::Store {
+    /// Everything the store holds, as a seed file (users and directory).
+    pub(crate) fn seed(&self) -> SeedFile {
+        SeedFile::export(&self.users_sorted(), &self.directory)
+    }
+}
+
 impl SeedFile {
     /// Parses a seed document, refusing unknown fields.
     pub fn from_json(text: &str) -> Result<Self, EmulatorError> {
@@ -112,8 +186,8 @@ impl SeedFile {
         Self::from_json(&text).map_err(|e| EmulatorError::Seed(format!("{}: {e}", path.display())))
     }
 
-    /// The export of `users`: every field, the hash and never a password.
-    pub(crate) fn export(users: &[StoredUser]) -> Self {
+    /// The export of `users` and the directory: every field, the hash and never a password.
+    pub(crate) fn export(users: &[StoredUser], directory: &Directory) -> Self {
         let users = users
             .iter()
             .map(|user| SeedRecord {
@@ -142,7 +216,110 @@ impl SeedFile {
                 test: user.test,
             })
             .collect();
-        SeedFile { users }
+        SeedFile {
+            users,
+            tenants: directory
+                .tenants
+                .iter()
+                .map(|t| TenantRecord {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                    self_provisioning_domains: t.self_provisioning_domains.clone(),
+                    custom_attributes: t.custom_attributes.clone(),
+                })
+                .collect(),
+            roles: directory
+                .roles
+                .iter()
+                .map(|r| RoleRecord {
+                    name: r.name.clone(),
+                    description: r.description.clone(),
+                    permission_names: r.permission_names.clone(),
+                    tenant_id: r.tenant_id.clone(),
+                })
+                .collect(),
+            permissions: directory
+                .permissions
+                .iter()
+                .map(|p| PermissionRecord {
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Checks the tenants, roles and permissions and makes the directory: names unique in
+    /// their scope, a role's permissions and tenant defined in the file. An error names the
+    /// entry and the field.
+    pub(crate) fn directory(&self, now: i64) -> Result<Directory, EmulatorError> {
+        let mut directory = Directory::default();
+        for (index, p) in self.permissions.iter().enumerate() {
+            let name = p.name.trim();
+            if name.is_empty() {
+                return Err(EmulatorError::Seed(format!(
+                    "permissions[{index}]: name is empty"
+                )));
+            }
+            if directory.permissions.iter().any(|q| q.name == name) {
+                return Err(EmulatorError::Seed(format!(
+                    "permissions[{index}] ({name:?}): the name is another permission's too"
+                )));
+            }
+            directory.permissions.push(Permission {
+                name: name.to_owned(),
+                description: p.description.clone(),
+            });
+        }
+        for (index, t) in self.tenants.iter().enumerate() {
+            let bad =
+                |why: String| EmulatorError::Seed(format!("tenants[{index}] ({:?}): {why}", t.id));
+            if t.id.trim().is_empty() || t.name.trim().is_empty() {
+                return Err(bad("id and name are required".into()));
+            }
+            directory
+                .add_tenant(Tenant {
+                    id: t.id.trim().to_owned(),
+                    name: t.name.trim().to_owned(),
+                    self_provisioning_domains: t.self_provisioning_domains.clone(),
+                    custom_attributes: t.custom_attributes.clone(),
+                    created_time: now,
+                    settings: serde_json::Map::new(),
+                })
+                .map_err(|f| bad(f.parts().2))?;
+        }
+        for (index, r) in self.roles.iter().enumerate() {
+            let bad =
+                |why: String| EmulatorError::Seed(format!("roles[{index}] ({:?}): {why}", r.name));
+            let tenant = crate::directory::scope(r.tenant_id.as_deref()).map(str::to_owned);
+            if r.name.trim().is_empty() {
+                return Err(bad("name is empty".into()));
+            }
+            if let Some(tenant) = &tenant {
+                if directory.tenant(tenant).is_none() {
+                    return Err(bad(format!(
+                        "tenantId {tenant} is not one of the file's tenants"
+                    )));
+                }
+            }
+            if directory.role(r.name.trim(), tenant.as_deref()).is_some() {
+                return Err(bad(
+                    "the name is another role's too, in the same scope".into()
+                ));
+            }
+            directory
+                .check_permissions(&r.permission_names)
+                .map_err(|f| bad(f.parts().2))?;
+            directory.roles.push(Role {
+                name: r.name.trim().to_owned(),
+                description: r.description.clone(),
+                permission_names: r.permission_names.clone(),
+                tenant_id: tenant,
+                created_time: now,
+                ..Role::default()
+            });
+        }
+        Ok(directory)
     }
 
     /// Checks every record and makes the users (hashing plaintext passwords with `cost`).

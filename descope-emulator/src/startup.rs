@@ -132,10 +132,11 @@ impl EmulatorBuilder {
             };
             let cost = options.hash_cost;
             let now = unix_seconds(self.clock.now());
+            let directory = seed.directory(now)?;
             let users = tokio::task::spawn_blocking(move || seed.users(cost, now))
                 .await
                 .map_err(|_| EmulatorError::Seed("the import task failed".into()))??;
-            store.replace_users(users);
+            store.replace_all(users, directory);
         }
         for seed in self.users {
             if store.has_login(&seed.login_id) {

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::EmulatorError;
+use crate::failure::Failure;
 pub(crate) use crate::login_id::login_key;
 use descope::wire::{ResponseUser, UserTenant};
 
@@ -63,6 +64,10 @@ pub(crate) struct StoredUser {
     #[serde(default)]
     pub(crate) tenants: Vec<StoredTenant>,
     pub(crate) created_time: i64,
+    /// The order users were added in (searches page in it); 0 for users of older state files,
+    /// which then follow their creation time.
+    #[serde(default)]
+    pub(crate) seq: u64,
 }
 
 /// How many sign-ins a user's history keeps.
@@ -200,6 +205,10 @@ pub(crate) struct Store {
     sessions_by_user: HashMap<String, std::collections::VecDeque<String>>,
     /// Emailed codes and link tokens, and enchanted-link sessions waiting.
     pub(crate) verifications: crate::verification::Verifications,
+    /// Tenants, roles and permissions.
+    pub(crate) directory: crate::directory::Directory,
+    /// The last [`StoredUser::seq`] given.
+    last_seq: u64,
 }
 
 /// The most refresh sessions one user keeps: a sign-in beyond it ends their oldest session.
@@ -248,12 +257,70 @@ impl Store {
         self.logins.contains_key(&login_key(login_id))
     }
 
-    /// Replaces every user (as a seed import does): their sessions and pending codes go too.
-    pub(crate) fn replace_users(&mut self, users: Vec<StoredUser>) {
+    /// Replaces every user and the directory (as a seed import does): their sessions and
+    /// pending codes go too.
+    pub(crate) fn replace_all(
+        &mut self,
+        users: Vec<StoredUser>,
+        directory: crate::directory::Directory,
+    ) {
         *self = Store::default();
+        self.directory = directory;
         for user in users {
             self.insert_user(user);
         }
+    }
+
+    /// Every user in the order they were added (older state files: by creation time).
+    pub(crate) fn users_in_order(&self) -> Vec<&StoredUser> {
+        let mut users: Vec<&StoredUser> = self.users.values().collect();
+        users.sort_by(|a, b| {
+            (a.seq, a.created_time, &a.user_id).cmp(&(b.seq, b.created_time, &b.user_id))
+        });
+        users
+    }
+
+    /// Replaces a user's login ID `old` by `new`, unless another user has `new`; with no
+    /// `new`, removes `old` (never the user's last login ID).
+    pub(crate) fn change_login(
+        &mut self,
+        user_id: &str,
+        old: &str,
+        new: Option<&str>,
+    ) -> Result<(), Failure> {
+        if let Some(new) = new {
+            if let Some(owner) = self.logins.get(&login_key(new)) {
+                if owner != user_id {
+                    return Err(Failure::UserExists);
+                }
+            }
+        }
+        let Some(user) = self.users.get_mut(user_id) else {
+            return Err(Failure::ManagedUserNotFound);
+        };
+        let Some(at) = user
+            .login_ids
+            .iter()
+            .position(|l| login_key(l) == login_key(old))
+        else {
+            return Err(Failure::ManagedUserNotFound);
+        };
+        match new {
+            Some(new) => user.login_ids[at] = new.trim().to_owned(),
+            None if user.login_ids.len() > 1 => {
+                user.login_ids.remove(at);
+            }
+            None => {
+                return Err(Failure::InvalidArgument(
+                    "a user keeps at least one login ID".into(),
+                ))
+            }
+        }
+        self.logins.remove(&login_key(old));
+        if let Some(new) = new {
+            self.logins.insert(login_key(new), user_id.to_owned());
+        }
+        Ok(())
     }
 
     /// How many live (unrevoked, unexpired) refresh JWTs each user has.
@@ -283,9 +350,15 @@ impl Store {
     }
 
     /// Adds a user unless one of its login IDs is taken.
-    pub(crate) fn insert_user(&mut self, user: StoredUser) -> bool {
+    pub(crate) fn insert_user(&mut self, mut user: StoredUser) -> bool {
         if user.login_ids.iter().any(|l| self.has_login(l)) {
             return false;
+        }
+        if user.seq == 0 {
+            self.last_seq += 1;
+            user.seq = self.last_seq;
+        } else {
+            self.last_seq = self.last_seq.max(user.seq);
         }
         for login in &user.login_ids {
             self.logins.insert(login_key(login), user.user_id.clone());
@@ -365,6 +438,9 @@ pub(crate) struct StateFile {
     /// The outbox, oldest first.
     #[serde(default)]
     pub(crate) outbox: Vec<crate::outbox::OutboxMessage>,
+    /// Tenants, roles and permissions.
+    #[serde(default)]
+    pub(crate) directory: crate::directory::Directory,
 }
 
 pub(crate) const STATE_FORMAT: u32 = 1;
@@ -383,6 +459,7 @@ impl Store {
         store.sessions = state.sessions.clone().into_iter().collect();
         store.index_sessions();
         store.verifications = state.verifications.clone();
+        store.directory = state.directory.clone();
         Ok(store)
     }
 

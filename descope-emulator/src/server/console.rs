@@ -209,7 +209,8 @@ pub(super) async fn reset_all(State(app): AppState, request: Request) -> Respons
     if let Some(refusal) = console_guard(&app, &request) {
         return refusal;
     }
-    app.store().replace_users(Vec::new());
+    app.store()
+        .replace_all(Vec::new(), crate::directory::Directory::default());
     app.outbox().clear();
     back_to_console()
 }
@@ -225,7 +226,7 @@ fn authorize_seed(app: &App, headers: &HeaderMap) -> Result<(), Failure> {
 pub(super) async fn export(State(app): AppState, headers: HeaderMap) -> Reply {
     app.check_rate()?;
     authorize_seed(&app, &headers)?;
-    let seed = SeedFile::export(&app.store().users_sorted());
+    let seed = app.store().seed();
     let bytes = serde_json::to_vec(&seed)
         .map_err(|_| Failure::Internal("the export does not serialize"))?;
     if bytes.len() > MAX_SEED {
@@ -269,10 +270,11 @@ pub(super) async fn import_route(State(app): AppState, request: Request) -> Repl
 pub(crate) async fn import(app: &Arc<App>, seed: SeedFile) -> Result<(), crate::EmulatorError> {
     let cost = app.options.hash_cost;
     let now = app.now();
+    let directory = seed.directory(now)?;
     let users = tokio::task::spawn_blocking(move || seed.users(cost, now))
         .await
         .map_err(|_| crate::EmulatorError::Seed("the import task failed".into()))??;
-    app.store().replace_users(users);
+    app.store().replace_all(users, directory);
     crate::persist::persist(app).await
 }
 

@@ -42,10 +42,10 @@ pub(super) async fn managed_body<T: DeserializeOwned>(
     parse(request.into_body()).await
 }
 
-/// `{"user": ...}`.
-fn user_reply(user: &StoredUser, created: Option<bool>) -> Reply {
+/// `{"user": ...}`, as the API shows the user (tenant names and permissions as they are now).
+pub(super) fn user_reply(app: &App, user: &StoredUser, created: Option<bool>) -> Reply {
     let mut body = UserResponse::default();
-    body.user = Some(user.response());
+    body.user = Some(app.store().user_view(user));
     body.created = created;
     Ok(json(StatusCode::OK, &body))
 }
@@ -70,7 +70,7 @@ pub(super) fn update_user(
         change(user)?;
         user.clone()
     };
-    user_reply(&updated, None)
+    user_reply(app, &updated, None)
 }
 
 /// The login ID, else the user ID, of a body that names a user either way.
@@ -102,13 +102,15 @@ pub(crate) async fn load(
     let Ok(Query(query)) = query else {
         return Err(Failure::BadJson("the query string does not parse".into()));
     };
-    let store = app.store();
-    let user = match (&query.login_id, &query.user_id) {
-        (Some(login), _) if !login.trim().is_empty() => store.find(login),
-        (_, Some(id)) if !id.trim().is_empty() => store.users.get(id.trim()),
-        _ => return Err(Failure::MissingArgument("loginId".into())),
+    let user = {
+        let store = app.store();
+        match (&query.login_id, &query.user_id) {
+            (Some(login), _) if !login.trim().is_empty() => store.find(login).cloned(),
+            (_, Some(id)) if !id.trim().is_empty() => store.users.get(id.trim()).cloned(),
+            _ => return Err(Failure::MissingArgument("loginId".into())),
+        }
     };
-    user_reply(user.ok_or(Failure::ManagedUserNotFound)?, None)
+    user_reply(&app, &user.ok_or(Failure::ManagedUserNotFound)?, None)
 }
 
 /// `POST /v1/mgmt/user/create`, and `/v1/mgmt/user/create/test` with `TEST`.
@@ -170,16 +172,16 @@ pub(crate) async fn create<const TEST: bool>(State(app): AppState, request: Requ
     if !app.store().insert_user(user.clone()) {
         return Err(Failure::UserExists);
     }
-    user_reply(&user, Some(true))
+    user_reply(app, &user, Some(true))
 }
 
-fn dedup(names: Vec<String>) -> Vec<String> {
+pub(super) fn dedup(names: Vec<String>) -> Vec<String> {
     let mut out = Vec::new();
     add_all(&mut out, names);
     out
 }
 
-fn add_all(list: &mut Vec<String>, names: Vec<String>) {
+pub(super) fn add_all(list: &mut Vec<String>, names: Vec<String>) {
     for name in names {
         if !name.trim().is_empty() && !list.contains(&name) {
             list.push(name);

@@ -16,13 +16,17 @@ mod console_page;
 mod email;
 mod email_flow;
 mod email_links;
+mod lenient;
 mod management;
 mod management_access;
 mod network;
 mod password;
+mod roles;
 mod routes;
 mod session;
+mod tenants;
 mod tokens;
+mod user_admin;
 
 pub(crate) use console::import;
 pub(crate) use routes::router;
@@ -132,6 +136,7 @@ impl crate::persist::Persisted for App {
                 .collect(),
             verifications: store.verifications.clone(),
             outbox: self.outbox().all(),
+            directory: store.directory.clone(),
         }
     }
 }

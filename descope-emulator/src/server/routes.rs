@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 use super::{console, email, email_links as links, management as mgmt, network, password};
 use super::{management_access as access, session, App, Failure};
+use super::{roles, tenants, user_admin as admin};
 
 /// The link routes' kind (`email_links`): magic links, or enchanted links.
 const MAGIC: bool = false;
@@ -129,6 +130,41 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         )
         .route("/v1/mgmt/user/logout", post(access::logout_user))
         .route("/v1/mgmt/license", get(access::license))
+        // Tenants, roles, permissions, and user administration.
+        .route("/v1/mgmt/tenant", get(tenants::load))
+        .route("/v1/mgmt/tenant/create", post(tenants::create))
+        .route("/v1/mgmt/tenant/update", post(tenants::update))
+        .route("/v1/mgmt/tenant/delete", post(tenants::delete))
+        .route("/v1/mgmt/tenant/search", post(tenants::search))
+        .route("/v1/mgmt/tenant/all", get(tenants::load_all))
+        .route(
+            "/v1/mgmt/tenant/settings",
+            get(tenants::settings).post(tenants::configure),
+        )
+        .route("/v1/mgmt/role/create", post(roles::create))
+        .route("/v1/mgmt/role/update", post(roles::update))
+        .route("/v1/mgmt/role/delete", post(roles::delete))
+        .route("/v1/mgmt/role/search", post(roles::search))
+        .route("/v1/mgmt/role/all", get(roles::load_all))
+        .route("/v1/mgmt/permission/create", post(roles::create_permission))
+        .route("/v1/mgmt/permission/update", post(roles::update_permission))
+        .route("/v1/mgmt/permission/delete", post(roles::delete_permission))
+        .route("/v1/mgmt/permission/all", get(roles::load_all_permissions))
+        .route("/v2/mgmt/user/search", post(admin::search))
+        .route("/v1/mgmt/users/load", post(admin::load_many))
+        .route("/v1/mgmt/user/update", post(admin::update))
+        .route("/v1/mgmt/user/patch", patch(admin::patch))
+        .route(
+            "/v1/mgmt/user/update/email",
+            post(admin::update_contact::<false>),
+        )
+        .route("/v1/mgmt/user/update/name", post(admin::update_name))
+        .route(
+            "/v1/mgmt/user/update/phone",
+            post(admin::update_contact::<true>),
+        )
+        .route("/v1/mgmt/user/update/loginid", post(admin::update_login_id))
+        .route("/v1/mgmt/user/update/role/set", post(admin::set_roles))
         // The emulator's own.
         .route(
             "/emulator/v1/outbox",

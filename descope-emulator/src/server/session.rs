@@ -57,7 +57,8 @@ pub(crate) async fn me(State(app): AppState, headers: HeaderMap) -> Reply {
     app.check_rate()?;
     let auth = authorize(&app, &headers)?;
     let found = check_refresh(&app, auth.token.as_deref())?;
-    Ok(json(StatusCode::OK, &found.user.response()))
+    let view = app.store().user_view(&found.user);
+    Ok(json(StatusCode::OK, &view))
 }
 
 pub(crate) async fn keys(State(app): AppState, Path(project_id): Path<String>) -> Reply {

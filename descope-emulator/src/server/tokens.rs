@@ -186,14 +186,25 @@ pub(crate) fn session_claims(
     custom: Map<String, Value>,
     tenant: Option<String>,
 ) -> Claims {
-    let tenants = user
-        .tenants
-        .iter()
-        .map(|t| {
-            let entry = serde_json::json!({"roles": t.roles, "permissions": t.permissions});
-            (t.tenant_id.clone(), entry)
-        })
-        .collect();
+    // Permissions as the user's roles grant them now (and any granted directly).
+    let (permissions, tenants) = {
+        let store = app.store();
+        let directory = &store.directory;
+        let tenants = user
+            .tenants
+            .iter()
+            .map(|t| {
+                let permissions =
+                    directory.permissions_of(&t.roles, &t.permissions, Some(&t.tenant_id));
+                let entry = serde_json::json!({"roles": t.roles, "permissions": permissions});
+                (t.tenant_id.clone(), entry)
+            })
+            .collect();
+        (
+            directory.permissions_of(&user.roles, &user.permissions, None),
+            tenants,
+        )
+    };
     let custom = custom
         .into_iter()
         .filter(|(k, _)| !is_reserved(k))
@@ -207,7 +218,7 @@ pub(crate) fn session_claims(
         jti: None,
         amr: vec!["pwd".into()],
         roles: user.roles.clone(),
-        permissions: user.permissions.clone(),
+        permissions,
         tenants,
         dct: tenant,
         email: user.email.clone(),
@@ -367,7 +378,7 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
     body.cookie_path = Some("/".into());
     body.cookie_max_age = Some(app.options.refresh_ttl.as_secs() as i64);
     body.cookie_expiration = Some(refresh_exp);
-    body.user = Some(grant.user.response());
+    body.user = Some(app.store().user_view(grant.user));
     body.first_seen = Some(grant.first_seen);
     body.session_expiration = Some(session_exp);
     let mut response = json(StatusCode::OK, &body);

@@ -291,9 +291,13 @@ fn an_unknown_operation_fails_names_it_and_leaves_the_file_as_it_was() {
 
     // A result that would fail check-spec (upstream's `hashedPassword` is an object, not one of
     // the secret schemas) stops too, naming the operation.
-    let error = adopt(&before, &upstream, &selectors(&["POST /v1/mgmt/user/create/batch"]))
-        .err()
-        .unwrap();
+    let error = adopt(
+        &before,
+        &upstream,
+        &selectors(&["POST /v1/mgmt/user/create/batch"]),
+    )
+    .err()
+    .unwrap();
     assert!(
         error.starts_with("POST /v1/mgmt/user/create/batch: the result fails check-spec:"),
         "{error}"
