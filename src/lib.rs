@@ -74,4 +74,4 @@ pub use session::{
     SessionClient, SessionConfig,
 };
 pub use unrecognized::Unrecognized;
-pub use user::{AuthMethods, Tenant, User, UserStatus};
+pub use user::{AuthMethods, TenantMembership, User, UserStatus};

@@ -11,7 +11,7 @@
 /// }
 /// ```
 ///
-/// `=> Some(path)` stores `Some(value.into())` at `self.path`, where the path may go through a
+/// `=> Some(path)` stores `Some(value.into())` at `self.path` (`=> set(path)`: `value.into()`), where the path may go through a
 /// method that gives `&mut` to a part of the body (`user().name`); `=> field` stores the value
 /// itself. For an optional list or map at `path`: `=> collect(path)` stores the values of an
 /// iterator (replacing any), `=> push(path)` adds one value, `=> extend(path)` adds every value
@@ -55,23 +55,52 @@ macro_rules! store {
     (Some, $place:expr, $value:ident) => {
         $place = Some($value.into())
     };
+    (set, $place:expr, $value:ident) => {
+        $place = $value.into()
+    };
     (push, $place:expr, $value:ident) => {
-        $place
-            .get_or_insert_with(Default::default)
-            .push($value.into())
+        $crate::setters::Slot::slot(&mut $place).push($value.into())
     };
     (collect, $place:expr, $values:ident) => {
         $place = Some($values.into_iter().map(Into::into).collect())
     };
     (extend, $place:expr, $values:ident) => {
-        $place
-            .get_or_insert_with(Default::default)
-            .extend($values.into_iter().map(Into::into))
+        $crate::setters::Slot::slot(&mut $place).extend($values.into_iter().map(Into::into))
     };
     (insert, $place:expr, $key:ident, $value:ident) => {
-        $place
-            .get_or_insert_with(Default::default)
-            .insert($key.into(), $value.into())
+        $crate::setters::Slot::slot(&mut $place).insert($key.into(), $value.into())
     };
 }
 pub(crate) use store;
+
+/// The list or map a [`setters!`] entry adds to: an optional one (made empty first) or a plain
+/// one (the generated types have both).
+pub(crate) trait Slot<T> {
+    fn slot(&mut self) -> &mut T;
+}
+
+impl<T: Default> Slot<T> for Option<T> {
+    fn slot(&mut self) -> &mut T {
+        self.get_or_insert_with(Default::default)
+    }
+}
+
+impl<T> Slot<Vec<T>> for Vec<T> {
+    fn slot(&mut self) -> &mut Vec<T> {
+        self
+    }
+}
+
+impl Slot<serde_json::Map<String, serde_json::Value>>
+    for serde_json::Map<String, serde_json::Value>
+{
+    fn slot(&mut self) -> &mut Self {
+        self
+    }
+}
+
+impl<K, V> Slot<std::collections::BTreeMap<K, V>> for std::collections::BTreeMap<K, V> {
+    fn slot(&mut self) -> &mut Self {
+        self
+    }
+}

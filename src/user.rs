@@ -58,7 +58,7 @@ pub struct User {
     /// Project-level permissions.
     pub permissions: Vec<String>,
     /// The tenants the user belongs to, with their roles there.
-    pub tenants: Vec<Tenant>,
+    pub tenants: Vec<TenantMembership>,
     /// Custom attributes, as set in the project.
     pub custom_attributes: Map<String, Value>,
     /// IDs of the user in external systems.
@@ -74,7 +74,7 @@ pub struct User {
 /// A user's membership of a tenant.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Tenant {
+pub struct TenantMembership {
     /// The tenant ID.
     pub tenant_id: String,
     /// The tenant's name, when the service sent it.
@@ -158,7 +158,7 @@ impl User {
     }
 
     /// The user's membership of `tenant_id`, when they belong to it.
-    pub fn tenant(&self, tenant_id: &str) -> Option<&Tenant> {
+    pub fn tenant(&self, tenant_id: &str) -> Option<&TenantMembership> {
         self.tenants.iter().find(|t| t.tenant_id == tenant_id)
     }
 
@@ -201,7 +201,7 @@ impl User {
                 .user_tenants
                 .unwrap_or_default()
                 .into_iter()
-                .filter_map(Tenant::from_wire)
+                .filter_map(TenantMembership::from_wire)
                 .collect(),
             custom_attributes: wire.custom_attributes.unwrap_or_default(),
             external_ids: wire.external_ids.unwrap_or_default(),
@@ -221,7 +221,7 @@ impl User {
     }
 }
 
-impl Tenant {
+impl TenantMembership {
     /// `None` for an entry without a tenant ID (nothing to act on).
     fn from_wire(wire: UserTenant) -> Option<Self> {
         Some(Self {

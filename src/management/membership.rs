@@ -79,10 +79,10 @@ impl UpdateRoles {
 request! {
     /// [`UserManagement::add_tenant`] and [`remove_tenant`](UserManagement::remove_tenant), by
     /// login ID or user ID.
-    pub struct UpdateTenant { client: Client, user: UserRef, tenant_id: String, add: bool } => Result<User>;
+    pub struct UpdateUserTenant { client: Client, user: UserRef, tenant_id: String, add: bool } => Result<User>;
 }
 
-impl UpdateTenant {
+impl UpdateUserTenant {
     async fn run(self) -> Result<User> {
         let Self {
             client,
@@ -157,7 +157,7 @@ impl UserManagement {
 
         /// Makes the user a member of a tenant (roles there:
         /// [`add_tenant_roles`](Self::add_tenant_roles)).
-        add_tenant, add_tenant_by_user_id(tenant_id: impl Into<String>) -> UpdateTenant {
+        add_tenant, add_tenant_by_user_id(tenant_id: impl Into<String>) -> UpdateUserTenant {
             tenant_id: tenant_id.into(),
             add: true,
         };
@@ -165,7 +165,7 @@ impl UserManagement {
         /// Ends the user's membership of a tenant, with their roles there.
         remove_tenant, remove_tenant_by_user_id(
             tenant_id: impl Into<String>
-        ) -> UpdateTenant {
+        ) -> UpdateUserTenant {
             tenant_id: tenant_id.into(),
             add: false,
         };

@@ -12,13 +12,31 @@
 mod create;
 mod membership;
 mod requests;
+mod roles;
+mod tenants;
+mod user_admin;
+mod user_updates;
 mod users;
 
 pub use create::CreateUser;
-pub use membership::{UpdateRoles, UpdateTenant};
+pub use membership::{UpdateRoles, UpdateUserTenant};
 pub use requests::{
     DeleteAllTestUsers, DeleteUser, ExpirePassword, LoadUser, LogoutUser, SetPassword,
     SetUserStatus,
+};
+pub use roles::{
+    CreatePermission, CreateRole, DeletePermission, DeleteRole, LoadAllPermissions, LoadAllRoles,
+    Permission, PermissionManagement, Role, RoleManagement, SearchRoles, UpdatePermission,
+    UpdateRole,
+};
+pub use tenants::{
+    ConfigureTenantSettings, CreateTenant, DeleteTenant, LoadAllTenants, LoadTenant,
+    LoadTenantSettings, SearchTenants, Tenant, TenantManagement, TenantSettings, UpdateTenant,
+};
+pub use user_admin::{LoadUsers, SearchUsers, UserPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use user_updates::{
+    PatchUser, SetRoles, UpdateUser, UpdateUserEmail, UpdateUserLoginId, UpdateUserNames,
+    UpdateUserPhone,
 };
 pub use users::UserManagement;
 
@@ -38,8 +56,18 @@ pub struct ManagementClient {
 
 impl ManagementClient {
     families! {
-        /// User management: create, load, delete, status, roles, tenants, passwords, logout.
+        /// User management: create, load, search, update, patch, delete, status, roles,
+        /// tenants, passwords, logout.
         users -> UserManagement;
+
+        /// Tenants: create, load, update, delete, search, settings.
+        tenants -> TenantManagement;
+
+        /// Roles of the project or of a tenant: create, update, delete, search.
+        roles -> RoleManagement;
+
+        /// Permissions: create, update, delete, list.
+        permissions -> PermissionManagement;
     }
 }
 

@@ -6,6 +6,7 @@ mod actix_support;
 mod audit;
 #[cfg(feature = "axum")]
 mod axum_support;
+mod b2b;
 #[cfg(feature = "axum")]
 mod browser;
 mod codegen;
