@@ -48,7 +48,8 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-pub use crate::guard::RequireSession;
+use crate::guard::Decision;
+pub use crate::guard::{RequireSession, TenantAccess, TenantFrom};
 use crate::session::web::{authenticate, left_by_middleware, optional, Found};
 pub use crate::session::Rejection;
 use crate::session::{RequestSession, Session};
@@ -231,16 +232,28 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let refusal = {
+        let decision = {
             let extensions = request.extensions();
-            self.guard
-                .refusal(extensions.get::<Session>(), extensions.get::<Rejection>())
+            let headers = request.headers();
+            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+            self.guard.decide(
+                extensions.get::<Session>(),
+                extensions.get::<Rejection>(),
+                request.path(),
+                &header,
+            )
         };
-        if let Some(rejection) = refusal {
-            let response = request
-                .into_response(rejection.error_response())
-                .map_into_right_body();
-            return Box::pin(ready(Ok(response)));
+        match decision {
+            Decision::Refuse(rejection) => {
+                let response = request
+                    .into_response(rejection.error_response())
+                    .map_into_right_body();
+                return Box::pin(ready(Ok(response)));
+            }
+            Decision::Allow(Some(access)) => {
+                request.extensions_mut().insert(access);
+            }
+            Decision::Allow(None) => {}
         }
         let answer = self.service.call(request);
         Box::pin(async move { Ok(answer.await?.map_into_left_body()) })
@@ -306,6 +319,24 @@ impl FromRequest for Authenticated {
         }
         let found = request_session(request);
         Box::pin(async move { found.await.map(|found| Authenticated(found.session)) })
+    }
+}
+
+/// The session's roles and permissions in the tenant the request names, as a tenant guard
+/// ([`RequireSession::role_in`] and the like, wrapped around the route) let it through; 500
+/// on a route without a tenant guard (a setup mistake).
+impl FromRequest for TenantAccess {
+    type Error = Rejection;
+    type Future = std::future::Ready<Result<Self, Rejection>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            request
+                .extensions()
+                .get::<TenantAccess>()
+                .cloned()
+                .ok_or_else(Rejection::no_tenant_guard),
+        )
     }
 }
 

@@ -48,6 +48,7 @@ pub struct Authenticated(pub Session);
 #[derive(Clone, Debug)]
 pub struct CurrentSession(pub RequestSession);
 
+pub use crate::guard::{TenantAccess, TenantFrom};
 pub use crate::session::Rejection;
 
 /// The rejection as a response: its status, JSON body and headers.
@@ -161,4 +162,22 @@ pub async fn require_same_origin(
         return Rejection::cross_site().into_response();
     }
     next.run(request).await
+}
+
+/// The session's roles and permissions in the tenant the request names, as a tenant guard
+/// ([`RequireSession::role_in`](crate::tower::RequireSession::role_in) and the like, in a
+/// `route_layer`) let it through; 500 on a route without a tenant guard (a setup mistake).
+impl<S> FromRequestParts<S> for TenantAccess
+where
+    S: Send + Sync,
+{
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<TenantAccess>()
+            .cloned()
+            .ok_or_else(Rejection::no_tenant_guard)
+    }
 }

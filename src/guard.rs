@@ -12,6 +12,79 @@ enum Requirement {
     Permission(String),
     TenantRole(String, String),
     TenantPermission(String, String),
+    /// Membership of the tenant the request names, with a role or a permission there.
+    InTenant(TenantFrom, Option<Need>),
+}
+
+/// A role or a permission, in a tenant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Need {
+    Role(String),
+    Permission(String),
+}
+
+/// Where a request names the tenant a guard checks (the app chooses). The claims come from
+/// the session JWT's `tenants` claim: no network call per request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TenantFrom {
+    /// A segment of the request path, 0-based: `1` for `/tenants/{tenant}/users`.
+    PathSegment(usize),
+    /// A request header (`x-tenant-id`).
+    Header(String),
+    /// The session's selected tenant (`dct`, from
+    /// [`SessionClient::select_tenant`](crate::SessionClient::select_tenant)).
+    Selected,
+}
+
+impl TenantFrom {
+    /// The tenant ID the request names, if any.
+    fn find<'a>(
+        &self,
+        path: &'a str,
+        header: &dyn Fn(&str) -> Option<&'a str>,
+        session: &'a Session,
+    ) -> Option<&'a str> {
+        let found = match self {
+            TenantFrom::PathSegment(index) => path.split('/').filter(|s| !s.is_empty()).nth(*index),
+            TenantFrom::Header(name) => header(name),
+            TenantFrom::Selected => session.current_tenant(),
+        };
+        found.map(str::trim).filter(|t| !t.is_empty())
+    }
+}
+
+/// The session's roles and permissions in the tenant a request names, for the handler: what a
+/// tenant guard ([`RequireSession::role_in`] and the like) found and let through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TenantAccess {
+    /// The tenant the request names.
+    pub tenant_id: String,
+    /// The session's roles in it.
+    pub roles: Vec<String>,
+    /// The session's permissions in it.
+    pub permissions: Vec<String>,
+}
+
+impl TenantAccess {
+    /// Whether the session has the role in the tenant.
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+
+    /// Whether the session has the permission in the tenant.
+    pub fn has_permission(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == permission)
+    }
+}
+
+/// What a guard decided about a request.
+pub(crate) enum Decision {
+    /// Go on (with the tenant access a tenant guard found).
+    Allow(Option<TenantAccess>),
+    /// Answer this instead.
+    Refuse(Rejection),
 }
 
 /// A role or permission guard: after the session was found (the
@@ -77,24 +150,88 @@ impl RequireSession {
         }
     }
 
-    /// Why a request with `session` (or, without one, the reason the session middleware left)
-    /// is refused: 401 without a session, 403 without the role or permission; `None` when it
-    /// may go on.
-    pub(crate) fn refusal(
-        &self,
-        session: Option<&Session>,
-        why_none: Option<&Rejection>,
-    ) -> Option<Rejection> {
-        match session {
-            Some(session) if self.allows(session) => None,
-            Some(_) => Some(Rejection::forbidden()),
-            None => Some(why_none.cloned().unwrap_or_else(Rejection::missing)),
+    /// A session that belongs to the tenant the request names (`tenant`), with any roles.
+    /// The handler gets a [`TenantAccess`] (the axum and actix extractors). A request that
+    /// names no tenant is refused with 403.
+    pub fn member_of(tenant: TenantFrom) -> Self {
+        Self {
+            requirement: Requirement::InTenant(tenant, None),
         }
     }
 
-    /// Whether `session` meets the requirement.
+    /// A session with `role` in the tenant the request names (`tenant`): a path segment, a
+    /// header or the selected tenant. The handler gets a [`TenantAccess`].
+    ///
+    /// ```
+    /// use descope::tower::{RequireSession, TenantFrom};
+    /// // /tenants/{tenant}/users: the tenant is the path's second segment.
+    /// let admins = RequireSession::role_in(TenantFrom::PathSegment(1), "admin");
+    /// let by_header = RequireSession::role_in(TenantFrom::Header("x-tenant-id".into()), "admin");
+    /// # let _ = (admins, by_header);
+    /// ```
+    pub fn role_in(tenant: TenantFrom, role: impl Into<String>) -> Self {
+        Self {
+            requirement: Requirement::InTenant(tenant, Some(Need::Role(role.into()))),
+        }
+    }
+
+    /// A session with `permission` in the tenant the request names (`tenant`). The handler
+    /// gets a [`TenantAccess`].
+    pub fn permission_in(tenant: TenantFrom, permission: impl Into<String>) -> Self {
+        Self {
+            requirement: Requirement::InTenant(tenant, Some(Need::Permission(permission.into()))),
+        }
+    }
+
+    /// The guard's decision on a request (its path and a header lookup), with `session` (or,
+    /// without one, the reason the session middleware left): 401 without a session, 403
+    /// without what is required (or without a tenant in the request, for a tenant guard).
+    pub(crate) fn decide<'a>(
+        &self,
+        session: Option<&'a Session>,
+        why_none: Option<&Rejection>,
+        path: &'a str,
+        header: &dyn Fn(&str) -> Option<&'a str>,
+    ) -> Decision {
+        let Some(session) = session else {
+            return Decision::Refuse(why_none.cloned().unwrap_or_else(Rejection::missing));
+        };
+        let Requirement::InTenant(from, need) = &self.requirement else {
+            return match self.allows(session) {
+                true => Decision::Allow(None),
+                false => Decision::Refuse(Rejection::forbidden()),
+            };
+        };
+        let Some(tenant) = from.find(path, header, session) else {
+            return Decision::Refuse(Rejection::no_tenant());
+        };
+        let Some(access) = session.tenant_access(tenant) else {
+            return Decision::Refuse(Rejection::forbidden());
+        };
+        let allowed = match need {
+            None => true,
+            Some(Need::Role(role)) => access.has_role(role),
+            Some(Need::Permission(permission)) => access.has_permission(permission),
+        };
+        if allowed {
+            Decision::Allow(Some(access))
+        } else {
+            Decision::Refuse(Rejection::forbidden())
+        }
+    }
+
+    /// Whether `session` meets the requirement. A tenant guard ([`role_in`](Self::role_in) and
+    /// the like) needs the request to name its tenant: here only its
+    /// [`TenantFrom::Selected`] form can be decided, the others are `false`.
     pub fn allows(&self, session: &Session) -> bool {
         match &self.requirement {
+            Requirement::InTenant(TenantFrom::Selected, _) => {
+                matches!(
+                    self.decide(Some(session), None, "", &|_| None),
+                    Decision::Allow(_)
+                )
+            }
+            Requirement::InTenant(..) => false,
             Requirement::Session => true,
             Requirement::Role(role) => session.has_role(role),
             Requirement::Permission(permission) => session.has_permission(permission),

@@ -40,7 +40,8 @@
 //! # }
 //! ```
 
-pub use crate::guard::RequireSession;
+use crate::guard::Decision;
+pub use crate::guard::{RequireSession, TenantAccess, TenantFrom};
 
 use std::task::{Context, Poll};
 
@@ -177,13 +178,26 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let extensions = request.extensions();
-        let refusal = self
-            .guard
-            .refusal(extensions.get::<Session>(), extensions.get::<Rejection>());
-        if let Some(rejection) = refusal {
-            return Box::pin(async move { Ok(rejection.into_response()) });
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        let decision = {
+            let extensions = request.extensions();
+            let headers = request.headers();
+            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+            self.guard.decide(
+                extensions.get::<Session>(),
+                extensions.get::<Rejection>(),
+                request.uri().path(),
+                &header,
+            )
+        };
+        match decision {
+            Decision::Refuse(rejection) => {
+                return Box::pin(async move { Ok(rejection.into_response()) });
+            }
+            Decision::Allow(Some(access)) => {
+                request.extensions_mut().insert(access);
+            }
+            Decision::Allow(None) => {}
         }
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);

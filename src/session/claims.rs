@@ -211,6 +211,17 @@ impl Session {
         }
     }
 
+    /// The roles and permissions in a tenant the user belongs to, for a tenant guard.
+    #[cfg(any(feature = "tower", feature = "actix"))]
+    pub(crate) fn tenant_access(&self, tenant_id: &str) -> Option<crate::guard::TenantAccess> {
+        let (roles, permissions) = self.tenant_authorization(tenant_id)?;
+        Some(crate::guard::TenantAccess {
+            tenant_id: tenant_id.to_owned(),
+            roles: roles.to_vec(),
+            permissions: permissions.to_vec(),
+        })
+    }
+
     /// Whether the user has the role in the tenant (see [`is_in_tenant`](Self::is_in_tenant)
     /// for the `dct` rule).
     pub fn has_tenant_role(&self, tenant_id: &str, role: &str) -> bool {

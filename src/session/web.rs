@@ -119,6 +119,26 @@ impl Rejection {
         )
     }
 
+    /// A tenant guard on a request that names no tenant (no path segment, header or selected
+    /// tenant where the app said to look).
+    pub(crate) fn no_tenant() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the request names no tenant",
+        )
+    }
+
+    /// A tenant extractor on a route without a tenant guard (a mistake in the app's setup).
+    #[cfg(any(feature = "axum", feature = "actix"))]
+    pub(crate) fn no_tenant_guard() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error",
+            "the route has no tenant guard",
+        )
+    }
+
     /// No session at all (no layer or middleware ran, or it found none).
     pub(crate) fn missing() -> Self {
         Self::unauthorized("missing token")

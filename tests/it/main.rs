@@ -27,6 +27,8 @@ mod secrets;
 
 mod seeds;
 mod sessions;
+#[cfg(feature = "actix")]
+mod tenant_guards;
 mod tokens;
 #[cfg(feature = "axum")]
 mod tower_layer;
