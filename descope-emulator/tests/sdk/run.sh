@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The official SDKs against the emulator binary, each in a scratch environment that is removed
+# The official SDKs against the emulator binary (password, sessions, management, email flows,
+# and B2B administration), each in a scratch environment that is removed
 # afterwards: Python `descope` 2.16.0 (PyPI) and `@descope/node-sdk` 2.13.0 (npm). Needs
 # python3 (with venv), node and npm; the emulator binary is built when missing.
 #   bash descope-emulator/tests/sdk/run.sh
@@ -50,3 +51,14 @@ for RESET_METHOD in magiclink enchantedlink otp; do
   NODE_PATH="$work/node_modules" timeout 120 node "$here/node-sdk.mjs"
   stop
 done
+
+# Tenants, roles, permissions and user administration (shared/wire-b2b.md), once per SDK.
+RESET_METHOD=magiclink
+echo "-- Python SDK (descope 2.16.0), B2B administration"
+start P2pyb2b
+timeout 120 "$work/py/bin/python" "$here/b2b.py"
+stop
+echo "-- Node SDK (@descope/node-sdk 2.13.0), B2B administration"
+start P2nodeb2b
+NODE_PATH="$work/node_modules" timeout 120 node "$here/b2b.mjs"
+stop
