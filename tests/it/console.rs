@@ -219,3 +219,93 @@ async fn a_person_manages_users_and_the_outbox_in_the_console() {
         std::fs::write(target.join("descope-emulator/console.png"), &screenshot).unwrap();
     }
 }
+
+#[tokio::test]
+async fn the_console_lists_tenants_with_their_members_roles_and_permissions() {
+    let Some(driver) = find_driver() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
+        }
+        eprintln!("SKIPPED console test: no chromedriver");
+        return;
+    };
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .management_key("K2console-b2b")
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    let management = client.management();
+    management
+        .tenants()
+        .create("Acme <Corp>")
+        .id("T2acme")
+        .self_provisioning_domain("acme.com")
+        .await
+        .unwrap();
+    management
+        .permissions()
+        .create("billing.manage")
+        .description("Pay bills")
+        .await
+        .unwrap();
+    management
+        .roles()
+        .create("admin")
+        .tenant("T2acme")
+        .permission("billing.manage")
+        .await
+        .unwrap();
+    management
+        .users()
+        .create("ada@acme.com")
+        .tenant("T2acme", ["admin"])
+        .await
+        .unwrap();
+    management
+        .users()
+        .create("bob@acme.com")
+        .tenant("T2acme", Vec::<String>::new())
+        .await
+        .unwrap();
+    management.users().create("eve@example.com").await.unwrap();
+
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Driver::start(&driver).await;
+    browser.open(profile.path()).await;
+    browser.go(&format!("{}/", emulator.base_url())).await;
+    browser.wait_for_source("id=\"tenants\"").await;
+    let tenant = "tr[data-tenant-id=\"T2acme\"]";
+    // Names are escaped, members listed with their roles there, non-members left out.
+    assert_eq!(
+        browser.text(&format!("{tenant} td.name")).await,
+        "Acme <Corp>"
+    );
+    assert_eq!(
+        browser.text(&format!("{tenant} td.domains")).await,
+        "acme.com"
+    );
+    assert_eq!(
+        browser.text(&format!("{tenant} td.members")).await,
+        "ada@acme.com (admin); bob@acme.com"
+    );
+    assert_eq!(browser.text(&format!("{tenant} td.roles")).await, "admin");
+    assert_eq!(
+        browser.text("#roles td.permissions").await,
+        "billing.manage"
+    );
+    assert_eq!(browser.text("#roles td.tenant").await, "T2acme");
+    assert_eq!(
+        browser.text("#permissions td.description").await,
+        "Pay bills"
+    );
+
+    // Deleting the tenant empties the table at the next load.
+    management.tenants().delete("T2acme").await.unwrap();
+    browser.go(&format!("{}/", emulator.base_url())).await;
+    browser.wait_for_source("id=\"tenants\"").await;
+    assert!(!browser.source().await.contains("data-tenant-id=\"T2acme\""));
+    browser.close().await;
+    emulator.stop().await;
+}

@@ -157,6 +157,77 @@ fn users(app: &App, viewer: Viewer) -> String {
     )
 }
 
+/// The tenants with their members (and their roles there) and roles, then the project's roles
+/// and permissions.
+fn directory(app: &App) -> String {
+    let store = app.store();
+    let directory = &store.directory;
+    let users = store.users_in_order();
+    let mut tenants = String::new();
+    for tenant in &directory.tenants {
+        let members: Vec<String> = users
+            .iter()
+            .filter_map(|u| {
+                let membership = u.tenants.iter().find(|t| t.tenant_id == tenant.id)?;
+                let login = u
+                    .login_ids
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or(&u.user_id);
+                Some(if membership.roles.is_empty() {
+                    login.to_owned()
+                } else {
+                    format!("{login} ({})", membership.roles.join(", "))
+                })
+            })
+            .collect();
+        let roles: Vec<&str> = directory
+            .roles
+            .iter()
+            .filter(|r| r.tenant_id.as_deref() == Some(tenant.id.as_str()))
+            .map(|r| r.name.as_str())
+            .collect();
+        tenants.push_str(&format!(
+            "<tr data-tenant-id=\"{id}\"><td class=\"tenant-id\">{id}</td>\
+             <td class=\"name\">{name}</td><td class=\"domains\">{domains}</td>\
+             <td class=\"members\">{members}</td><td class=\"roles\">{roles}</td></tr>",
+            id = escape(&tenant.id),
+            name = escape(&tenant.name),
+            domains = escape(&tenant.self_provisioning_domains.join(", ")),
+            members = escape(&members.join("; ")),
+            roles = escape(&roles.join(", ")),
+        ));
+    }
+    let mut roles = String::new();
+    for role in &directory.roles {
+        roles.push_str(&format!(
+            "<tr><td class=\"name\">{}</td><td class=\"tenant\">{}</td>\
+             <td class=\"permissions\">{}</td><td class=\"description\">{}</td></tr>",
+            escape(&role.name),
+            escape(role.tenant_id.as_deref().unwrap_or("project")),
+            escape(&role.permission_names.join(", ")),
+            escape(&role.description),
+        ));
+    }
+    let mut permissions = String::new();
+    for permission in &directory.permissions {
+        permissions.push_str(&format!(
+            "<tr><td class=\"name\">{}</td><td class=\"description\">{}</td></tr>",
+            escape(&permission.name),
+            escape(&permission.description),
+        ));
+    }
+    format!(
+        "<h2>Tenants</h2><table id=\"tenants\"><thead><tr><th>ID</th><th>Name</th>\
+         <th>Domains</th><th>Members (roles)</th><th>Tenant roles</th></tr></thead>\
+         <tbody>{tenants}</tbody></table>\
+         <h2>Roles</h2><table id=\"roles\"><thead><tr><th>Name</th><th>Scope</th>\
+         <th>Permissions</th><th>Description</th></tr></thead><tbody>{roles}</tbody></table>\
+         <h2>Permissions</h2><table id=\"permissions\"><thead><tr><th>Name</th>\
+         <th>Description</th></tr></thead><tbody>{permissions}</tbody></table>"
+    )
+}
+
 /// An outbox link: a link only when it is an `http(s)` URL (the emulator refuses others, but
 /// a state file or an import could hold anything), else its text.
 fn outbox_link(url: &str) -> String {
@@ -272,8 +343,9 @@ pub(crate) fn render(app: &App, viewer: Viewer) -> String {
     document(
         "Descope emulator",
         &format!(
-            "{}{}{}{reset}",
+            "{}{}{}{}{reset}",
             users(app, viewer),
+            directory(app),
             outbox(app, viewer),
             settings(app)
         ),

@@ -434,3 +434,82 @@ async fn console_actions_do_what_management_calls_do() {
     assert_eq!(emulator.user_count(), 0);
     emulator.stop().await;
 }
+
+fn directory_seed() -> Value {
+    json!({
+        "permissions": [{"name": "docs.read", "description": "Read"}, {"name": "docs.write"}],
+        "roles": [
+            {"name": "editor", "permissionNames": ["docs.read", "docs.write"]},
+            {"name": "owner", "tenantId": "T1", "permissionNames": ["docs.read"]}
+        ],
+        "tenants": [{"id": "T1", "name": "Acme", "selfProvisioningDomains": ["acme.com"],
+                     "customAttributes": {"plan": "pro"}}],
+        "users": [{"loginId": "ada@example.com", "password": PASSWORD, "roles": ["editor"],
+                   "tenants": [{"tenantId": "T1", "roles": ["owner"]}]}]
+    })
+}
+
+#[tokio::test]
+async fn tenants_roles_and_permissions_round_trip_and_grant_their_claims() {
+    let first = start(SeedFile::from_json(&directory_seed().to_string()).unwrap()).await;
+    let client = first.client().unwrap();
+    let auth = client
+        .password()
+        .sign_in("ada@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let session = client.sessions().validate(&auth.session_jwt).await.unwrap();
+    assert!(session.has_permission("docs.write"));
+    assert!(session.has_tenant_permission("T1", "docs.read"));
+    assert!(!session.has_tenant_permission("T1", "docs.write"));
+    assert_eq!(
+        auth.user.tenant("T1").unwrap().tenant_name.as_deref(),
+        Some("Acme")
+    );
+
+    let export = first.export();
+    let text = export.to_json();
+    let exported: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(exported["tenants"], directory_seed()["tenants"]);
+    assert_eq!(exported["roles"][1]["tenantId"], "T1");
+    assert_eq!(exported["permissions"][0]["description"], "Read");
+    first.stop().await;
+    let second = start(SeedFile::from_json(&text).unwrap()).await;
+    assert_eq!(second.export(), export, "nothing lost");
+    second.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_directory_is_refused_naming_the_entry() {
+    for (change, expected) in [
+        (
+            json!({"roles": [{"name": "x", "permissionNames": ["docs.none"]}]}),
+            "roles[0] (\"x\"): Invalid argument: permission docs.none does not exist",
+        ),
+        (
+            json!({"roles": [{"name": "x", "tenantId": "T9"}]}),
+            "roles[0] (\"x\"): tenantId T9 is not one of the file's tenants",
+        ),
+        (
+            json!({"tenants": [{"id": "T1", "name": "A"}, {"id": "T2", "name": "a"}]}),
+            "tenants[1] (\"T2\"): Already exists: a tenant named a",
+        ),
+        (
+            json!({"permissions": [{"name": "p"}, {"name": "p"}]}),
+            "permissions[1] (\"p\"): the name is another permission's too",
+        ),
+    ] {
+        let seed = SeedFile::from_json(&change.to_string()).unwrap();
+        let error = Emulator::builder()
+            .hash_cost(HashCost::Fast)
+            .import(seed)
+            .start()
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            matches!(&error, EmulatorError::Seed(why) if why.contains(expected)),
+            "{error} does not say {expected}"
+        );
+    }
+}
