@@ -13,6 +13,36 @@ use crate::transport::send;
 use crate::user::{User, UserStatus};
 use crate::wire::{AssociatedTenant, CreateUserRequest};
 
+/// The profile setters of the builders that write a user (create, update, patch), on a
+/// `body` with those fields; `$default` ends each doc (what an unset field means there).
+macro_rules! profile_setters {
+    ($default:literal) => {
+        $crate::setters::setters! {
+            #[doc = concat!("Email address. ", $default)]
+            email(email: impl Into<String>) => Some(body.email);
+
+            #[doc = concat!("Phone number. ", $default)]
+            phone(phone: impl Into<String>) => Some(body.phone);
+
+            #[doc = concat!("Full name (`displayName`). ", $default)]
+            display_name(name: impl Into<String>) => Some(body.display_name);
+
+            #[doc = concat!("Given name. ", $default)]
+            given_name(name: impl Into<String>) => Some(body.given_name);
+
+            #[doc = concat!("Middle name. ", $default)]
+            middle_name(name: impl Into<String>) => Some(body.middle_name);
+
+            #[doc = concat!("Family name. ", $default)]
+            family_name(name: impl Into<String>) => Some(body.family_name);
+
+            #[doc = concat!("Picture URL. ", $default)]
+            picture(url: impl Into<String>) => Some(body.picture);
+        }
+    };
+}
+pub(super) use profile_setters;
+
 request! {
     /// A user creation being prepared; `.await` it (or call [`send`](Self::send)) for the new
     /// [`User`]. Sends what the official SDKs send (`displayName`, `additionalLoginIds`...).
@@ -70,33 +100,14 @@ impl CreateUser {
         }
     }
 
-    setters! {
-        /// Email address. Defaults to none.
-        email(email: impl Into<String>) => Some(body.email);
+    profile_setters!("Defaults to none.");
 
+    setters! {
         /// Whether the email address is verified. Defaults to the service's (no).
         verified_email(verified: bool) => Some(body.verified_email);
 
-        /// Phone number. Defaults to none.
-        phone(phone: impl Into<String>) => Some(body.phone);
-
         /// Whether the phone number is verified. Defaults to the service's (no).
         verified_phone(verified: bool) => Some(body.verified_phone);
-
-        /// Full name (`displayName`). Defaults to none.
-        display_name(name: impl Into<String>) => Some(body.display_name);
-
-        /// Given name. Defaults to none.
-        given_name(name: impl Into<String>) => Some(body.given_name);
-
-        /// Middle name. Defaults to none.
-        middle_name(name: impl Into<String>) => Some(body.middle_name);
-
-        /// Family name. Defaults to none.
-        family_name(name: impl Into<String>) => Some(body.family_name);
-
-        /// Picture URL. Defaults to none.
-        picture(url: impl Into<String>) => Some(body.picture);
 
         /// The email address for password recovery. Defaults to none.
         recovery_email(email: impl Into<String>) => Some(body.recovery_email);

@@ -118,6 +118,13 @@ fn amount_and_unit(duration: Duration) -> (i64, String) {
     (i64::try_from(amount).unwrap_or(i64::MAX), unit.to_owned())
 }
 
+/// Sets an amount-and-unit pair of the settings to `duration`.
+fn set_lifetime(amount: &mut Option<i64>, unit: &mut Option<String>, duration: Duration) {
+    let (value, name) = amount_and_unit(duration);
+    *amount = Some(value);
+    *unit = Some(name);
+}
+
 impl TenantSettings {
     fn from_wire(wire: GetTenantSettingsResponse) -> Self {
         Self {
@@ -421,27 +428,36 @@ impl ConfigureTenantSettings {
     /// How long a session JWT lasts (sent in whole minutes, rounded up). Defaults to
     /// unchanged.
     pub fn session_token_expiration(mut self, lifetime: Duration) -> Self {
-        let (amount, unit) = amount_and_unit(lifetime);
-        self.body.session_token_expiration = Some(amount);
-        self.body.session_token_expiration_unit = Some(unit);
+        let body = &mut self.body;
+        set_lifetime(
+            &mut body.session_token_expiration,
+            &mut body.session_token_expiration_unit,
+            lifetime,
+        );
         self
     }
 
     /// How long a refresh JWT lasts (whole minutes, rounded up). Defaults to unchanged.
     pub fn refresh_token_expiration(mut self, lifetime: Duration) -> Self {
-        let (amount, unit) = amount_and_unit(lifetime);
-        self.body.refresh_token_expiration = Some(amount);
-        self.body.refresh_token_expiration_unit = Some(unit);
+        let body = &mut self.body;
+        set_lifetime(
+            &mut body.refresh_token_expiration,
+            &mut body.refresh_token_expiration_unit,
+            lifetime,
+        );
         self
     }
 
     /// The inactivity after which a session ends (whole minutes, rounded up); turns the
     /// inactivity check on. Defaults to unchanged.
     pub fn inactivity_time(mut self, inactivity: Duration) -> Self {
-        let (amount, unit) = amount_and_unit(inactivity);
-        self.body.enable_inactivity = Some(true);
-        self.body.inactivity_time = Some(amount);
-        self.body.inactivity_time_unit = Some(unit);
+        let body = &mut self.body;
+        body.enable_inactivity = Some(true);
+        set_lifetime(
+            &mut body.inactivity_time,
+            &mut body.inactivity_time_unit,
+            inactivity,
+        );
         self
     }
 

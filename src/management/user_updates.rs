@@ -37,33 +37,14 @@ request! {
 }
 
 impl UpdateUser {
-    setters! {
-        /// Email address. Defaults to none (cleared).
-        email(email: impl Into<String>) => Some(body.email);
+    super::create::profile_setters!("Defaults to none (cleared).");
 
+    setters! {
         /// Whether the email address is verified. Defaults to unchanged.
         verified_email(verified: bool) => Some(body.verified_email);
 
-        /// Phone number. Defaults to none (cleared).
-        phone(phone: impl Into<String>) => Some(body.phone);
-
         /// Whether the phone number is verified. Defaults to unchanged.
         verified_phone(verified: bool) => Some(body.verified_phone);
-
-        /// Full name. Defaults to none (cleared).
-        display_name(name: impl Into<String>) => Some(body.display_name);
-
-        /// Given name. Defaults to none (cleared).
-        given_name(name: impl Into<String>) => Some(body.given_name);
-
-        /// Middle name. Defaults to none (cleared).
-        middle_name(name: impl Into<String>) => Some(body.middle_name);
-
-        /// Family name. Defaults to none (cleared).
-        family_name(name: impl Into<String>) => Some(body.family_name);
-
-        /// Picture URL. Defaults to none (cleared).
-        picture(url: impl Into<String>) => Some(body.picture);
 
         /// A project-level role. Defaults to none (the user's are cleared).
         role(role: impl Into<String>) => push(body.role_names);
@@ -118,33 +99,14 @@ request! {
 }
 
 impl PatchUser {
-    setters! {
-        /// Email address. Defaults to unchanged.
-        email(email: impl Into<String>) => Some(body.email);
+    super::create::profile_setters!("Defaults to unchanged.");
 
+    setters! {
         /// Whether the email address is verified. Defaults to unchanged.
         verified_email(verified: bool) => Some(body.verified_email);
 
-        /// Phone number. Defaults to unchanged.
-        phone(phone: impl Into<String>) => Some(body.phone);
-
         /// Whether the phone number is verified. Defaults to unchanged.
         verified_phone(verified: bool) => Some(body.verified_phone);
-
-        /// Full name. Defaults to unchanged.
-        display_name(name: impl Into<String>) => Some(body.display_name);
-
-        /// Given name. Defaults to unchanged.
-        given_name(name: impl Into<String>) => Some(body.given_name);
-
-        /// Middle name. Defaults to unchanged.
-        middle_name(name: impl Into<String>) => Some(body.middle_name);
-
-        /// Family name. Defaults to unchanged.
-        family_name(name: impl Into<String>) => Some(body.family_name);
-
-        /// Picture URL. Defaults to unchanged.
-        picture(url: impl Into<String>) => Some(body.picture);
 
         /// Replaces the custom attributes with these (one call a key). Defaults to unchanged.
         custom_attribute(key: impl Into<String>, value: impl Into<Value>)
