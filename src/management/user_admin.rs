@@ -144,8 +144,8 @@ impl SearchUsers {
     }
 
     /// Every page of the search, fetched one at a time as the stream is polled, from the
-    /// builder's [`page`](Self::page) on. It ends after the page that reaches the `total`, at
-    /// an empty page, or after an error (the last item).
+    /// builder's [`page`](Self::page) on. It ends after the page that reaches the `total`, after
+    /// a page shorter than the page size, or after an error (the last item).
     pub fn pages(self) -> impl Stream<Item = Result<UserPage>> + Send + 'static {
         let first = self
             .body
@@ -158,8 +158,10 @@ impl SearchUsers {
             let result = search.clone().page(page).run().await;
             let next = match &result {
                 Ok(found) => {
+                    // A short page is the last, whatever `total` says: a service that
+                    // repeats a page cannot keep the stream going.
                     let reached = (u64::from(page) + 1).saturating_mul(size);
-                    let more = !found.users.is_empty() && reached < found.total;
+                    let more = found.users.len() as u64 >= size && reached < found.total;
                     match page.checked_add(1) {
                         Some(next) if more => Some((search, next)),
                         _ => None,
