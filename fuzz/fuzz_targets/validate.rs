@@ -236,7 +236,8 @@ fn is_web_url_ending_in_project(iss: &str) -> bool {
     let Ok(url) = url::Url::parse(iss) else {
         return false;
     };
-    let plain = iss.starts_with("https://") || iss.starts_with("http://");
+    let plain = (iss.starts_with("https://") || iss.starts_with("http://"))
+        && iss.splitn(4, '/').nth(2).is_some_and(|host| !host.is_empty());
     let host = url.host_str().is_some_and(|h| !h.is_empty());
     let raw_path = iss.splitn(4, '/').nth(3).unwrap_or_default();
     plain

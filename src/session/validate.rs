@@ -155,24 +155,63 @@ pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
     }
 }
 
-/// Whether `iss` names `project_id`: the ID itself, or an `http(s)` URL with a host whose last
-/// path segment is it (`https://api.descope.com/<projectId>`). Nothing else: not the ID as the
-/// host (`https://<projectId>`), not with a trailing slash, an empty host, a query or a
-/// fragment. The rule every validation here applies.
+/// Whether `iss` names `project_id`: the ID itself, or an `http(s)` URL (as the `url` crate
+/// parses it: a valid host, IDNA included) whose last path segment is it
+/// (`https://api.descope.com/<projectId>`). Nothing else: not the ID as the host
+/// (`https://<projectId>`), not with a trailing slash, an empty or invalid host, user info, a
+/// query or a fragment. The rule every validation here applies.
 pub fn issuer_matches(iss: &str, project_id: &str) -> bool {
     if iss == project_id {
         return true;
     }
-    let Some(rest) = iss
-        .strip_prefix("https://")
-        .or_else(|| iss.strip_prefix("http://"))
-    else {
+    if !(iss.starts_with("https://") || iss.starts_with("http://")) || iss.contains('@') {
+        return false;
+    }
+    let Ok(url) = url::Url::parse(iss) else {
         return false;
     };
-    let Some((host, path)) = rest.split_once('/') else {
-        return false;
-    };
-    let host_ok = !host.is_empty() && !host.contains(['@', '?', '#', '\\']);
-    let path_ok = !path.contains(['?', '#', '\\']);
-    host_ok && path_ok && path.rsplit('/').next() == Some(project_id)
+    // The host and path as written (the parser would skip extra slashes, resolve `..` and
+    // decode escapes).
+    let mut written = iss.splitn(4, '/').skip(2);
+    let host = written.next().unwrap_or_default();
+    let path = written.next().unwrap_or_default();
+    !host.is_empty()
+        && url.host_str().is_some_and(|host| !host.is_empty())
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && !path.contains(['?', '#', '\\'])
+        && path.rsplit('/').next() == Some(project_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issuer_matches;
+
+    #[test]
+    fn the_issuer_is_the_project_or_a_url_ending_in_it() {
+        let project = "P2abc";
+        for good in [
+            "P2abc",
+            "https://api.descope.com/P2abc",
+            "http://127.0.0.1:8080/P2abc",
+            "https://api.descope.com/v1/P2abc",
+        ] {
+            assert!(issuer_matches(good, project), "{good}");
+        }
+        for bad in [
+            "P2other",
+            "https://P2abc",
+            "https://api.descope.com/P2abc/",
+            "https:///P2abc",
+            "https://user@api.descope.com/P2abc",
+            "https://api.descope.com/P2abc?x=1",
+            "https://api.descope.com/P2abc#x",
+            "ftp://api.descope.com/P2abc",
+            // An invalid host (found by the differential fuzzer: U+FFFD is no host character).
+            "https://api.desc\u{fffd}pe.com/P2abc",
+            "https://api descope.com/P2abc",
+        ] {
+            assert!(!issuer_matches(bad, project), "{bad}");
+        }
+    }
 }
