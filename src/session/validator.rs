@@ -71,6 +71,9 @@ pub(crate) struct Validator {
     config: SessionConfig,
     pub(crate) keys: Arc<KeyStore>,
     cache: VerifiedCache,
+    /// The first URL `iss` that passed [`issuer_matches`]: the project's tokens all carry the
+    /// same one, so later tokens compare strings instead of parsing the URL again.
+    known_issuer: std::sync::OnceLock<Box<str>>,
 }
 
 impl Validator {
@@ -85,6 +88,7 @@ impl Validator {
             config,
             keys,
             cache,
+            known_issuer: std::sync::OnceLock::new(),
         })
     }
 
@@ -243,8 +247,14 @@ impl Validator {
             .as_deref()
             .ok_or(SessionError::Malformed("no iss claim"))?;
 
-        if !issuer_matches(iss, &self.project_id) {
-            return Err(SessionError::WrongIssuer);
+        let known = self.known_issuer.get().is_some_and(|known| **known == *iss);
+        if !known {
+            if !issuer_matches(iss, &self.project_id) {
+                return Err(SessionError::WrongIssuer);
+            }
+            if *iss != *self.project_id {
+                let _ = self.known_issuer.set(iss.into());
+            }
         }
         let now = self.now();
         let leeway = self.leeway();
