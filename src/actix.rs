@@ -48,7 +48,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use crate::guard::Decision;
+use crate::guard::{Decision, RequestParts};
 pub use crate::guard::{RequireSession, TenantAccess, TenantFrom};
 use crate::session::web::{authenticate, left_by_middleware, optional, Found};
 pub use crate::session::Rejection;
@@ -236,11 +236,16 @@ where
             let extensions = request.extensions();
             let headers = request.headers();
             let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+            let param = |name: &str| request.match_info().get(name);
+            let parts = RequestParts {
+                path: request.path(),
+                header: &header,
+                param: &param,
+            };
             self.guard.decide(
                 extensions.get::<Session>(),
                 extensions.get::<Rejection>(),
-                request.path(),
-                &header,
+                &parts,
             )
         };
         match decision {

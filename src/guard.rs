@@ -28,8 +28,14 @@ enum Need {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TenantFrom {
-    /// A segment of the request path, 0-based: `1` for `/tenants/{tenant}/users`.
+    /// A segment of the request path, 0-based: `1` for `/tenants/{tenant}/users`. Works with
+    /// any router.
     PathSegment(usize),
+    /// A path parameter by name, as the router matched it: `"tenant"` for an axum route
+    /// `/tenants/{tenant}/users` (the guard in its `route_layer`) or an actix scope or resource
+    /// `/tenants/{tenant}`. The plain tower layer outside axum has no router to ask: there the
+    /// request names no tenant (403); use [`PathSegment`](Self::PathSegment).
+    PathParam(String),
     /// A request header (`x-tenant-id`).
     Header(String),
     /// The session's selected tenant (`dct`, from
@@ -39,15 +45,15 @@ pub enum TenantFrom {
 
 impl TenantFrom {
     /// The tenant ID the request names, if any.
-    fn find<'a>(
-        &self,
-        path: &'a str,
-        header: &dyn Fn(&str) -> Option<&'a str>,
-        session: &'a Session,
-    ) -> Option<&'a str> {
+    fn find<'a>(&self, request: &RequestParts<'a, '_>, session: &'a Session) -> Option<&'a str> {
         let found = match self {
-            TenantFrom::PathSegment(index) => path.split('/').filter(|s| !s.is_empty()).nth(*index),
-            TenantFrom::Header(name) => header(name),
+            TenantFrom::PathSegment(index) => request
+                .path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .nth(*index),
+            TenantFrom::PathParam(name) => (request.param)(name),
+            TenantFrom::Header(name) => (request.header)(name),
             TenantFrom::Selected => session.current_tenant(),
         };
         found.map(str::trim).filter(|t| !t.is_empty())
@@ -77,6 +83,14 @@ impl TenantAccess {
     pub fn has_permission(&self, permission: &str) -> bool {
         self.permissions.iter().any(|p| p == permission)
     }
+}
+
+/// What a guard reads of a request, whatever the framework: its path, and lookups of a header
+/// and of a path parameter (by name, when the router says).
+pub(crate) struct RequestParts<'a, 'f> {
+    pub(crate) path: &'a str,
+    pub(crate) header: &'f dyn Fn(&str) -> Option<&'a str>,
+    pub(crate) param: &'f dyn Fn(&str) -> Option<&'a str>,
 }
 
 /// What a guard decided about a request.
@@ -183,15 +197,14 @@ impl RequireSession {
         }
     }
 
-    /// The guard's decision on a request (its path and a header lookup), with `session` (or,
+    /// The guard's decision on a request (its path, header and parameter lookups), with `session` (or,
     /// without one, the reason the session middleware left): 401 without a session, 403
     /// without what is required (or without a tenant in the request, for a tenant guard).
     pub(crate) fn decide<'a>(
         &self,
         session: Option<&'a Session>,
         why_none: Option<&Rejection>,
-        path: &'a str,
-        header: &dyn Fn(&str) -> Option<&'a str>,
+        request: &RequestParts<'a, '_>,
     ) -> Decision {
         let Some(session) = session else {
             return Decision::Refuse(why_none.cloned().unwrap_or_else(Rejection::missing));
@@ -202,7 +215,7 @@ impl RequireSession {
                 false => Decision::Refuse(Rejection::forbidden()),
             };
         };
-        let Some(tenant) = from.find(path, header, session) else {
+        let Some(tenant) = from.find(request, session) else {
             return Decision::Refuse(Rejection::no_tenant());
         };
         let Some(access) = session.tenant_access(tenant) else {
@@ -226,8 +239,14 @@ impl RequireSession {
     pub fn allows(&self, session: &Session) -> bool {
         match &self.requirement {
             Requirement::InTenant(TenantFrom::Selected, _) => {
+                let none = |_: &str| None;
+                let request = RequestParts {
+                    path: "",
+                    header: &none,
+                    param: &none,
+                };
                 matches!(
-                    self.decide(Some(session), None, "", &|_| None),
+                    self.decide(Some(session), None, &request),
                     Decision::Allow(_)
                 )
             }

@@ -40,7 +40,7 @@
 //! # }
 //! ```
 
-use crate::guard::Decision;
+use crate::guard::{Decision, RequestParts};
 pub use crate::guard::{RequireSession, TenantAccess, TenantFrom};
 
 use std::task::{Context, Poll};
@@ -182,12 +182,18 @@ where
         let decision = {
             let extensions = request.extensions();
             let headers = request.headers();
+            let path = request.uri().path();
             let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+            let param = |name: &str| path_param(extensions, path, name);
+            let parts = RequestParts {
+                path,
+                header: &header,
+                param: &param,
+            };
             self.guard.decide(
                 extensions.get::<Session>(),
                 extensions.get::<Rejection>(),
-                request.uri().path(),
-                &header,
+                &parts,
             )
         };
         match decision {
@@ -202,5 +208,23 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(inner.call(request))
+    }
+}
+
+/// The path parameter `name` of an axum route: the segment of `path` where the matched route
+/// (`MatchedPath`, `/tenants/{tenant}/users`) has `{name}`. Without axum there is no router
+/// to ask.
+fn path_param<'a>(extensions: &'a http::Extensions, path: &'a str, name: &str) -> Option<&'a str> {
+    #[cfg(feature = "axum")]
+    {
+        let template = extensions.get::<::axum::extract::MatchedPath>()?.as_str();
+        let wanted = format!("{{{name}}}");
+        let at = template.split('/').position(|segment| segment == wanted)?;
+        path.split('/').nth(at)
+    }
+    #[cfg(not(feature = "axum"))]
+    {
+        let _ = (extensions, path, name);
+        None
     }
 }

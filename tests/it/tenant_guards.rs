@@ -192,6 +192,12 @@ async fn tower_guards_a_role_or_permission_in_the_tenant_the_request_names() {
         403
     );
 
+    // The plain tower layer has no router: a named parameter names no tenant there.
+    let mut by_name = layer.clone().layer(
+        RequireSession::role_in(TenantFrom::PathParam("tenant".into()), "admin").layer(Echo),
+    );
+    let (status, _) = tower_call(&mut by_name, "/tenants/T1", Some(&f.alice), None).await;
+    assert_eq!(status, 403);
     assert_eq!(
         tower_call(&mut selected, "/", Some(&f.bob_selected), None)
             .await
@@ -225,6 +231,14 @@ async fn axum_routes_guard_by_tenant_and_hand_the_handler_its_access() {
                     "docs.write",
                 ),
             ))
+            .merge(
+                Router::new()
+                    .route("/orgs/{org}/settings", get(roles))
+                    .route_layer(RequireSession::role_in(
+                        TenantFrom::PathParam("org".into()),
+                        "admin",
+                    )),
+            )
             .route("/unguarded", get(roles))
             .layer(axum::middleware::from_fn_with_state(
                 f.client.clone(),
@@ -263,6 +277,11 @@ async fn axum_routes_guard_by_tenant_and_hand_the_handler_its_access() {
         get("/docs", &f.alice, Some("T1")).await.unwrap().status(),
         403
     );
+    // By the route's parameter name.
+    let ok = get("/orgs/T1/settings", &f.alice, None).await.unwrap();
+    assert_eq!(ok.text().await.unwrap(), "T1 admin");
+    let other = get("/orgs/T2/settings", &f.alice, None).await.unwrap();
+    assert_eq!(other.status(), 403);
     // The extractor on a route without a tenant guard is a setup mistake: 500, never a pass.
     assert_eq!(
         get("/unguarded", &f.alice, None).await.unwrap().status(),
@@ -291,6 +310,14 @@ async fn actix_routes_guard_by_tenant_and_hand_the_handler_its_access() {
                 web::scope("/tenants/{tenant}")
                     .wrap(descope::actix::RequireSession::permission_in(
                         descope::actix::TenantFrom::PathSegment(1),
+                        "docs.write",
+                    ))
+                    .route("/docs", web::get().to(roles)),
+            )
+            .service(
+                web::scope("/orgs/{org}")
+                    .wrap(descope::actix::RequireSession::permission_in(
+                        descope::actix::TenantFrom::PathParam("org".into()),
                         "docs.write",
                     ))
                     .route("/docs", web::get().to(roles)),
@@ -326,6 +353,9 @@ async fn actix_routes_guard_by_tenant_and_hand_the_handler_its_access() {
         403
     );
     assert_eq!(get("/tenants/T2/docs", "").await.unwrap().status(), 401);
+    let ok = get("/orgs/T2/docs", &f.bob).await.unwrap();
+    assert_eq!(ok.text().await.unwrap(), "T2 docs.write");
+    assert_eq!(get("/orgs/T1/docs", &f.bob).await.unwrap().status(), 403);
     assert_eq!(
         get("/selected", &f.bob_selected).await.unwrap().status(),
         200
