@@ -32,13 +32,18 @@ pub(crate) fn authorize_management(app: &App, headers: &HeaderMap) -> Result<(),
     Ok(())
 }
 
+/// A management request without a body (`GET`, `DELETE`): the rate limit, then the key.
+pub(crate) fn managed(app: &App, headers: &HeaderMap) -> Result<(), Failure> {
+    app.check_rate()?;
+    authorize_management(app, headers)
+}
+
 /// The body of a management request, once the rate limit and the management key let it in.
 pub(super) async fn managed_body<T: DeserializeOwned>(
     app: &App,
     request: Request,
 ) -> Result<T, Failure> {
-    app.check_rate()?;
-    authorize_management(app, request.headers())?;
+    managed(app, request.headers())?;
     parse(request.into_body()).await
 }
 
@@ -97,8 +102,7 @@ pub(crate) async fn load(
     headers: HeaderMap,
     query: Result<Query<LoadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     let Ok(Query(query)) = query else {
         return Err(Failure::BadJson("the query string does not parse".into()));
     };
@@ -207,8 +211,7 @@ pub(crate) async fn delete(State(app): AppState, request: Request) -> Reply {
 }
 
 pub(crate) async fn delete_all_test(State(app): AppState, headers: HeaderMap) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     {
         let mut store = app.store();
         let test_users: Vec<String> = store

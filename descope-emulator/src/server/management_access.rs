@@ -1,7 +1,7 @@
 //! Management of a user's password and sessions: set active or temporary passwords, expire,
 //! logout everywhere; and the license call the official SDKs make at start-up.
 
-use super::management::{authorize_management, either, empty_reply, managed_body, update_user};
+use super::management::{either, empty_reply, managed, managed_body, update_user};
 use super::*;
 use descope::wire::{
     ExpirePasswordRequest, SetUserPasswordRequest, SetUserPasswordResponse, UserLogoutRequest,
@@ -59,8 +59,7 @@ pub(crate) async fn logout_user(State(app): AppState, request: Request) -> Reply
 /// `GET /v1/mgmt/license`: both official SDKs call it when a management key is configured
 /// (not in Descope's published document). Its tier is then sent as `x-descope-license`.
 pub(crate) async fn license(State(app): AppState, headers: HeaderMap) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     Ok(json(
         StatusCode::OK,
         &serde_json::json!({"rateLimitTier": "emulator"}),

@@ -4,7 +4,7 @@
 //! and renaming or deleting a role to the users holding it.
 
 use super::lenient::{nullable, text};
-use super::management::{authorize_management, empty_reply, managed_body};
+use super::management::{empty_reply, managed, managed_body};
 use super::*;
 use crate::directory::{scope, Permission, Role};
 
@@ -151,8 +151,7 @@ pub(crate) async fn delete(State(app): AppState, request: Request) -> Reply {
 }
 
 pub(crate) async fn load_all(State(app): AppState, headers: HeaderMap) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     let store = app.store();
     roles_reply(store.directory.roles.iter())
 }
@@ -292,8 +291,7 @@ pub(crate) async fn delete_permission(State(app): AppState, request: Request) ->
 }
 
 pub(crate) async fn load_all_permissions(State(app): AppState, headers: HeaderMap) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     let store = app.store();
     let permissions: Vec<Value> = store
         .directory

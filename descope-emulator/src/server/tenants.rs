@@ -5,7 +5,7 @@
 use axum::extract::Query;
 
 use super::lenient::{nullable, text};
-use super::management::{authorize_management, empty_reply, managed_body};
+use super::management::{empty_reply, managed, managed_body};
 use super::*;
 use crate::directory::Tenant;
 
@@ -126,6 +126,14 @@ pub(crate) struct IdQuery {
     id: Option<String>,
 }
 
+/// The tenant `id`, or a 400 naming it.
+fn known<'a>(store: &'a Store, id: &str) -> Result<&'a Tenant, Failure> {
+    store
+        .directory
+        .tenant(id)
+        .ok_or_else(|| Failure::InvalidArgument(format!("tenant {id} does not exist")))
+}
+
 fn query_id(
     query: Result<Query<IdQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<String, Failure> {
@@ -143,15 +151,10 @@ pub(crate) async fn load(
     headers: HeaderMap,
     query: Result<Query<IdQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     let id = query_id(query)?;
     let store = app.store();
-    let tenant = store
-        .directory
-        .tenant(&id)
-        .ok_or_else(|| Failure::InvalidArgument(format!("tenant {id} does not exist")))?;
-    Ok(json(StatusCode::OK, &tenant_json(tenant)))
+    Ok(json(StatusCode::OK, &tenant_json(known(&store, &id)?)))
 }
 
 fn tenants_reply<'a>(tenants: impl Iterator<Item = &'a Tenant>) -> Reply {
@@ -163,8 +166,7 @@ fn tenants_reply<'a>(tenants: impl Iterator<Item = &'a Tenant>) -> Reply {
 }
 
 pub(crate) async fn load_all(State(app): AppState, headers: HeaderMap) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     let store = app.store();
     tenants_reply(store.directory.tenants.iter())
 }
@@ -213,14 +215,10 @@ pub(crate) async fn settings(
     headers: HeaderMap,
     query: Result<Query<IdQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Reply {
-    app.check_rate()?;
-    authorize_management(&app, &headers)?;
+    managed(&app, &headers)?;
     let id = query_id(query)?;
     let store = app.store();
-    let tenant = store
-        .directory
-        .tenant(&id)
-        .ok_or_else(|| Failure::InvalidArgument(format!("tenant {id} does not exist")))?;
+    let tenant = known(&store, &id)?;
     let mut settings = tenant.settings.clone();
     settings.insert(
         "selfProvisioningDomains".into(),
