@@ -65,8 +65,13 @@ pub(crate) use request;
 
 /// Refuses an empty or whitespace-only login ID.
 pub(crate) fn check_login_id(login_id: &str) -> Result<()> {
-    if is_blank(login_id) {
-        return Err(Error::invalid("login ID", "is empty"));
+    check_present(login_id, "login ID")
+}
+
+/// Refuses an empty or whitespace-only `field` (a tenant ID, a role name...), naming it.
+pub(crate) fn check_present(value: &str, field: &'static str) -> Result<()> {
+    if is_blank(value) {
+        return Err(Error::invalid(field, "is empty"));
     }
     Ok(())
 }

@@ -7,20 +7,13 @@ use super::users::{by_login_or_user_id, UserManagement};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::request;
+use crate::request::{check_present, request};
 use crate::transport::send;
 use crate::user::User;
 use crate::wire::{UpdateUserRolesRequest, UpdateUserTenantRequest};
 
 fn names(roles: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     roles.into_iter().map(Into::into).collect()
-}
-
-fn check_tenant_id(tenant_id: &str) -> Result<()> {
-    if tenant_id.trim().is_empty() {
-        return Err(Error::invalid("tenant ID", "is empty"));
-    }
-    Ok(())
 }
 
 request! {
@@ -52,7 +45,7 @@ impl UpdateRoles {
         };
         user.check()?;
         if let Some(tenant) = &tenant_id {
-            check_tenant_id(tenant)?;
+            check_present(tenant, "tenant ID")?;
         }
         if role_names.is_empty() || role_names.iter().any(|r| r.trim().is_empty()) {
             return Err(Error::invalid(
@@ -96,7 +89,7 @@ impl UpdateUserTenant {
             Operation::RemoveUserTenant
         };
         user.check()?;
-        check_tenant_id(&tenant_id)?;
+        check_present(&tenant_id, "tenant ID")?;
         let login_id = user.login_id(&client).await?;
         let api = api(&client)?;
         let body = UpdateUserTenantRequest {

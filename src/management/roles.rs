@@ -7,7 +7,7 @@ use super::api;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::request;
+use crate::request::{check_present, request};
 use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{
@@ -69,13 +69,6 @@ pub struct Permission {
     pub description: String,
     /// Whether it is one of Descope's own.
     pub system_default: bool,
-}
-
-fn check(value: &str, field: &'static str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid(field, "is empty"));
-    }
-    Ok(())
 }
 
 /// Role management. Get one with [`ManagementClient::roles`](super::ManagementClient::roles).
@@ -162,7 +155,7 @@ impl CreateRole {
 
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::CreateRole;
-        check(self.body.name.as_deref().unwrap_or_default(), "role name")?;
+        check_present(self.body.name.as_deref().unwrap_or_default(), "role name")?;
         let api = api(&self.client)?;
         send(&self.client.shared, OP, || api.create_role(&self.body)).await?;
         Ok(())
@@ -191,8 +184,8 @@ impl UpdateRole {
 
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::UpdateRole;
-        check(self.body.name.as_deref().unwrap_or_default(), "role name")?;
-        check(
+        check_present(self.body.name.as_deref().unwrap_or_default(), "role name")?;
+        check_present(
             self.body.new_name.as_deref().unwrap_or_default(),
             "new role name",
         )?;
@@ -215,7 +208,7 @@ impl DeleteRole {
 
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::DeleteRole;
-        check(self.body.name.as_deref().unwrap_or_default(), "role name")?;
+        check_present(self.body.name.as_deref().unwrap_or_default(), "role name")?;
         let api = api(&self.client)?;
         send(&self.client.shared, OP, || api.delete_role(&self.body)).await?;
         Ok(())
@@ -328,7 +321,7 @@ impl CreatePermission {
 
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::CreatePermission;
-        check(
+        check_present(
             self.body.name.as_deref().unwrap_or_default(),
             "permission name",
         )?;
@@ -354,11 +347,11 @@ impl UpdatePermission {
 
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::UpdatePermission;
-        check(
+        check_present(
             self.body.name.as_deref().unwrap_or_default(),
             "permission name",
         )?;
-        check(
+        check_present(
             self.body.new_name.as_deref().unwrap_or_default(),
             "new permission name",
         )?;
@@ -379,7 +372,7 @@ request! {
 impl DeletePermission {
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::DeletePermission;
-        check(&self.name, "permission name")?;
+        check_present(&self.name, "permission name")?;
         let api = api(&self.client)?;
         let body = DeletePermissionRequest {
             name: Some(self.name),

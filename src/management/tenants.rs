@@ -9,7 +9,7 @@ use super::api;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::request;
+use crate::request::{check_present, request};
 use crate::setters::setters;
 use crate::transport::send;
 use crate::wire::{
@@ -153,14 +153,6 @@ impl TenantSettings {
     }
 }
 
-/// Refuses an empty tenant ID or name.
-fn check(value: &str, field: &'static str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid(field, "is empty"));
-    }
-    Ok(())
-}
-
 /// Tenant management. Get one with [`ManagementClient::tenants`](super::ManagementClient::tenants).
 #[derive(Clone, Debug)]
 pub struct TenantManagement {
@@ -265,9 +257,9 @@ impl CreateTenant {
 
     async fn run(self) -> Result<String> {
         const OP: Operation = Operation::CreateTenant;
-        check(self.body.name.as_deref().unwrap_or_default(), "name")?;
+        check_present(self.body.name.as_deref().unwrap_or_default(), "name")?;
         if let Some(id) = &self.body.id {
-            check(id, "tenant ID")?;
+            check_present(id, "tenant ID")?;
         }
         let api = api(&self.client)?;
         let response = send(&self.client.shared, OP, || api.create_tenant(&self.body)).await?;
@@ -289,7 +281,7 @@ request! {
 impl LoadTenant {
     async fn run(self) -> Result<Tenant> {
         const OP: Operation = Operation::LoadTenant;
-        check(&self.id, "tenant ID")?;
+        check_present(&self.id, "tenant ID")?;
         let api = api(&self.client)?;
         let response = send(&self.client.shared, OP, || api.load_tenant(Some(&self.id))).await?;
         Tenant::from_wire(OP, response.into_inner())
@@ -314,8 +306,8 @@ impl UpdateTenant {
 
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::UpdateTenant;
-        check(self.body.id.as_deref().unwrap_or_default(), "tenant ID")?;
-        check(self.body.name.as_deref().unwrap_or_default(), "name")?;
+        check_present(self.body.id.as_deref().unwrap_or_default(), "tenant ID")?;
+        check_present(self.body.name.as_deref().unwrap_or_default(), "name")?;
         let api = api(&self.client)?;
         send(&self.client.shared, OP, || api.update_tenant(&self.body)).await?;
         Ok(())
@@ -330,7 +322,7 @@ request! {
 impl DeleteTenant {
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::DeleteTenant;
-        check(&self.id, "tenant ID")?;
+        check_present(&self.id, "tenant ID")?;
         let api = api(&self.client)?;
         let body = DeleteTenantRequest {
             id: Some(self.id),
@@ -393,7 +385,7 @@ request! {
 impl LoadTenantSettings {
     async fn run(self) -> Result<TenantSettings> {
         const OP: Operation = Operation::GetTenantSettings;
-        check(&self.id, "tenant ID")?;
+        check_present(&self.id, "tenant ID")?;
         let api = api(&self.client)?;
         let response = send(&self.client.shared, OP, || {
             api.get_tenant_settings(Some(&self.id))
@@ -463,7 +455,7 @@ impl ConfigureTenantSettings {
 
     async fn run(self) -> Result<()> {
         const OP: Operation = Operation::ConfigureTenantSettings;
-        check(
+        check_present(
             self.body.tenant_id.as_deref().unwrap_or_default(),
             "tenant ID",
         )?;

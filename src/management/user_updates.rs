@@ -9,7 +9,7 @@ use super::requests::{user_of, UserRef};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::request::{check_login_id, request};
+use crate::request::{check_login_id, check_present, request};
 use crate::setters::setters;
 use crate::transport::send;
 use crate::user::{User, UserStatus};
@@ -217,16 +217,7 @@ impl UpdateUserPhone {
     async fn run(mut self) -> Result<User> {
         const OP: Operation = Operation::UpdateUserPhone;
         self.user.check()?;
-        if self
-            .body
-            .phone
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .is_empty()
-        {
-            return Err(Error::invalid("phone", "is empty"));
-        }
+        check_present(self.body.phone.as_deref().unwrap_or_default(), "phone")?;
         self.body.login_id = Some(self.user.login_id(&self.client).await?);
         let api = api(&self.client)?;
         let response = send(&self.client.shared, OP, || {
@@ -307,12 +298,8 @@ impl SetRoles {
     async fn run(self) -> Result<User> {
         const OP: Operation = Operation::SetUserRoles;
         self.user.check()?;
-        if self
-            .tenant_id
-            .as_deref()
-            .is_some_and(|t| t.trim().is_empty())
-        {
-            return Err(Error::invalid("tenant ID", "is empty"));
+        if let Some(tenant_id) = &self.tenant_id {
+            check_present(tenant_id, "tenant ID")?;
         }
         if self.roles.iter().any(|r| r.trim().is_empty()) {
             return Err(Error::invalid("roles", "contain an empty name"));
