@@ -38,6 +38,11 @@
 //! # }
 //! ```
 
+mod login;
+
+pub use crate::federated::{CallbackRefusal, CallbackSignIn, LoginCallback, LoginRedirect};
+pub use login::signed_in_redirect;
+
 use std::future::{ready, Future};
 use std::pin::Pin;
 

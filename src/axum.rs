@@ -20,6 +20,7 @@
 //! ```
 
 mod errors;
+mod login;
 
 pub use crate::error::ErrorBody;
 
@@ -48,6 +49,7 @@ pub struct Authenticated(pub Session);
 #[derive(Clone, Debug)]
 pub struct CurrentSession(pub RequestSession);
 
+pub use crate::federated::{CallbackRefusal, CallbackSignIn, LoginCallback, LoginRedirect};
 pub use crate::guard::{TenantAccess, TenantFrom};
 pub use crate::session::Rejection;
 

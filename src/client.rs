@@ -176,6 +176,13 @@ impl Client {
         /// for the session.
         enchanted_link -> crate::email::EnchantedLinkClient;
 
+        /// Social login: start with a provider, exchange the code for a session.
+        oauth -> crate::federated::OAuthClient;
+
+        /// A tenant's enterprise SSO: start by tenant or email, exchange the code for a
+        /// session.
+        sso -> crate::federated::SsoClient;
+
         /// Access keys: machine-to-machine sessions.
         access_keys -> crate::access_key::AccessKeyClient;
 
@@ -201,6 +208,22 @@ impl Client {
         )
         .ok_or_else(|| Error::invalid(field, "contains characters that cannot go in a header"))?;
         Ok(self.api_with(value))
+    }
+
+    /// The generated client for a call a signed-in user may make for a step-up or second
+    /// factor: with `refresh_jwt` (checked) in the `Authorization` header when given, else the
+    /// project's.
+    pub(crate) fn api_for(
+        &self,
+        refresh_jwt: Option<&crate::secret::RefreshJwt>,
+    ) -> Result<std::borrow::Cow<'_, crate::wire::Api>> {
+        Ok(match refresh_jwt {
+            Some(token) => {
+                crate::request::check_token(token.secret(), "refresh JWT")?;
+                std::borrow::Cow::Owned(self.api_with_token(token.secret(), "refresh JWT")?)
+            }
+            None => std::borrow::Cow::Borrowed(self.api()),
+        })
     }
 
     /// The generated client sending `authorization` instead of the project's.

@@ -13,6 +13,7 @@ mod client;
 mod client_builder;
 pub mod email;
 mod error;
+pub mod federated;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -55,6 +56,7 @@ pub use client::{
 pub use email::{EmailSent, EnchantedLinkClient, EnchantedLinkSent, MagicLinkClient, OtpClient};
 pub use error::ErrorBody;
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};
+pub use federated::{OAuthClient, Provider, SsoClient};
 pub use limits::DEFAULT_MAX_RESPONSE_BYTES;
 pub use management::{CreateUser, ManagementClient, UserManagement};
 pub use operation::{Credential, Operation};

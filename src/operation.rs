@@ -187,6 +187,28 @@ operations! {
     UpdateUserLoginId = ("update_user_login_id", "updateUserLoginId", ManagementKey),
     /// `POST /v1/mgmt/user/update/role/set`.
     SetUserRoles = ("set_user_roles", "setUserRoles", ManagementKey),
+    /// `POST /v1/auth/oauth/authorize`.
+    OauthStart = ("oauth_start", "oauthStart", Project),
+    /// `POST /v1/auth/oauth/authorize/signin`.
+    OauthStartSignIn = ("oauth_start_sign_in", "oauthStartSignIn", Project),
+    /// `POST /v1/auth/oauth/authorize/signup`.
+    OauthStartSignUp = ("oauth_start_sign_up", "oauthStartSignUp", Project),
+    /// `POST /v1/auth/oauth/authorize/update`.
+    OauthStartUpdateUser = ("oauth_start_update_user", "oauthStartUpdateUser", RefreshJwt),
+    /// `POST /v1/auth/oauth/exchange`.
+    OauthExchange = ("oauth_exchange", "oauthExchange", Project),
+    /// `POST /v1/auth/sso/authorize`.
+    SsoStart = ("sso_start", "ssoStart", Project),
+    /// `POST /v1/auth/sso/exchange`.
+    SsoExchange = ("sso_exchange", "ssoExchange", Project),
+    /// `POST /v1/mgmt/sso/oidc`.
+    ConfigureSsoOidc = ("configure_sso_oidc", "configureSsoOidc", ManagementKey),
+    /// `POST /v1/mgmt/sso/saml`.
+    ConfigureSsoSaml = ("configure_sso_saml", "configureSsoSaml", ManagementKey),
+    /// `GET /v2/mgmt/sso/settings`.
+    LoadSsoSettings = ("load_sso_settings", "loadSsoSettings", ManagementKey),
+    /// `DELETE /v1/mgmt/sso/settings`.
+    DeleteSsoSettings = ("delete_sso_settings", "deleteSsoSettings", ManagementKey),
 }
 
 /// What authorizes an operation besides the project ID: whose credential a 401 or 403 refuses.

@@ -13,6 +13,7 @@ mod create;
 mod membership;
 mod requests;
 mod roles;
+mod sso;
 mod tenants;
 mod user_admin;
 mod user_updates;
@@ -28,6 +29,10 @@ pub use roles::{
     CreatePermission, CreateRole, DeletePermission, DeleteRole, LoadAllPermissions, LoadAllRoles,
     Permission, PermissionManagement, Role, RoleManagement, SearchRoles, UpdatePermission,
     UpdateRole,
+};
+pub use sso::{
+    ConfigureOidc, ConfigureSaml, DeleteSsoSettings, LoadSsoSettings, OidcSettings, SamlSettings,
+    SsoManagement, SsoSettings,
 };
 pub use tenants::{
     ConfigureTenantSettings, CreateTenant, DeleteTenant, LoadAllTenants, LoadTenant,
@@ -68,6 +73,9 @@ impl ManagementClient {
 
         /// Permissions: create, update, delete, list.
         permissions -> PermissionManagement;
+
+        /// A tenant's SSO settings: configure OIDC or SAML, load, delete.
+        sso -> SsoManagement;
     }
 }
 

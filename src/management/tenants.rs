@@ -33,6 +33,9 @@ pub struct Tenant {
     pub created_time: Option<SystemTime>,
     /// How its users authenticate (`none`, `saml`, `oidc`), when the service said.
     pub auth_type: Option<String>,
+    /// The email domains of its SSO users (see
+    /// [`SsoManagement`](super::SsoManagement)).
+    pub domains: Vec<String>,
     /// Whether its users must sign in with SSO.
     pub enforce_sso: bool,
     /// Whether it is disabled.
@@ -40,7 +43,7 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    fn from_wire(operation: Operation, wire: crate::wire::Tenant) -> Result<Self> {
+    pub(super) fn from_wire(operation: Operation, wire: crate::wire::Tenant) -> Result<Self> {
         let id = wire
             .id
             .filter(|id| !id.is_empty())
@@ -58,6 +61,7 @@ impl Tenant {
                 .filter(|t| *t > 0)
                 .map(crate::time::instant),
             auth_type: wire.auth_type.filter(|a| !a.is_empty()),
+            domains: wire.domains.unwrap_or_default(),
             enforce_sso: wire.enforce_sso.unwrap_or(false),
             disabled: wire.disabled.unwrap_or(false),
         })

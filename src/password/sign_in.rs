@@ -7,7 +7,7 @@ use super::login_option_setters;
 use crate::auth_info::AuthInfo;
 use crate::client::Client;
 use crate::error::Result;
-use crate::request::{check_login_id, check_password, check_token, request};
+use crate::request::{check_login_id, check_password, request};
 use crate::secret::RefreshJwt;
 use crate::setters::setters;
 use crate::transport::send;
@@ -69,15 +69,7 @@ impl SignIn {
         const OP: Operation = Operation::PasswordSignIn;
         check_login_id(&self.body.login_id)?;
         check_password(&self.body.password, "password")?;
-        let with_token;
-        let api = match &self.refresh_jwt {
-            Some(token) => {
-                check_token(token.secret(), "refresh JWT")?;
-                with_token = self.client.api_with_token(token.secret(), "refresh JWT")?;
-                &with_token
-            }
-            None => self.client.api(),
-        };
+        let api = self.client.api_for(self.refresh_jwt.as_ref())?;
         let response = send(&self.client.shared, OP, || api.password_sign_in(&self.body)).await?;
         super::signed_in(&self.client, OP, response)
     }

@@ -124,6 +124,11 @@ impl CookieConfig {
         path(path: impl Into<String>) => Some(path);
     }
 
+    /// Whether cookies carry `Secure`.
+    pub(crate) fn is_secure(&self) -> bool {
+        self.secure
+    }
+
     /// Whether names were configured (rather than left to the defaults).
     pub fn has_names(&self) -> bool {
         self.session_name.is_some() || self.refresh_name.is_some()

@@ -46,8 +46,74 @@ pub const MASKED_POLICIES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Single differences we keep on purpose, by location and change, with why.
+/// Single differences we keep on purpose, by location (a location ending in `*` covers every
+/// location under it) and change, with why.
 pub const DELIBERATE: &[(&str, &str, &str)] = &[
+    (
+        "oauthStart query.redirectURL",
+        "our parameter upstream lacks",
+        "both official SDKs send `redirectURL`, as upstream's own prose names it (shared/wire-sso.md)",
+    ),
+    (
+        "oauthStart query.redirectUrl",
+        "upstream optional parameter we lack",
+        "the SDKs send it as `redirectURL`",
+    ),
+    (
+        "oauthStartSignIn query.redirectURL",
+        "our parameter upstream lacks",
+        "both official SDKs send `redirectURL`, as upstream's own prose names it (shared/wire-sso.md)",
+    ),
+    (
+        "oauthStartSignIn query.redirectUrl",
+        "upstream optional parameter we lack",
+        "the SDKs send it as `redirectURL`",
+    ),
+    (
+        "oauthStartSignUp query.redirectURL",
+        "our parameter upstream lacks",
+        "both official SDKs send `redirectURL`, as upstream's own prose names it (shared/wire-sso.md)",
+    ),
+    (
+        "oauthStartSignUp query.redirectUrl",
+        "upstream optional parameter we lack",
+        "the SDKs send it as `redirectURL`",
+    ),
+    (
+        "oauthStartUpdateUser query.redirectURL",
+        "our parameter upstream lacks",
+        "both official SDKs send `redirectURL`, as upstream's own prose names it (shared/wire-sso.md)",
+    ),
+    (
+        "oauthStartUpdateUser query.redirectUrl",
+        "upstream optional parameter we lack",
+        "the SDKs send it as `redirectURL`",
+    ),
+    (
+        "ssoStart query.redirectURL",
+        "our parameter upstream lacks",
+        "both official SDKs send `redirectURL`, as upstream's own prose names it (shared/wire-sso.md)",
+    ),
+    (
+        "ssoStart query.redirectUrl",
+        "upstream optional parameter we lack",
+        "the SDKs send it as `redirectURL`",
+    ),
+    (
+        "ssoStart query.ssoId",
+        "our parameter upstream lacks",
+        "the Python and Node SDKs send `ssoId` to pick one of a tenant's SSO configurations",
+    ),
+    (
+        "ssoStart query.unsavedSaml.*",
+        "upstream optional parameter we lack",
+        "the console's preview of unsaved SAML settings; no SDK sends them",
+    ),
+    (
+        "ssoStart query.unsavedOauth.*",
+        "upstream optional parameter we lack",
+        "the console's preview of unsaved OIDC settings; no SDK sends them",
+    ),
     (
         "PasswordResetRequest.templateId",
         "our field upstream lacks",

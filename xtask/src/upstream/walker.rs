@@ -22,6 +22,15 @@ fn short(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
+/// Whether a `DELIBERATE` location names `location`: exactly, or every location under a
+/// prefix ending in `*` (`ssoStart query.unsavedSaml.*`).
+fn deliberate_at(at: &str, location: &str) -> bool {
+    match at.strip_suffix('*') {
+        Some(prefix) => location.starts_with(prefix),
+        None => at == location,
+    }
+}
+
 fn kind(schema: &Value) -> (Option<&str>, Option<&str>) {
     (
         schema.get("type").and_then(Value::as_str),
@@ -33,7 +42,7 @@ impl Walker<'_> {
     pub(super) fn drift(&mut self, location: String, change: String) {
         if DELIBERATE
             .iter()
-            .any(|(at, what, _)| *at == location && *what == change)
+            .any(|(at, what, _)| deliberate_at(at, &location) && *what == change)
         {
             self.mask("deliberate");
             return;

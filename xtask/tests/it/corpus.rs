@@ -663,19 +663,21 @@ fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
             "logout",
             "logoutAll",
             "magicLinkVerify",
+            "oauthExchange",
             "otpVerifyEmail",
             "passwordReplace",
             "passwordSignIn",
             "passwordSignUp",
             "refreshSession",
             "selectTenant",
+            "ssoExchange",
             "tryRefreshSession"
         ]
     );
     let json = report.to_json();
     assert_eq!(
         json["breaking"][0]["operations"].as_array().unwrap().len(),
-        11
+        13
     );
     assert!(report
         .to_text()
