@@ -22,9 +22,10 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App as ActixApp, HttpRequest, HttpResponse, HttpServer, ResponseError};
 use descope::actix::{
-    refresh_session, require_same_origin, CurrentSession, OptionalSession, Rejection,
+    refresh_session, require_same_origin, signed_in_redirect, CallbackRefusal, CallbackSignIn,
+    CurrentSession, LoginCallback, LoginRedirect, OptionalSession, Rejection,
 };
-use descope::{Client, Error, PasswordPolicy, RefreshJwt, ResetMethod};
+use descope::{Client, Error, PasswordPolicy, Provider, RefreshJwt, ResetMethod};
 
 #[path = "support/forms.rs"]
 mod forms;
@@ -75,7 +76,11 @@ pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                     .route("/reset", web::get().to(reset_page))
                     .route("/reset", web::post().to(reset))
                     .route("/verify-email", web::post().to(verify_email))
-                    .route("/verify-email/code", web::post().to(verify_code)),
+                    .route("/verify-email/code", web::post().to(verify_code))
+                    .route("/oauth/github", web::get().to(oauth_github))
+                    .route("/oauth/callback", web::get().to(oauth_callback))
+                    .route("/sso", web::post().to(sso_start))
+                    .route("/sso/callback", web::get().to(sso_callback)),
             );
     }
 }
@@ -152,6 +157,54 @@ fn is_refusal(error: &Error) -> bool {
         .status()
         .is_some_and(|s| (400..500).contains(&s) && s != 429)
         || matches!(error, Error::InvalidInput { .. } | Error::Session(_))
+}
+
+/// Where a start sends the browser: the identity provider's page, with the login state
+/// cookie; or the failure page (a tenant unknown for that email is a 400).
+fn redirect_or_failure(
+    request: &HttpRequest,
+    started: Result<LoginRedirect, Error>,
+) -> HttpResponse {
+    match started {
+        Ok(redirect) => actix_web::Responder::respond_to(redirect, request),
+        Err(error) => failure(&error),
+    }
+}
+
+async fn oauth_github(app: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let callback = format!("{}/oauth/callback", app.public_url);
+    let start = app.client.oauth().start(Provider::Github, callback);
+    redirect_or_failure(&request, start.redirect().await)
+}
+
+async fn sso_start(
+    app: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<EmailForm>,
+) -> HttpResponse {
+    let callback = format!("{}/sso/callback", app.public_url);
+    let email = form.email.trim();
+    let start = app.client.sso().start(email, callback).login_hint(email);
+    redirect_or_failure(&request, start.redirect().await)
+}
+
+async fn oauth_callback(app: web::Data<AppState>, callback: LoginCallback) -> HttpResponse {
+    signed_in_or_refused(callback.oauth(&app.client).await)
+}
+
+async fn sso_callback(app: web::Data<AppState>, callback: LoginCallback) -> HttpResponse {
+    signed_in_or_refused(callback.sso(&app.client).await)
+}
+
+/// `303` to `/me` with the session cookies, or a 4xx page without them.
+fn signed_in_or_refused(outcome: Result<CallbackSignIn, CallbackRefusal>) -> HttpResponse {
+    match outcome {
+        Ok(signed_in) => signed_in_redirect(signed_in, "/me"),
+        Err(refusal) => with_cookies(
+            html(refusal.status_code(), pages::failure(refusal.reason(), &[])),
+            &refusal.headers(),
+        ),
+    }
 }
 
 async fn home() -> HttpResponse {

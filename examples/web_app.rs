@@ -1,6 +1,7 @@
-//! A small web app with Descope password sign-in: sign-up, login, a profile page, change
-//! password, logout. Sessions live in `HttpOnly; SameSite=Strict` cookies and are refreshed
-//! transparently.
+//! A small web app with Descope password sign-in, GitHub and SSO: sign-up, login, a profile
+//! page, change password, logout. Sessions live in `HttpOnly; SameSite=Lax` cookies (`Lax` so
+//! they reach `/me` after the identity provider's cross-site redirect; cross-site posts are
+//! refused by the same-origin check) and are refreshed transparently.
 //!
 //! ```sh
 //! cargo run --example web_app --features axum              # with an embedded emulator
@@ -14,7 +15,15 @@
 //! its own address is loopback the cookies are set without `Secure` (browsers drop `Secure`
 //! cookies over plain HTTP); on any other address they keep it (put TLS in front).
 //!
-//! - `GET /`: the sign-in form (`#login`), the sign-up form (`#signup`) and a link to `/forgot`.
+//! - `GET /`: the sign-in form (`#login`), the sign-up form (`#signup`), a link to `/forgot`,
+//!   the social login link (`#oauth-github`) and the SSO form (`#sso-form`, `email`).
+//! - `GET /oauth/github`: `303` to the identity provider, coming back to
+//!   `<public url>/oauth/callback`; `POST /sso` (`email`): the same through the SSO of the tenant
+//!   of that email's domain, coming back to `/sso/callback` (an unknown domain is a 400 page).
+//!   Both bind the login to the browser with a short-lived `SameSite=Lax` state cookie.
+//! - `GET /oauth/callback?code=`, `GET /sso/callback?code=`: `303` to `/me` with the session
+//!   cookies; a replayed, bogus, missing or wrong-kind code, or a login started in another
+//!   browser (the state check), is a 4xx page without session cookies.
 //! - `POST /signup`, `POST /login`: `303` to `/me` with the session cookies; failures are an
 //!   HTML page: 401 (the same text for an unknown user and a wrong password), 409 (login ID
 //!   taken), 400 (password policy, naming the unmet rules), 429 (with `Retry-After`).
@@ -50,8 +59,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use descope::axum::{refresh_session, require_same_origin, CurrentSession, Rejection};
-use descope::{Client, Error, PasswordPolicy, RefreshJwt, ResetMethod};
+use descope::axum::{
+    refresh_session, require_same_origin, CallbackRefusal, CurrentSession, LoginCallback,
+    LoginRedirect, Rejection,
+};
+use descope::{Client, Error, PasswordPolicy, Provider, RefreshJwt, ResetMethod};
 
 #[path = "support/forms.rs"]
 mod forms;
@@ -97,6 +109,10 @@ pub async fn app(client: Client, public_url: impl Into<String>) -> Result<Router
         .route("/reset", get(reset_page).post(reset))
         .route("/verify-email", post(verify_email))
         .route("/verify-email/code", post(verify_code))
+        .route("/oauth/github", get(oauth_github))
+        .route("/oauth/callback", get(oauth_callback))
+        .route("/sso", post(sso_start))
+        .route("/sso/callback", get(sso_callback))
         .layer(axum::middleware::from_fn_with_state(
             client.clone(),
             refresh_session,
@@ -127,6 +143,54 @@ fn failure(error: &Error) -> Response {
             .insert(RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
+}
+
+/// Where a start sends the browser: the identity provider's page, with the login state
+/// cookie; or the failure page (a tenant unknown for that email is a 400).
+fn redirect_or_failure(started: Result<LoginRedirect, Error>) -> Response {
+    match started {
+        Ok(redirect) => redirect.into_response(),
+        Err(error) => failure(&error),
+    }
+}
+
+/// `GET /oauth/github`: GitHub, coming back to `/oauth/callback`.
+async fn oauth_github(State(app): State<App>) -> Response {
+    let callback = format!("{}/oauth/callback", app.public_url);
+    let start = app.client.oauth().start(Provider::Github, callback);
+    redirect_or_failure(start.redirect().await)
+}
+
+/// `POST /sso` (`email`): the SSO of the tenant of that email's domain, coming back to
+/// `/sso/callback`.
+async fn sso_start(State(app): State<App>, Form(form): Form<EmailForm>) -> Response {
+    let callback = format!("{}/sso/callback", app.public_url);
+    let email = form.email.trim();
+    let start = app.client.sso().start(email, callback).login_hint(email);
+    redirect_or_failure(start.redirect().await)
+}
+
+/// `GET /oauth/callback` and `/sso/callback`: the session cookies and `303` to `/me`, or a 4xx
+/// page without cookies (a replayed, unknown or wrong-kind code, or a login started in
+/// another browser).
+async fn oauth_callback(State(app): State<App>, callback: LoginCallback) -> Response {
+    signed_in_or_refused(callback.oauth(&app.client).await)
+}
+
+async fn sso_callback(State(app): State<App>, callback: LoginCallback) -> Response {
+    signed_in_or_refused(callback.sso(&app.client).await)
+}
+
+fn signed_in_or_refused(
+    outcome: Result<descope::axum::CallbackSignIn, CallbackRefusal>,
+) -> Response {
+    match outcome {
+        Ok(signed_in) => signed_in.redirect_to("/me"),
+        Err(refusal) => {
+            let page = Html(pages::failure(refusal.reason(), &[]));
+            (refusal.status(), refusal.headers(), page).into_response()
+        }
+    }
 }
 
 /// `303 See Other` to `to`, with `headers` (the session cookies).

@@ -22,6 +22,9 @@ pub(crate) struct Tenant {
     /// The settings stored as sent (`domains`, `authType`, expirations...), answered back.
     #[serde(default)]
     pub(crate) settings: Map<String, Value>,
+    /// The SSO settings, when configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) sso: Option<crate::seed::SsoRecord>,
 }
 
 /// A role: of the project (`tenant_id` none), or of one tenant.

@@ -22,6 +22,7 @@ mod builder;
 mod builder_tools;
 mod directory;
 mod failure;
+mod federation;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -47,7 +48,9 @@ pub use key_cache::default_signing_key_cache;
 pub(crate) use options::Options;
 pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, DEFAULT_PROJECT_ID};
 pub use outbox::{Method, OutboxMessage, Purpose, OUTBOX_LEN};
-pub use seed::{PermissionRecord, RoleRecord, SeedFile, SeedRecord, SeedTenant, TenantRecord};
+pub use seed::{
+    PermissionRecord, RoleRecord, SeedFile, SeedRecord, SeedTenant, SsoRecord, TenantRecord,
+};
 
 use keys::SigningKey;
 

@@ -62,6 +62,28 @@ pub struct TenantRecord {
     /// Custom attributes (any JSON values).
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub custom_attributes: serde_json::Map<String, serde_json::Value>,
+    /// The tenant's SSO settings, when it has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso: Option<SsoRecord>,
+}
+
+/// A tenant's SSO settings, in a [`TenantRecord`] and the emulator's state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SsoRecord {
+    /// `oidc` or `saml`.
+    pub auth_type: String,
+    /// The email domains whose users sign in with this tenant's SSO (matched without case).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
+    /// Where users go after signing in when a start names no redirect URL (SAML's
+    /// `redirectUrl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// The OIDC or SAML `settings` object as configured (an OIDC client secret is not kept).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub settings: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A role of a [`SeedFile`].
@@ -226,6 +248,7 @@ impl SeedFile {
                     name: t.name.clone(),
                     self_provisioning_domains: t.self_provisioning_domains.clone(),
                     custom_attributes: t.custom_attributes.clone(),
+                    sso: t.sso.clone(),
                 })
                 .collect(),
             roles: directory
@@ -277,6 +300,18 @@ impl SeedFile {
             if t.id.trim().is_empty() || t.name.trim().is_empty() {
                 return Err(bad("id and name are required".into()));
             }
+            if let Some(sso) = &t.sso {
+                if !matches!(sso.auth_type.as_str(), "oidc" | "saml") {
+                    return Err(bad("sso.authType must be \"oidc\" or \"saml\"".into()));
+                }
+                if sso
+                    .redirect_url
+                    .as_deref()
+                    .is_some_and(|u| !crate::is_web_url(u))
+                {
+                    return Err(bad("sso.redirectUrl is not an http(s) URL".into()));
+                }
+            }
             directory
                 .add_tenant(Tenant {
                     id: t.id.trim().to_owned(),
@@ -285,6 +320,7 @@ impl SeedFile {
                     custom_attributes: t.custom_attributes.clone(),
                     created_time: now,
                     settings: serde_json::Map::new(),
+                    sso: t.sso.clone(),
                 })
                 .map_err(|f| bad(f.parts().2))?;
         }

@@ -207,6 +207,8 @@ pub(crate) struct Store {
     pub(crate) verifications: crate::verification::Verifications,
     /// Tenants, roles and permissions.
     pub(crate) directory: crate::directory::Directory,
+    /// OAuth and SSO logins waiting on the IdP page, and their codes (not in the state file).
+    pub(crate) federation: crate::federation::Federation,
     /// The last [`StoredUser::seq`] given.
     last_seq: u64,
 }

@@ -3,12 +3,19 @@
 
 use std::net::SocketAddr;
 
+use descope::session::cookies::SameSite;
 use descope::{ClientBuilder, CookieConfig};
 use serde::Deserialize;
 
-/// Cookies for an app served at `addr`: `Secure` unless the address is loopback.
+/// Cookies for an app served at `addr`: `Secure` unless the address is loopback, and
+/// `SameSite=Lax`: the identity provider's redirect back to `/oauth/callback` or
+/// `/sso/callback` is a cross-site navigation, and browsers send no `Strict` cookie on it or
+/// on the redirect to `/me` that follows (the user would land signed out). Cross-site posts are
+/// still refused, by `require_same_origin`.
 pub fn cookie_config(addr: SocketAddr) -> CookieConfig {
-    CookieConfig::default().secure(!addr.ip().is_loopback())
+    CookieConfig::default()
+        .secure(!addr.ip().is_loopback())
+        .same_site(SameSite::Lax)
 }
 
 /// The cookie names from `DESCOPE_SESSION_COOKIE_NAME` and `DESCOPE_REFRESH_COOKIE_NAME` as

@@ -35,6 +35,10 @@ pub fn home() -> String {
          <input name=\"password\" type=\"password\" autocomplete=\"current-password\">\
          <button type=\"submit\">Sign in</button></form>\
          <p><a id=\"forgot-link\" href=\"/forgot\">Forgot your password?</a></p>\
+         <p><a id=\"oauth-github\" href=\"/oauth/github\">Continue with GitHub</a></p>\
+         <form id=\"sso-form\" method=\"post\" action=\"/sso\">\
+         <input name=\"email\" type=\"email\" placeholder=\"work email\" autocomplete=\"email\">\
+         <button type=\"submit\">Continue with SSO</button></form>\
          <h2>Sign up</h2>\
          <form id=\"signup\" method=\"post\" action=\"/signup\">\
          <input name=\"name\" placeholder=\"name\">\

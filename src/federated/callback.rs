@@ -17,6 +17,14 @@ use crate::session::cookies::cookie_value;
 /// of the query and of the cookie. With feature `axum` or `actix` it is an extractor (it never
 /// refuses; the checks are in [`oauth`](Self::oauth) and [`sso`](Self::sso)).
 ///
+/// The provider's redirect to the callback is a cross-site navigation, and so is the redirect
+/// that follows it: browsers send no `SameSite=Strict` cookie on either, so with the default
+/// [`CookieConfig`](crate::CookieConfig) the page after the callback sees no session. An app
+/// with a callback sets its session cookies `SameSite=Lax`
+/// ([`CookieConfig::same_site`](crate::CookieConfig::same_site)) and refuses cross-site unsafe
+/// requests with the same-origin check (`require_same_origin` in axum and actix), as the
+/// example apps do.
+///
 /// Its `Debug` shows only which parts are present.
 #[derive(Clone, Default)]
 pub struct LoginCallback {

@@ -58,6 +58,8 @@ pub(crate) fn answered_url(operation: Operation, url: Option<String>) -> Result<
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]

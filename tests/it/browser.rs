@@ -10,7 +10,7 @@ use descope::session::cookies::CookieConfig;
 use descope_emulator::{Emulator, HashCost};
 use serde_json::{json, Value};
 
-use crate::web_app::{serve, Web, PASSWORD};
+use crate::web_app::{serve, serve_as, Web, PASSWORD};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -423,4 +423,78 @@ async fn a_browser_signs_up_changes_its_password_and_logs_out(web: Web) {
     emulator.stop().await;
 }
 
-crate::for_each_app!(a_browser_signs_up_changes_its_password_and_logs_out,);
+/// GitHub and SSO, from the button and the form through the emulator's IdP page to `/me`.
+async fn a_browser_signs_in_with_github_and_with_sso(web: Web) {
+    let Some(driver) = find_driver() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
+        }
+        eprintln!("SKIPPED browser test: no chromedriver");
+        return;
+    };
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .management_key("Kbrowser-management-key")
+        .start()
+        .await
+        .unwrap();
+    let admin = emulator.client().unwrap();
+    let tenants = admin.management().tenants();
+    tenants.create("Acme").id("T-acme").await.unwrap();
+    (admin.management().sso())
+        .configure_oidc("T-acme")
+        .client_id("acme-client")
+        .auth_url("https://idp.acme.example/authorize")
+        .domain("acme.example")
+        .await
+        .unwrap();
+    // The app at `localhost`, the identity provider at `127.0.0.1`: two sites, so the
+    // provider's redirect back is a cross-site navigation, as in production.
+    let client = (emulator.client_builder())
+        .cookie_config(crate::web_app::example::cookie_config(
+            ([127, 0, 0, 1], 0).into(),
+        ))
+        .build()
+        .unwrap();
+    let base = serve_as(web, client, "localhost").await;
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Driver::start(&driver).await;
+    browser.open(profile.path()).await;
+
+    browser.go(&format!("{base}/")).await;
+    browser.click("#oauth-github").await;
+    browser.wait_for_source("id=\"idp-form\"").await;
+    assert!(browser.url().await.starts_with(emulator.base_url()));
+    browser
+        .type_into("#idp-form input[name=email]", "linus@example.com")
+        .await;
+    browser.click("#idp-continue").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#login-id").await, "linus@example.com");
+    browser.click("#logout button").await;
+    browser.wait_for_url("/").await;
+
+    browser
+        .type_into("#sso-form input[name=email]", "grace@acme.example")
+        .await;
+    browser.click("#sso-form button").await;
+    browser.wait_for_source("id=\"idp-form\"").await;
+    assert!(browser.source().await.contains("Acme"));
+    // The email is pre-filled from the form (the login hint).
+    browser.click("#idp-continue").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#login-id").await, "grace@acme.example");
+
+    // Back in the history to the used IdP page, and posting again: no second sign-in.
+    browser
+        .go(&format!("{base}/oauth/callback?code=replayed"))
+        .await;
+    browser.wait_for_source("id=\"error\"").await;
+    browser.close().await;
+    emulator.stop().await;
+}
+
+crate::for_each_app!(
+    a_browser_signs_up_changes_its_password_and_logs_out,
+    a_browser_signs_in_with_github_and_with_sso,
+);

@@ -17,6 +17,7 @@ mod common;
 mod config;
 mod cookies;
 mod errors;
+mod federated;
 mod hostile;
 mod management;
 mod properties;
@@ -35,6 +36,8 @@ mod tower_layer;
 mod typed;
 #[cfg(feature = "axum")]
 mod web_app;
+#[cfg(feature = "axum")]
+mod web_federated;
 #[cfg(feature = "axum")]
 mod web_lifecycle;
 #[cfg(feature = "axum")]

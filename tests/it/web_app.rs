@@ -67,8 +67,15 @@ pub async fn serve(web: Web, emulator: &Emulator, cookies: CookieConfig) -> Stri
 
 /// The example app on 127.0.0.1:0 over `client`.
 pub async fn serve_on(web: Web, client: descope::Client) -> String {
+    serve_as(web, client, "127.0.0.1").await
+}
+
+/// The example app on 127.0.0.1:0 over `client`, reached as `host` (`localhost`: another site
+/// than the emulator's `127.0.0.1`, for cross-site redirects).
+pub async fn serve_as(web: Web, client: descope::Client, host: &str) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let port = listener.local_addr().unwrap().port();
+    let base = format!("http://{host}:{port}");
     match web {
         Web::Axum => {
             listener.set_nonblocking(true).unwrap();

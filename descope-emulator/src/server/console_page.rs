@@ -13,7 +13,7 @@ pub(crate) enum Viewer {
 }
 
 /// Escapes text for HTML (everything shown comes from users or clients).
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -157,6 +157,18 @@ fn users(app: &App, viewer: Viewer) -> String {
     )
 }
 
+/// A tenant's SSO settings in a line: `saml: acme.com (https://idp.acme.com/sso)`, or `none`.
+fn sso_summary(tenant: &crate::directory::Tenant) -> String {
+    let Some(sso) = &tenant.sso else {
+        return "none".into();
+    };
+    let idp = ["idpUrl", "authUrl", "name"]
+        .iter()
+        .find_map(|key| sso.settings.get(*key).and_then(serde_json::Value::as_str))
+        .unwrap_or_default();
+    format!("{}: {} ({idp})", sso.auth_type, sso.domains.join(", "))
+}
+
 /// The tenants with their members (and their roles there) and roles, then the project's roles
 /// and permissions.
 fn directory(app: &App) -> String {
@@ -190,10 +202,12 @@ fn directory(app: &App) -> String {
         tenants.push_str(&format!(
             "<tr data-tenant-id=\"{id}\"><td class=\"tenant-id\">{id}</td>\
              <td class=\"name\">{name}</td><td class=\"domains\">{domains}</td>\
+             <td class=\"sso\">{sso}</td>\
              <td class=\"members\">{members}</td><td class=\"roles\">{roles}</td></tr>",
             id = escape(&tenant.id),
             name = escape(&tenant.name),
             domains = escape(&tenant.self_provisioning_domains.join(", ")),
+            sso = escape(&sso_summary(tenant)),
             members = escape(&members.join("; ")),
             roles = escape(&roles.join(", ")),
         ));
@@ -219,7 +233,7 @@ fn directory(app: &App) -> String {
     }
     format!(
         "<h2>Tenants</h2><table id=\"tenants\"><thead><tr><th>ID</th><th>Name</th>\
-         <th>Domains</th><th>Members (roles)</th><th>Tenant roles</th></tr></thead>\
+         <th>Domains</th><th>SSO</th><th>Members (roles)</th><th>Tenant roles</th></tr></thead>\
          <tbody>{tenants}</tbody></table>\
          <h2>Roles</h2><table id=\"roles\"><thead><tr><th>Name</th><th>Scope</th>\
          <th>Permissions</th><th>Description</th></tr></thead><tbody>{roles}</tbody></table>\

@@ -8,8 +8,8 @@ use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 use super::{console, email, email_links as links, management as mgmt, network, password};
+use super::{idp, roles, sso_settings as sso, tenants, user_admin as admin};
 use super::{management_access as access, session, App, Failure};
-use super::{roles, tenants, user_admin as admin};
 
 /// The link routes' kind (`email_links`): magic links, or enchanted links.
 const MAGIC: bool = false;
@@ -165,6 +165,43 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         )
         .route("/v1/mgmt/user/update/loginid", post(admin::update_login_id))
         .route("/v1/mgmt/user/update/role/set", post(admin::set_roles))
+        // OAuth and SSO, with the emulator as identity provider (`/v1/auth/saml/*` is where
+        // the Node SDK's `sso` goes).
+        .route(
+            "/v1/auth/oauth/authorize",
+            post(idp::oauth_start::<{ idp::ANY }>),
+        )
+        .route(
+            "/v1/auth/oauth/authorize/signin",
+            post(idp::oauth_start::<{ idp::SIGN_IN }>),
+        )
+        .route(
+            "/v1/auth/oauth/authorize/signup",
+            post(idp::oauth_start::<{ idp::SIGN_UP }>),
+        )
+        .route(
+            "/v1/auth/oauth/authorize/update",
+            post(idp::oauth_start::<{ idp::LINK }>),
+        )
+        .route(
+            "/v1/auth/oauth/exchange",
+            post(idp::exchange::<{ idp::OAUTH }>),
+        )
+        .route("/v1/auth/sso/authorize", post(idp::sso_start))
+        .route("/v1/auth/saml/authorize", post(idp::sso_start))
+        .route("/v1/auth/sso/exchange", post(idp::exchange::<{ idp::SSO }>))
+        .route(
+            "/v1/auth/saml/exchange",
+            post(idp::exchange::<{ idp::SSO }>),
+        )
+        .route("/v1/mgmt/sso/oidc", post(sso::configure_oidc))
+        .route("/v1/mgmt/sso/saml", post(sso::configure_saml))
+        .route("/v2/mgmt/sso/settings", get(sso::load))
+        .route("/v1/mgmt/sso/settings", delete(sso::delete))
+        .route(
+            "/emulator/v1/idp/{page}",
+            get(idp::idp_page).post(idp::idp_submit),
+        )
         // The emulator's own.
         .route(
             "/emulator/v1/outbox",

@@ -9,9 +9,14 @@ use super::management::{empty_reply, managed, managed_body};
 use super::*;
 use crate::directory::Tenant;
 
-/// `{"id": ...}` of a tenant, as every tenant answer shows it.
+/// `{"id": ...}` of a tenant, as every tenant answer shows it (`domains` and `authType` are
+/// its SSO settings' when it has them).
 pub(super) fn tenant_json(tenant: &Tenant) -> Value {
-    let setting = |key: &str| tenant.settings.get(key).cloned();
+    let setting = |key: &str| match (&tenant.sso, key) {
+        (Some(sso), "domains") => Some(serde_json::json!(sso.domains)),
+        (Some(sso), "authType") => Some(Value::from(sso.auth_type.clone())),
+        _ => tenant.settings.get(key).cloned(),
+    };
     serde_json::json!({
         "id": tenant.id,
         "name": tenant.name,
@@ -73,6 +78,7 @@ pub(crate) async fn create(State(app): AppState, request: Request) -> Reply {
         custom_attributes: body.custom_attributes,
         created_time: app.now(),
         settings: extras(body.extra),
+        sso: None,
     };
     app.store().directory.add_tenant(tenant)?;
     Ok(json(StatusCode::OK, &serde_json::json!({ "id": id })))

@@ -443,7 +443,11 @@ fn directory_seed() -> Value {
             {"name": "owner", "tenantId": "T1", "permissionNames": ["docs.read"]}
         ],
         "tenants": [{"id": "T1", "name": "Acme", "selfProvisioningDomains": ["acme.com"],
-                     "customAttributes": {"plan": "pro"}}],
+                     "customAttributes": {"plan": "pro"},
+                     "sso": {"authType": "saml", "domains": ["acme.com"],
+                             "redirectUrl": "http://127.0.0.1:9/sso",
+                             "settings": {"idpUrl": "https://idp.acme.com/sso",
+                                          "entityId": "acme", "idpCert": "c"}}}],
         "users": [{"loginId": "ada@example.com", "password": PASSWORD, "roles": ["editor"],
                    "tenants": [{"tenantId": "T1", "roles": ["owner"]}]}]
     })
@@ -465,6 +469,24 @@ async fn tenants_roles_and_permissions_round_trip_and_grant_their_claims() {
     assert_eq!(
         auth.user.tenant("T1").unwrap().tenant_name.as_deref(),
         Some("Acme")
+    );
+
+    // The seed's SSO settings: SSO starts by the domain, and the console shows them.
+    let page = client
+        .sso()
+        .start("bob@ACME.com", "http://127.0.0.1:9/sso")
+        .await
+        .unwrap();
+    assert!(page.as_str().starts_with(first.base_url()));
+    let console = reqwest::get(format!("{}/", first.base_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        console.contains("<td class=\"sso\">saml: acme.com (https://idp.acme.com/sso)</td>"),
+        "{console}"
     );
 
     let export = first.export();
@@ -493,6 +515,15 @@ async fn a_bad_directory_is_refused_naming_the_entry() {
         (
             json!({"tenants": [{"id": "T1", "name": "A"}, {"id": "T2", "name": "a"}]}),
             "tenants[1] (\"T2\"): Already exists: a tenant named a",
+        ),
+        (
+            json!({"tenants": [{"id": "T1", "name": "A", "sso": {"authType": "ldap"}}]}),
+            "tenants[0] (\"T1\"): sso.authType must be \"oidc\" or \"saml\"",
+        ),
+        (
+            json!({"tenants": [{"id": "T1", "name": "A",
+                                "sso": {"authType": "saml", "redirectUrl": "javascript:x"}}]}),
+            "tenants[0] (\"T1\"): sso.redirectUrl is not an http(s) URL",
         ),
         (
             json!({"permissions": [{"name": "p"}, {"name": "p"}]}),

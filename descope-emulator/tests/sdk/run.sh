@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The official SDKs against the emulator binary (password, sessions, management, email flows,
-# and B2B administration), each in a scratch environment that is removed
+# B2B administration, OAuth and SSO), each in a scratch environment that is removed
 # afterwards: Python `descope` 2.16.0 (PyPI) and `@descope/node-sdk` 2.13.0 (npm). Needs
 # python3 (with venv), node and npm; the emulator binary is built when missing.
 #   bash descope-emulator/tests/sdk/run.sh
@@ -61,4 +61,14 @@ stop
 echo "-- Node SDK (@descope/node-sdk 2.13.0), B2B administration"
 start P2nodeb2b
 NODE_PATH="$work/node_modules" timeout 120 node "$here/b2b.mjs"
+stop
+
+# OAuth and SSO with the emulator as identity provider (shared/wire-sso.md), once per SDK.
+echo "-- Python SDK (descope 2.16.0), OAuth and SSO"
+start P2pysso
+timeout 120 "$work/py/bin/python" "$here/sso.py"
+stop
+echo "-- Node SDK (@descope/node-sdk 2.13.0), OAuth and SSO"
+start P2nodesso
+NODE_PATH="$work/node_modules" timeout 120 node "$here/sso.mjs"
 stop
