@@ -144,11 +144,19 @@ fn refusal_of(error: &Error) -> (StatusCode, &'static str) {
 
 /// A callback that signed the user in: the session, and the response headers that store it
 /// (the session cookies, as a sign-in sets them, and the removal of the login state cookie).
-#[derive(Debug)]
+/// Its `Debug` shows the session as `AuthInfo` does (tokens redacted), not the headers.
 pub struct CallbackSignIn {
     /// The signed-in user and their tokens.
     pub auth: AuthInfo,
     headers: HeaderMap,
+}
+
+impl std::fmt::Debug for CallbackSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackSignIn")
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CallbackSignIn {
@@ -240,5 +248,36 @@ impl CallbackRefusal {
             HeaderValue::from_static("text/html; charset=utf-8"),
         );
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_callback_reads_its_query_and_cookie_and_debug_shows_neither() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::COOKIE,
+            HeaderValue::from_static("DS=x; DSLS=state-value"),
+        );
+        let callback = LoginCallback::from_request(
+            Some("from=x&code=secret-code&login_state=state-value&code=second"),
+            &headers,
+        );
+        assert_eq!(
+            callback.code.as_ref().map(OpaqueToken::secret),
+            Some("secret-code")
+        );
+        assert_eq!(callback.state.as_deref(), Some("state-value"));
+        assert_eq!(callback.cookie_state.as_deref(), Some("state-value"));
+        let debug = format!("{callback:?}");
+        assert!(
+            !debug.contains("secret-code") && !debug.contains("state-value"),
+            "{debug}"
+        );
+        let empty = LoginCallback::from_request(None, &HeaderMap::new());
+        assert!(empty.code.is_none() && empty.state.is_none() && empty.cookie_state.is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! A loopback proxy between a client and the emulator that counts requests per path and can
-//! make the refresh route fail (a status, with `Retry-After`) or hang, as an outage would.
+//! make one route (the refresh route unless told otherwise) fail (a status, with
+//! `Retry-After`) or hang, as an outage would.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,6 +29,8 @@ struct Inner {
     http: reqwest::Client,
     counts: Mutex<HashMap<String, usize>>,
     refresh: Mutex<Refresh>,
+    /// The route `refresh` applies to.
+    faulted: Mutex<String>,
 }
 
 /// A running proxy (it stops with the test's runtime).
@@ -42,6 +45,7 @@ impl Proxy {
             http: reqwest::Client::new(),
             counts: Mutex::new(HashMap::new()),
             refresh: Mutex::new(Refresh::Pass),
+            faulted: Mutex::new(REFRESH_PATH.to_owned()),
         }));
         let app = axum::Router::new()
             .fallback(forward)
@@ -65,6 +69,12 @@ impl Proxy {
 
     /// What to do with refreshes from now on.
     pub fn refresh(&self, mode: Refresh) {
+        self.fault(REFRESH_PATH, mode);
+    }
+
+    /// What to do with requests to `path` from now on (one route at a time).
+    pub fn fault(&self, path: &str, mode: Refresh) {
+        *self.0.faulted.lock().unwrap() = path.to_owned();
         *self.0.refresh.lock().unwrap() = mode;
     }
 }
@@ -80,7 +90,7 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
         .unwrap()
         .entry(path.clone())
         .or_default() += 1;
-    if path == REFRESH_PATH {
+    if path == *proxy.0.faulted.lock().unwrap() {
         let mode = *proxy.0.refresh.lock().unwrap();
         match mode {
             Refresh::Pass => {}

@@ -125,6 +125,20 @@ async fn builders_clients_results_and_errors_are_clean() {
         ),
     );
     assert_clean("Refresh", &format!("{:?}", sessions.refresh(&refresh)));
+    // OAuth and SSO: step-up tokens, codes and client secrets.
+    let oauth = client
+        .oauth()
+        .start("github", "https://app/cb")
+        .stepup(&refresh);
+    assert_clean("OAuthStart", &format!("{oauth:?}"));
+    let sso = client.sso().start("T1", "https://app/cb").mfa(&refresh);
+    assert_clean("SsoStart", &format!("{sso:?}"));
+    let exchange = client.oauth().exchange("fixture-secret");
+    assert_clean("CodeExchange", &format!("{exchange:?}"));
+    let oidc = (client.management().sso())
+        .configure_oidc("T1")
+        .client_secret("fixture-secret");
+    assert_clean("ConfigureOidc", &format!("{oidc:?}"));
 
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_json(jwt_response()))

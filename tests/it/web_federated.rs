@@ -9,8 +9,11 @@ use descope_emulator::{Emulator, HashCost};
 use reqwest::header::{COOKIE, LOCATION};
 use url::Url;
 
+use std::time::Duration;
+
 use crate::for_each_app;
-use crate::web_app::{serve, Web};
+use crate::proxy::{Proxy, Refresh};
+use crate::web_app::{serve, serve_on, Web};
 
 const MANAGEMENT_KEY: &str = "Kweb-fed-management-key";
 
@@ -242,4 +245,124 @@ async fn social_and_sso_login_through_the_example(web: Web) {
     assert!(set_cookies(&unknown).is_empty());
 }
 
-for_each_app!(social_and_sso_login_through_the_example);
+/// The callback when things go wrong: five parallel requests with one code (one sign-in), the
+/// service answering 503 or hanging at the exchange (503 pages, the code not spent), a request
+/// cancelled mid-exchange, and an emulator restart between the IdP page and the exchange.
+async fn the_callback_under_parallel_replays_outages_and_a_restart(web: Web) {
+    let state = tempfile::tempdir().unwrap();
+    let state_file = state.path().join("state.json");
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .state_file(&state_file)
+        .start()
+        .await
+        .unwrap();
+    let (proxy, proxy_url) = Proxy::start(emulator.base_url()).await;
+    let client = (emulator.client_builder())
+        .base_url(proxy_url)
+        .timeout(Duration::from_millis(400))
+        .cookie_config(CookieConfig::default().secure(false))
+        .build()
+        .unwrap();
+    let base = serve_on(web, client).await;
+    let login = |email: &'static str| {
+        let base = base.clone();
+        async move {
+            let ada = browser();
+            let start = ada
+                .get(format!("{base}/oauth/github"))
+                .send()
+                .await
+                .unwrap();
+            let callback = through_the_idp(&ada, start, email).await;
+            let cookie = format!("DSLS={}", param(&callback, "login_state"));
+            (callback, cookie)
+        }
+    };
+
+    // Five parallel requests with the same code and state: one signs in, four are 400 pages.
+    let (callback, cookie) = login("ada@example.com").await;
+    let requests = (0..5).map(|_| get_with_cookie(&callback, Some(cookie.clone())));
+    let answers = futures_util::future::join_all(requests).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 400).count(),
+        4,
+        "{statuses:?}"
+    );
+    assert_eq!(answers.iter().filter(|r| sets_session(r)).count(), 1);
+
+    // The exchange answers 503, then hangs: 503 pages without cookies; the code is not spent.
+    let (callback, cookie) = login("grace@example.com").await;
+    for mode in [Refresh::Fail(503), Refresh::Hang] {
+        proxy.fault("/v1/auth/oauth/exchange", mode);
+        let response = get_with_cookie(&callback, Some(cookie.clone())).await;
+        assert_eq!(response.status(), 503, "{mode:?}");
+        assert!(!sets_session(&response));
+    }
+    proxy.fault("/v1/auth/oauth/exchange", Refresh::Pass);
+    let response = get_with_cookie(&callback, Some(cookie.clone())).await;
+    assert_eq!(response.status(), 303);
+    assert!(sets_session(&response));
+
+    // A request cancelled while its exchange is on the way: the next login still works, and
+    // the cancelled code is either spent (400) or still good (303), never a 5xx.
+    let (callback, cookie) = login("linus@example.com").await;
+    proxy.fault("/v1/auth/oauth/exchange", Refresh::Delay(200));
+    let cancelled = get_with_cookie(&callback, Some(cookie.clone()));
+    assert!(tokio::time::timeout(Duration::from_millis(50), cancelled)
+        .await
+        .is_err());
+    proxy.fault("/v1/auth/oauth/exchange", Refresh::Pass);
+    let retried = get_with_cookie(&callback, Some(cookie)).await;
+    assert!(
+        matches!(retried.status().as_u16(), 303 | 400),
+        "{}",
+        retried.status()
+    );
+
+    // An emulator restart between the IdP page and the exchange: logins in progress end (a 400
+    // page), users stay.
+    let (callback, cookie) = login("grace@example.com").await;
+    emulator.stop().await;
+    let restarted = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .state_file(&state_file)
+        .start()
+        .await
+        .unwrap();
+    let client = (restarted.client_builder())
+        .cookie_config(CookieConfig::default().secure(false))
+        .build()
+        .unwrap();
+    let base = serve_on(web, client.clone()).await;
+    let mut moved = Url::parse(&base).unwrap();
+    moved.set_path(callback.path());
+    moved.set_query(callback.query());
+    assert_refused(get_with_cookie(&moved, Some(cookie)).await, 400).await;
+    // The user is still there: signing in again is not a first sign-in.
+    let page = (client.oauth())
+        .start(descope::Provider::Github, "http://127.0.0.1:9/cb")
+        .await
+        .unwrap();
+    let posted = browser()
+        .post(page)
+        .form(&[("email", "grace@example.com")])
+        .send()
+        .await
+        .unwrap();
+    let code = param(&location(&posted), "code");
+    let again = client.oauth().exchange(code).await.unwrap();
+    assert!(!again.first_seen);
+    restarted.stop().await;
+}
+
+for_each_app!(
+    social_and_sso_login_through_the_example,
+    the_callback_under_parallel_replays_outages_and_a_restart,
+);
