@@ -3,8 +3,6 @@
 //! arrives (the magic link's token is verified by the app; the enchanted link is verified by
 //! the click, and the waiting device polls for the session).
 
-use serde_json::Value;
-
 pub use super::link_kind::{EnchantedLink, LinkKind, MagicLink};
 use super::{
     check_email, check_secret, sign_up_address, signed_in, update_email_setters, WaitForSession,

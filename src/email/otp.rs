@@ -1,7 +1,5 @@
 //! One-time codes by email: `client.otp()`.
 
-use serde_json::Value;
-
 use super::{
     check_email, check_secret, sign_up_address, signed_in, update_email_setters, EmailSent,
 };

@@ -19,6 +19,57 @@ pub use sso::{SsoClient, SsoStart};
 
 use url::Url;
 
+/// The options both starts have (OAuth and SSO), on a builder with `client`, `redirect_url`,
+/// `login_hint`, `prompt`, `refresh_jwt` and `body: LoginOptions`: step-up and MFA with the
+/// user's refresh JWT, the login hint, `prompt` values (`$prompts`, for `$who`), the login
+/// options, and [`redirect`](OAuthStart::redirect).
+macro_rules! start_options {
+    ($who:literal, $prompts:literal) => {
+        fn options(&mut self) -> &mut crate::wire::LoginOptions {
+            &mut self.body
+        }
+
+        /// A step-up of the user signed in with `refresh_jwt`. Defaults to off.
+        pub fn stepup(mut self, refresh_jwt: &crate::secret::RefreshJwt) -> Self {
+            self.body.stepup = Some(true);
+            self.refresh_jwt = Some(refresh_jwt.clone());
+            self
+        }
+
+        /// A second factor for the user signed in with `refresh_jwt`. Defaults to off.
+        pub fn mfa(mut self, refresh_jwt: &crate::secret::RefreshJwt) -> Self {
+            self.body.mfa = Some(true);
+            self.refresh_jwt = Some(refresh_jwt.clone());
+            self
+        }
+
+        $crate::setters::setters! {
+            #[doc = concat!("The account ", $who, " should suggest (an email address). Defaults to none.")]
+            login_hint(login_hint: impl Into<String>) => Some(login_hint);
+
+            #[doc = concat!("Adds `prompt` values for ", $who, " (", $prompts, "). Defaults to none.")]
+            prompt(prompt: impl IntoIterator<Item = impl Into<String>>) => extend(prompt);
+
+            /// Revoke the user's other sessions on sign-in. Defaults to the service's (no).
+            revoke_other_sessions(revoke: bool) => Some(options().revoke_other_sessions);
+        }
+
+        $crate::password::login_option_setters!();
+
+        /// Starts, with a login state bound to this browser: the redirect URL gets a
+        /// [`LOGIN_STATE_PARAM`](crate::federated::LOGIN_STATE_PARAM) parameter and the answer a
+        /// cookie of the same value, which the callback
+        /// ([`LoginCallback`](crate::federated::LoginCallback)) checks, so a code started in
+        /// another browser (login CSRF) is refused.
+        pub async fn redirect(mut self) -> crate::error::Result<crate::federated::LoginRedirect> {
+            let pending =
+                crate::federated::login_state::Pending::bind(&self.client, &mut self.redirect_url)?;
+            Ok(pending.redirect(self.run().await?))
+        }
+    };
+}
+use start_options;
+
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 

@@ -1,13 +1,11 @@
 //! Social login: `client.oauth()`.
 
-use serde_json::Value;
 use url::Url;
 
-use super::{answered_url, check_redirect_url, login_state, CodeExchange, LoginRedirect, Provider};
+use super::{answered_url, check_redirect_url, CodeExchange, Provider};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::password::login_option_setters;
 use crate::request::{check_present, request};
 use crate::secret::{OpaqueToken, RefreshJwt};
 use crate::setters::setters;
@@ -138,49 +136,12 @@ request! {
 }
 
 impl OAuthStart {
-    fn options(&mut self) -> &mut LoginOptions {
-        &mut self.body
-    }
-
-    /// A step-up of the user signed in with `refresh_jwt`. Defaults to off.
-    pub fn stepup(mut self, refresh_jwt: &RefreshJwt) -> Self {
-        self.body.stepup = Some(true);
-        self.refresh_jwt = Some(refresh_jwt.clone());
-        self
-    }
-
-    /// A second factor for the user signed in with `refresh_jwt`. Defaults to off.
-    pub fn mfa(mut self, refresh_jwt: &RefreshJwt) -> Self {
-        self.body.mfa = Some(true);
-        self.refresh_jwt = Some(refresh_jwt.clone());
-        self
-    }
+    super::start_options!("the provider", "`select_account`, `consent`, `login`");
 
     setters! {
-        /// The account the provider should suggest (an email address). Defaults to none.
-        login_hint(login_hint: impl Into<String>) => Some(login_hint);
-
-        /// Adds `prompt` values for the provider (`select_account`, `consent`, `login`). Defaults to
-        /// none.
-        prompt(prompt: impl IntoIterator<Item = impl Into<String>>) => extend(prompt);
-
         /// With [`OAuthClient::link`]: whether the provider's account may be merged into the
         /// user whatever its email. Defaults to the service's (no).
         allow_all_merge(allow: bool) => Some(allow_all_merge);
-
-        /// Revoke the user's other sessions on sign-in. Defaults to the service's (no).
-        revoke_other_sessions(revoke: bool) => Some(options().revoke_other_sessions);
-    }
-
-    login_option_setters!();
-
-    /// Starts, with a login state bound to this browser: the redirect URL gets a
-    /// [`LOGIN_STATE_PARAM`](super::LOGIN_STATE_PARAM) parameter and the answer a cookie of
-    /// the same value, which the callback ([`LoginCallback`](super::LoginCallback)) checks,
-    /// so a code started in another browser (login CSRF) is refused.
-    pub async fn redirect(mut self) -> Result<LoginRedirect> {
-        let pending = login_state::Pending::bind(&self.client, &mut self.redirect_url)?;
-        Ok(pending.redirect(self.run().await?))
     }
 
     async fn run(self) -> Result<Url> {

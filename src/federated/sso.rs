@@ -1,13 +1,11 @@
 //! A tenant's enterprise SSO (SAML or OIDC): `client.sso()`.
 
-use serde_json::Value;
 use url::Url;
 
-use super::{answered_url, check_redirect_url, login_state, CodeExchange, LoginRedirect};
+use super::{answered_url, check_redirect_url, CodeExchange};
 use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
-use crate::password::login_option_setters;
 use crate::request::{check_present, request};
 use crate::secret::{OpaqueToken, RefreshJwt};
 use crate::setters::setters;
@@ -78,50 +76,15 @@ request! {
 }
 
 impl SsoStart {
-    fn options(&mut self) -> &mut LoginOptions {
-        &mut self.body
-    }
-
-    /// A step-up of the user signed in with `refresh_jwt`. Defaults to off.
-    pub fn stepup(mut self, refresh_jwt: &RefreshJwt) -> Self {
-        self.body.stepup = Some(true);
-        self.refresh_jwt = Some(refresh_jwt.clone());
-        self
-    }
-
-    /// A second factor for the user signed in with `refresh_jwt`. Defaults to off.
-    pub fn mfa(mut self, refresh_jwt: &RefreshJwt) -> Self {
-        self.body.mfa = Some(true);
-        self.refresh_jwt = Some(refresh_jwt.clone());
-        self
-    }
+    super::start_options!("the identity provider", "`login`, `consent`");
 
     setters! {
-        /// The account the identity provider should suggest (an email address). Defaults to
-        /// none.
-        login_hint(login_hint: impl Into<String>) => Some(login_hint);
-
-        /// Adds `prompt` values for the identity provider (`login`, `consent`). Defaults to none.
-        prompt(prompt: impl IntoIterator<Item = impl Into<String>>) => extend(prompt);
-
         /// Whether the identity provider must authenticate the user again (SAML
         /// `ForceAuthn`). Defaults to the service's (no).
         force_authn(force: bool) => Some(force_authn);
 
         /// Which of the tenant's SSO configurations to use. Defaults to its default one.
         sso_id(sso_id: impl Into<String>) => Some(sso_id);
-
-        /// Revoke the user's other sessions on sign-in. Defaults to the service's (no).
-        revoke_other_sessions(revoke: bool) => Some(options().revoke_other_sessions);
-    }
-
-    login_option_setters!();
-
-    /// Starts, with a login state bound to this browser: see
-    /// [`OAuthStart::redirect`](super::OAuthStart::redirect).
-    pub async fn redirect(mut self) -> Result<LoginRedirect> {
-        let pending = login_state::Pending::bind(&self.client, &mut self.redirect_url)?;
-        Ok(pending.redirect(self.run().await?))
     }
 
     async fn run(self) -> Result<Url> {

@@ -52,7 +52,7 @@ macro_rules! login_option_setters {
     () => {
         $crate::setters::setters! {
             /// A custom claim for the session JWT. Defaults to none.
-            custom_claim(key: impl Into<String>, value: impl Into<Value>)
+            custom_claim(key: impl Into<String>, value: impl Into<serde_json::Value>)
                 => insert(options().custom_claims);
 
             /// A value for the message templates. Defaults to none.

@@ -1,7 +1,6 @@
 //! The sign-up builder.
 
 use crate::operation::Operation;
-use serde_json::Value;
 
 use super::{check_policy_setter, sign_up_setters};
 use crate::auth_info::AuthInfo;
