@@ -171,6 +171,8 @@ impl Federation {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     fn started(kind: Kind, redirect_url: &str, expires_at: i64) -> Started {
