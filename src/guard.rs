@@ -8,6 +8,8 @@ use crate::session::{Rejection, Session};
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Requirement {
     Session,
+    /// A session nobody else acts in (no `act` claim).
+    NotImpersonated,
     Role(String),
     Permission(String),
     TenantRole(String, String),
@@ -129,6 +131,15 @@ pub struct RequireSession {
 }
 
 impl RequireSession {
+    /// A session of the user themselves, not one a support agent acts in by impersonation
+    /// ([`Session::is_impersonated`]): for what only the user may do (change the password,
+    /// delete the account, pay). 403 while impersonating.
+    pub fn not_impersonated() -> Self {
+        Self {
+            requirement: Requirement::NotImpersonated,
+        }
+    }
+
     /// Any valid session.
     pub fn any() -> Self {
         Self {
@@ -252,6 +263,7 @@ impl RequireSession {
             }
             Requirement::InTenant(..) => false,
             Requirement::Session => true,
+            Requirement::NotImpersonated => !session.is_impersonated(),
             Requirement::Role(role) => session.has_role(role),
             Requirement::Permission(permission) => session.has_permission(permission),
             Requirement::TenantRole(tenant, role) => session.has_tenant_role(tenant, role),

@@ -11,6 +11,7 @@ mod auth_info;
 pub mod axum;
 mod client;
 mod client_builder;
+mod custom_claims;
 pub mod email;
 mod error;
 pub mod federated;
@@ -53,6 +54,7 @@ pub use client::{
     ENV_BASE_URI, ENV_BASE_URL, ENV_MANAGEMENT_KEY, ENV_PROJECT_ID, ENV_PUBLIC_KEY,
     ENV_REFRESH_COOKIE_NAME, ENV_SESSION_COOKIE_NAME,
 };
+pub use custom_claims::RESERVED_CLAIMS;
 pub use email::{EmailSent, EnchantedLinkClient, EnchantedLinkSent, MagicLinkClient, OtpClient};
 pub use error::ErrorBody;
 pub use error::{ApiError, Error, ErrorCode, Result, SessionError};

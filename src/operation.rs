@@ -209,6 +209,32 @@ operations! {
     LoadSsoSettings = ("load_sso_settings", "loadSsoSettings", ManagementKey),
     /// `DELETE /v1/mgmt/sso/settings`.
     DeleteSsoSettings = ("delete_sso_settings", "deleteSsoSettings", ManagementKey),
+    /// `POST /v1/mgmt/jwt/update`.
+    UpdateJwt = ("update_jwt", "updateJwt", ManagementKey),
+    /// `POST /v1/mgmt/auth/signin`.
+    JwtSignIn = ("jwt_sign_in", "jwtSignIn", ManagementKey),
+    /// `POST /v1/mgmt/auth/signup`.
+    JwtSignUp = ("jwt_sign_up", "jwtSignUp", ManagementKey),
+    /// `POST /v1/mgmt/auth/signup-in`.
+    JwtSignUpOrIn = ("jwt_sign_up_or_in", "jwtSignUpOrIn", ManagementKey),
+    /// `POST /v1/mgmt/auth/anonymous`.
+    JwtAnonymous = ("jwt_anonymous", "jwtAnonymous", ManagementKey),
+    /// `POST /v1/mgmt/impersonate`.
+    Impersonate = ("impersonate", "impersonate", ManagementKey),
+    /// `POST /v1/mgmt/stop/impersonation`.
+    StopImpersonation = ("stop_impersonation", "stopImpersonation", ManagementKey),
+    /// `POST /v1/mgmt/user/signin/embeddedlink`.
+    EmbeddedLinkSignIn = ("embedded_link_sign_in", "embeddedLinkSignIn", ManagementKey),
+    /// `POST /v1/mgmt/user/signup/embeddedlink`.
+    EmbeddedLinkSignUp = ("embedded_link_sign_up", "embeddedLinkSignUp", ManagementKey),
+    /// `POST /v1/mgmt/tests/generate/otp`.
+    TestUserOtp = ("test_user_otp", "testUserOtp", ManagementKey),
+    /// `POST /v1/mgmt/tests/generate/magiclink`.
+    TestUserMagicLink = ("test_user_magic_link", "testUserMagicLink", ManagementKey),
+    /// `POST /v1/mgmt/tests/generate/enchantedlink`.
+    TestUserEnchantedLink = ("test_user_enchanted_link", "testUserEnchantedLink", ManagementKey),
+    /// `POST /v1/mgmt/user/update/impersonationConsent`.
+    UpdateUserImpersonationConsent = ("update_user_impersonation_consent", "updateUserImpersonationConsent", ManagementKey),
 }
 
 /// What authorizes an operation besides the project ID: whose credential a 401 or 403 refuses.

@@ -8,6 +8,10 @@ use serde_json::{Map, Value};
 use crate::failure::Failure;
 use crate::store::{Store, StoredUser};
 
+/// The permission every project has: a user holding it (through a role) may impersonate
+/// others (`/v1/mgmt/impersonate`).
+pub(crate) const IMPERSONATE: &str = "Impersonate";
+
 /// A tenant.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -122,11 +126,11 @@ impl Directory {
             .find(|r| r.name == name && scope(r.tenant_id.as_deref()) == tenant)
     }
 
-    /// Refuses permission names that do not exist.
+    /// Refuses permission names that do not exist (the built-in [`IMPERSONATE`] always does).
     pub(crate) fn check_permissions(&self, names: &[String]) -> Result<(), Failure> {
         match names
             .iter()
-            .find(|n| !self.permissions.iter().any(|p| &&p.name == n))
+            .find(|n| *n != IMPERSONATE && !self.permissions.iter().any(|p| &&p.name == n))
         {
             Some(missing) => Err(Failure::InvalidArgument(format!(
                 "permission {missing} does not exist"

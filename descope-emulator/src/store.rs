@@ -49,6 +49,9 @@ pub(crate) struct StoredUser {
     /// Created as a test user.
     #[serde(default)]
     pub(crate) test: bool,
+    /// Until when the user consents to be impersonated (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) consent_expiration: Option<i64>,
     #[serde(default)]
     pub(crate) custom_attributes: serde_json::Map<String, serde_json::Value>,
     /// The latest sign-ins, oldest first (at most [`HISTORY_LEN`]).
@@ -161,6 +164,7 @@ impl StoredUser {
             self.status.clone()
         });
         user.test = Some(self.test);
+        user.consent_expiration = self.consent_expiration;
         user.created_time = Some(self.created_time);
         user.external_ids = Some(Vec::new());
         user.editable = Some(true);
@@ -192,6 +196,15 @@ pub(crate) struct StoredSession {
     /// The tenant selected for this session (`dct`), kept across refreshes.
     #[serde(default)]
     pub(crate) tenant: Option<String>,
+    /// The custom claims the session was issued with, kept across refreshes.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub(crate) claims: serde_json::Map<String, serde_json::Value>,
+    /// Who acts in this session (an impersonator's user ID, the `act` claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) act: Option<String>,
+    /// A session of no user (`/v1/mgmt/auth/anonymous`): `user_id` is its subject.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) anonymous: bool,
 }
 
 /// Everything the emulator remembers.

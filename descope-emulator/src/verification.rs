@@ -40,6 +40,14 @@ pub(crate) struct Intent {
     #[serde(default)]
     pub(crate) custom_claims: Map<String, Value>,
     pub(crate) expires_at: i64,
+    /// Nothing was sent to `email` (an embedded link): verifying proves no address, so the
+    /// user's email is neither set nor verified by it (a sign-up's is verified only when the
+    /// backend said so, `email_verified`).
+    #[serde(default)]
+    pub(crate) address_unproven: bool,
+    /// For an unproven sign-up: whether the backend vouched for the address.
+    #[serde(default)]
+    pub(crate) email_verified: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -308,6 +316,8 @@ mod tests {
             add_to_login_ids: false,
             custom_claims: Map::new(),
             expires_at,
+            address_unproven: false,
+            email_verified: false,
         }
     }
 

@@ -36,7 +36,7 @@ impl Error {
     /// | rate limited (with `Retry-After`) | 429 | `rate_limited` |
     /// | 401/403 to the server's own credentials (management key, project ID, auth management key) | 500 | `error` |
     /// | other 401/403 from the service, refused tokens | 401 | `unauthorized` |
-    /// | bad input, other 4xx | 400 | `invalid_input` |
+    /// | bad input (a local check, a refused custom claim), other 4xx | 400 | `invalid_input` |
     /// | no answer, timeout, 5xx the service may recover from, keys unavailable | 503 | `unavailable` |
     /// | an answer that makes no sense (decode, redirect, too large, other 5xx) | 502 | `bad_gateway` |
     /// | configuration | 500 | `error` |
@@ -123,6 +123,10 @@ impl Error {
             Error::InvalidInput { field, reason } => (
                 StatusCode::BAD_REQUEST,
                 body("invalid_input", &format!("{field} {reason}")),
+            ),
+            Error::InvalidClaim { name, reason } => (
+                StatusCode::BAD_REQUEST,
+                body("invalid_input", &format!("custom claim {name:?}: {reason}")),
             ),
             Error::Config(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

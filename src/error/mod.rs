@@ -78,6 +78,16 @@ pub enum Error {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// A custom claim was refused before any request was sent: its name is one Descope sets
+    /// itself ([`RESERVED_CLAIMS`](crate::RESERVED_CLAIMS)), or its value does not serialize
+    /// to JSON. Names the claim, never its value.
+    #[error("invalid custom claim {name:?}: {reason}")]
+    InvalidClaim {
+        /// The claim's name.
+        name: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
     /// A new password does not meet the project's policy: checked before sending (the
     /// `check_policy` option of sign-up, replace and update), or refused by the service and
     /// then named with the project's policy, which the client fetches (and caches) when it
@@ -324,6 +334,10 @@ impl Error {
             },
             Error::Config(reason) => Error::Config(reason.clone()),
             Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
+            Error::InvalidClaim { name, reason } => Error::InvalidClaim {
+                name: name.clone(),
+                reason,
+            },
             Error::PasswordPolicy(violation) => Error::PasswordPolicy(violation.clone()),
             Error::Session(session) => Error::Session(session.clone()),
             Error::NotVerifiedInTime { operation } => Error::NotVerifiedInTime {

@@ -10,16 +10,22 @@
 //! ```
 
 mod create;
+mod issued;
 mod membership;
 mod requests;
 mod roles;
 mod sso;
 mod tenants;
 mod user_admin;
+mod user_tokens;
 mod user_updates;
 mod users;
 
 pub use create::CreateUser;
+pub use issued::{
+    AnonymousSession, Impersonate, IssueAnonymous, IssueSignIn, IssueSignUp, JwtManagement,
+    StopImpersonation, UpdateJwt, UpdatedJwt,
+};
 pub use membership::{UpdateRoles, UpdateUserTenant};
 pub use requests::{
     DeleteAllTestUsers, DeleteUser, ExpirePassword, LoadUser, LogoutUser, SetPassword,
@@ -39,6 +45,10 @@ pub use tenants::{
     LoadTenantSettings, SearchTenants, Tenant, TenantManagement, TenantSettings, UpdateTenant,
 };
 pub use user_admin::{LoadUsers, SearchUsers, UserPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use user_tokens::{
+    EmbeddedLink, SetImpersonationConsent, SignUpEmbeddedLink, TestCode, TestEnchantedLink,
+    TestLink, TestMagicLink, TestOtp,
+};
 pub use user_updates::{
     PatchUser, SetRoles, UpdateUser, UpdateUserEmail, UpdateUserLoginId, UpdateUserNames,
     UpdateUserPhone,
@@ -76,6 +86,10 @@ impl ManagementClient {
 
         /// A tenant's SSO settings: configure OIDC or SAML, load, delete.
         sso -> SsoManagement;
+
+        /// Sessions the backend issues: custom claims on a session, sign-in without a
+        /// credential, anonymous sessions, impersonation.
+        jwt -> JwtManagement;
     }
 }
 

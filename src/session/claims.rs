@@ -136,6 +136,21 @@ impl Session {
                 .any(|(i, m)| amr[..i].iter().any(|o| o != m))
     }
 
+    /// While someone acts as the user (support impersonation): the acting user's ID, the
+    /// `act` claim's `sub`. [`user_id`](Self::user_id) stays the impersonated user's. Show it
+    /// ("acting as"), log it, and refuse what only the user may do
+    /// ([`RequireSession::not_impersonated`](crate::tower::RequireSession::not_impersonated)
+    /// with feature `tower`).
+    pub fn acting_user_id(&self) -> Option<&str> {
+        let act = self.inner.claims().custom.get("act")?;
+        act.get("sub")?.as_str().filter(|sub| !sub.is_empty())
+    }
+
+    /// Whether someone else acts as the user ([`acting_user_id`](Self::acting_user_id)).
+    pub fn is_impersonated(&self) -> bool {
+        self.acting_user_id().is_some()
+    }
+
     /// The tenant the user is currently signed into (`dct`).
     pub fn current_tenant(&self) -> Option<&str> {
         self.inner.claims().current_tenant.as_deref()

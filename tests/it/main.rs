@@ -19,6 +19,7 @@ mod cookies;
 mod errors;
 mod federated;
 mod hostile;
+mod issued;
 mod management;
 mod properties;
 #[cfg(feature = "axum")]

@@ -75,6 +75,8 @@ pub(crate) fn intent(
         add_to_login_ids: false,
         custom_claims,
         expires_at: app.now() + app.options.code_ttl.as_secs() as i64,
+        address_unproven: false,
+        email_verified: false,
     })
 }
 
@@ -112,6 +114,8 @@ pub(crate) fn update_intent(
         add_to_login_ids,
         custom_claims: Map::new(),
         expires_at: app.now() + app.options.code_ttl.as_secs() as i64,
+        address_unproven: false,
+        email_verified: false,
     })
 }
 
@@ -210,9 +214,9 @@ pub(crate) fn complete(app: &App, intent: &Intent) -> Result<(StoredUser, bool),
                 user_id: format!("U{}", random_id(27)?),
                 login_ids: vec![intent.login_id.clone()],
                 name: intent.name.clone(),
-                email: Some(intent.email.clone()),
+                email: Some(intent.email.clone()).filter(|e| !e.is_empty()),
                 phone: intent.phone.clone(),
-                verified_email: true,
+                verified_email: !intent.address_unproven || intent.email_verified,
                 created_time: app.now(),
                 ..StoredUser::default()
             };
@@ -233,7 +237,10 @@ pub(crate) fn complete(app: &App, intent: &Intent) -> Result<(StoredUser, bool),
                 return Err(Failure::UserDisabled);
             }
             let same = |e: &String| e.eq_ignore_ascii_case(&intent.email);
-            if intent.purpose == Purpose::UpdateEmail || user.email.as_ref().is_none_or(same) {
+            let proven = !intent.address_unproven;
+            if proven
+                && (intent.purpose == Purpose::UpdateEmail || user.email.as_ref().is_none_or(same))
+            {
                 // The address was proven: it is the user's, verified.
                 user.email = Some(intent.email.clone());
                 user.verified_email = true;

@@ -17,6 +17,7 @@ mod email;
 mod email_flow;
 mod email_links;
 mod idp;
+mod issued;
 mod lenient;
 mod management;
 mod management_access;

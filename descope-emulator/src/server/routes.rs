@@ -8,7 +8,7 @@ use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 use super::{console, email, email_links as links, management as mgmt, network, password};
-use super::{idp, roles, sso_settings as sso, tenants, user_admin as admin};
+use super::{idp, issued, roles, sso_settings as sso, tenants, user_admin as admin};
 use super::{management_access as access, session, App, Failure};
 
 /// The link routes' kind (`email_links`): magic links, or enchanted links.
@@ -201,6 +201,38 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route(
             "/emulator/v1/idp/{page}",
             get(idp::idp_page).post(idp::idp_submit),
+        )
+        // Sessions the backend issues, embedded links, test users, impersonation consent.
+        .route("/v1/mgmt/jwt/update", post(issued::update))
+        .route("/v1/mgmt/auth/signin", post(issued::sign_in))
+        .route("/v1/mgmt/auth/signup", post(issued::sign_up::<false>))
+        .route("/v1/mgmt/auth/signup-in", post(issued::sign_up::<true>))
+        .route("/v1/mgmt/auth/anonymous", post(issued::anonymous))
+        .route("/v1/mgmt/impersonate", post(issued::impersonate))
+        .route(
+            "/v1/mgmt/stop/impersonation",
+            post(issued::stop_impersonation),
+        )
+        .route(
+            "/v1/mgmt/user/signin/embeddedlink",
+            post(issued::embedded_sign_in),
+        )
+        .route(
+            "/v1/mgmt/user/signup/embeddedlink",
+            post(issued::embedded_sign_up),
+        )
+        .route("/v1/mgmt/tests/generate/otp", post(issued::test_otp))
+        .route(
+            "/v1/mgmt/tests/generate/magiclink",
+            post(issued::test_link::<false>),
+        )
+        .route(
+            "/v1/mgmt/tests/generate/enchantedlink",
+            post(issued::test_link::<true>),
+        )
+        .route(
+            "/v1/mgmt/user/update/impersonationConsent",
+            post(issued::consent),
         )
         // The emulator's own.
         .route(

@@ -31,7 +31,10 @@ pub(crate) async fn refresh<const LENIENT: bool>(State(app): AppState, request: 
         }
         Err(failure) => return Err(failure),
     };
-    grant(app, Grant::refresh(&found.user, rotate, found.tenant))
+    grant(
+        app,
+        Grant::refresh(&found.user, rotate, found.tenant).kept(found.kept),
+    )
 }
 
 /// `POST /v1/auth/logout`, and `/v1/auth/logoutall` with `EVERYWHERE` (every session of the
@@ -85,7 +88,10 @@ pub(crate) async fn select_tenant(State(app): AppState, request: Request) -> Rep
             "the user is not a member of the tenant".into(),
         ));
     }
-    grant(&app, Grant::select_tenant(&found.user, body.tenant))
+    grant(
+        &app,
+        Grant::select_tenant(&found.user, body.tenant).kept(found.kept),
+    )
 }
 
 /// The user's sign-ins as a bare JSON array, as the official SDKs read it.

@@ -37,9 +37,20 @@ pub(crate) struct Claims {
 
 /// The session of a valid, unrevoked refresh JWT.
 pub(crate) struct RefreshSession {
+    /// The user (for an anonymous session, a user of that subject that is in no store).
     pub(crate) user: StoredUser,
     /// The tenant selected for the session.
     pub(crate) tenant: Option<String>,
+    /// What the session keeps across refreshes: custom claims, who acts, whether anonymous.
+    pub(crate) kept: Kept,
+}
+
+/// What a session keeps across refreshes and tenant selections.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Kept {
+    pub(crate) claims: Map<String, Value>,
+    pub(crate) act: Option<String>,
+    pub(crate) anonymous: bool,
 }
 
 /// The user and session of a valid, unrevoked refresh JWT of an enabled user.
@@ -87,21 +98,33 @@ fn check_refresh_with(
         return Err(Failure::InvalidRefresh("session of another user"));
     }
     let tenant = session.tenant.clone();
-    let user = store
-        .users
-        .get(&claims.sub)
-        .ok_or(Failure::InvalidRefresh("the user no longer exists"))?;
-    if user.is_disabled() {
-        return Err(Failure::UserDisabled);
-    }
-    let user = user.clone();
+    let kept = Kept {
+        claims: session.claims.clone(),
+        act: session.act.clone(),
+        anonymous: session.anonymous,
+    };
+    let user = if kept.anonymous {
+        StoredUser {
+            user_id: claims.sub.clone(),
+            ..StoredUser::default()
+        }
+    } else {
+        let user = store
+            .users
+            .get(&claims.sub)
+            .ok_or(Failure::InvalidRefresh("the user no longer exists"))?;
+        if user.is_disabled() {
+            return Err(Failure::UserDisabled);
+        }
+        user.clone()
+    };
     if revoke {
         if let Some(session) = store.sessions.get_mut(&jti) {
             session.revoked = true;
         }
         drop(store);
     }
-    Ok(RefreshSession { user, tenant })
+    Ok(RefreshSession { user, tenant, kept })
 }
 
 /// The address a request came from, when the accept loop recorded it.
@@ -126,6 +149,9 @@ pub(crate) struct Grant<'a> {
     login: bool,
     /// Where the sign-in came from.
     ip: Option<String>,
+    /// Who acts in the session (`act`), and whether it is of no user.
+    act: Option<String>,
+    anonymous: bool,
 }
 
 impl<'a> Grant<'a> {
@@ -143,6 +169,8 @@ impl<'a> Grant<'a> {
             tenant: None,
             login: true,
             ip: None,
+            act: None,
+            anonymous: false,
         }
     }
 
@@ -162,6 +190,8 @@ impl<'a> Grant<'a> {
             tenant,
             login: false,
             ip: None,
+            act: None,
+            anonymous: false,
         }
     }
 
@@ -175,7 +205,39 @@ impl<'a> Grant<'a> {
             tenant: Some(tenant),
             login: false,
             ip: None,
+            act: None,
+            anonymous: false,
         }
+    }
+
+    /// What the session of `kept` keeps: its custom claims (those given now win), who acts,
+    /// whether anonymous.
+    pub(crate) fn kept(mut self, kept: Kept) -> Self {
+        let mut claims = kept.claims;
+        claims.append(&mut self.custom_claims);
+        self.custom_claims = claims;
+        self.act = kept.act;
+        self.anonymous = kept.anonymous;
+        self
+    }
+
+    /// A session the user `act` acts in (impersonation).
+    pub(crate) fn act(mut self, act: String) -> Self {
+        self.act = Some(act);
+        self
+    }
+
+    /// A session of no user (its `user` is the subject only); not a sign-in of anyone.
+    pub(crate) fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self.login = false;
+        self
+    }
+
+    /// The tenant the session is signed into (`dct`).
+    pub(crate) fn tenant(mut self, tenant: Option<String>) -> Self {
+        self.tenant = tenant;
+        self
     }
 }
 
@@ -227,34 +289,74 @@ pub(crate) fn session_claims(
     }
 }
 
-/// Claims that say who a session is, when it holds and what it may do: custom claims never set
-/// them (a sign-in's are dropped, an access key's are refused).
-const RESERVED_CLAIMS: [&str; 20] = [
-    "iss",
-    "sub",
-    "dsub",
-    "aud",
-    "azp",
-    "iat",
-    "nbf",
-    "exp",
-    "drn",
-    "jti",
-    "sid",
-    "amr",
-    "roles",
-    "permissions",
-    "tenants",
-    "dct",
-    "email",
-    "verifiedEmail",
-    "phone",
-    "verifiedPhone",
-];
+/// `/v1/mgmt/jwt/update`: `token` (a JWT this project issued, unexpired) signed again with the
+/// `custom` claims added (reserved names silently dropped, as Descope does) and, for a user's
+/// session JWT, their roles, permissions and tenants as they are now. Its `exp` stays. A
+/// refresh JWT keeps its session, and the session keeps the claims for later refreshes.
+pub(crate) fn update_jwt(
+    app: &App,
+    token: &str,
+    custom: Map<String, Value>,
+) -> Result<String, Failure> {
+    let refused = |why: &str| Failure::InvalidArgument(format!("the JWT {why}"));
+    let mut claims: Claims = app
+        .keys
+        .verify(token)
+        .ok_or_else(|| refused("is not one this project signed"))?;
+    if !descope::session::issuer_matches(&claims.iss, &app.options.project_id) {
+        return Err(refused("is of another project"));
+    }
+    let now = app.now();
+    if claims.exp <= now {
+        return Err(refused("has expired"));
+    }
+    let custom: Map<String, Value> = custom
+        .into_iter()
+        .filter(|(k, _)| !is_reserved(k))
+        .collect();
+    match claims.drn.as_str() {
+        "DS" => {
+            let user = app.store().users.get(&claims.sub).cloned();
+            match user {
+                Some(user) => {
+                    let now_claims =
+                        session_claims(app, &user, now, Map::new(), claims.dct.clone());
+                    claims.roles = now_claims.roles;
+                    claims.permissions = now_claims.permissions;
+                    claims.tenants = now_claims.tenants;
+                }
+                None => {
+                    let store = app.store();
+                    let anonymous =
+                        (store.sessions.values()).any(|s| s.anonymous && s.user_id == claims.sub);
+                    if !anonymous {
+                        return Err(refused("is of a user who no longer exists"));
+                    }
+                }
+            }
+        }
+        "DSR" => {
+            let jti = claims.jti.clone().unwrap_or_default();
+            let mut store = app.store();
+            let session = store
+                .sessions
+                .get_mut(&jti)
+                .filter(|s| !s.revoked && s.user_id == claims.sub)
+                .ok_or_else(|| refused("is of a session that has ended"))?;
+            session.claims.extend(custom.clone());
+        }
+        _ => return Err(refused("is neither a session nor a refresh JWT")),
+    }
+    claims.custom.extend(custom);
+    claims.iat = now;
+    app.keys
+        .sign(&claims)
+        .map_err(|_| Failure::Internal("signing failed"))
+}
 
 /// Whether `name` is a claim custom claims may not set.
 pub(crate) fn is_reserved(name: &str) -> bool {
-    RESERVED_CLAIMS.contains(&name)
+    descope::RESERVED_CLAIMS.contains(&name)
 }
 
 /// A session JWT for an access key: `sub` is the key ID, `tenants` the key's tenants (no roles
@@ -303,16 +405,32 @@ pub(crate) fn access_key_session(
     Ok((jwt, exp))
 }
 
-pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
+/// The tokens of a grant, signed, its session recorded.
+pub(crate) struct Issued {
+    pub(crate) session_jwt: String,
+    pub(crate) session_exp: i64,
+    pub(crate) refresh_jwt: Option<String>,
+    pub(crate) refresh_exp: i64,
+}
+
+/// Signs the tokens of `grant` (recording the sign-in, and the session of a new refresh JWT).
+pub(crate) fn issue(app: &App, grant: &Grant<'_>) -> Result<Issued, Failure> {
     let now = app.now();
     let refresh_exp = now + app.options.refresh_ttl.as_secs() as i64;
-    let session_claims = session_claims(
+    let mut session_claims = session_claims(
         app,
         grant.user,
         now,
-        grant.custom_claims,
+        grant.custom_claims.clone(),
         grant.tenant.clone(),
     );
+    let act = grant
+        .act
+        .as_ref()
+        .map(|sub| serde_json::json!({ "sub": sub }));
+    if let Some(act) = &act {
+        session_claims.custom.insert("act".into(), act.clone());
+    }
     if grant.login {
         if let Some(user) = app.store().users.get_mut(&grant.user.user_id) {
             user.record_login(crate::store::LoginEvent {
@@ -333,13 +451,22 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
         .map_err(|_| Failure::Internal("signing failed"))?;
     let refresh_jwt = if grant.with_refresh {
         let jti = random_id(24)?;
+        // The custom claims as the session JWT has them (reserved names dropped).
+        let mut custom = session_claims.custom.clone();
+        custom.remove("act");
         let session = StoredSession {
             user_id: grant.user.user_id.clone(),
             expires_at: refresh_exp,
             revoked: false,
             tenant: grant.tenant.clone(),
+            claims: custom.clone(),
+            act: grant.act.clone(),
+            anonymous: grant.anonymous,
         };
         app.store().add_session(jti.clone(), session);
+        if let Some(act) = act {
+            custom.insert("act".into(), act);
+        }
         let claims = Claims {
             iss: app.issuer.clone(),
             sub: grant.user.user_id.clone(),
@@ -354,7 +481,7 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
             dct: None,
             email: None,
             verified_email: None,
-            custom: Map::new(),
+            custom,
         };
         Some(
             app.keys
@@ -364,29 +491,44 @@ pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
     } else {
         None
     };
+    Ok(Issued {
+        session_jwt,
+        session_exp,
+        refresh_jwt,
+        refresh_exp,
+    })
+}
+
+/// The JWT response of `grant` (its cookies too in cookie mode). An anonymous session's has no
+/// user and no `firstSeen`.
+pub(crate) fn grant(app: &App, grant: Grant<'_>) -> Reply {
+    let issued = issue(app, &grant)?;
     let cookies = app.options.tokens_in_cookies;
     let mut body = JwtResponse::default();
     body.session_jwt = Some(SessionJwt::from(if cookies {
         ""
     } else {
-        session_jwt.as_str()
+        issued.session_jwt.as_str()
     }));
-    body.refresh_jwt = refresh_jwt
+    body.refresh_jwt = issued
+        .refresh_jwt
         .as_deref()
         .map(|t| RefreshJwt::from(if cookies { "" } else { t }));
     body.cookie_domain = app.options.cookie_domain.clone();
     body.cookie_path = Some("/".into());
     body.cookie_max_age = Some(app.options.refresh_ttl.as_secs() as i64);
-    body.cookie_expiration = Some(refresh_exp);
-    body.user = Some(app.store().user_view(grant.user));
-    body.first_seen = Some(grant.first_seen);
-    body.session_expiration = Some(session_exp);
+    body.cookie_expiration = Some(issued.refresh_exp);
+    if !grant.anonymous {
+        body.user = Some(app.store().user_view(grant.user));
+        body.first_seen = Some(grant.first_seen);
+    }
+    body.session_expiration = Some(issued.session_exp);
     let mut response = json(StatusCode::OK, &body);
     if cookies {
         let session_age = app.options.session_ttl.as_secs();
         let refresh_age = app.options.refresh_ttl.as_secs();
-        add_cookie(app, &mut response, "DS", &session_jwt, session_age);
-        if let Some(refresh) = &refresh_jwt {
+        add_cookie(app, &mut response, "DS", &issued.session_jwt, session_age);
+        if let Some(refresh) = &issued.refresh_jwt {
             add_cookie(app, &mut response, "DSR", refresh, refresh_age);
         }
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The official SDKs against the emulator binary (password, sessions, management, email flows,
-# B2B administration, OAuth and SSO), each in a scratch environment that is removed
+# B2B administration, OAuth and SSO, issued sessions), each in a scratch environment that is removed
 # afterwards: Python `descope` 2.16.0 (PyPI) and `@descope/node-sdk` 2.13.0 (npm). Needs
 # python3 (with venv), node and npm; the emulator binary is built when missing.
 #   bash descope-emulator/tests/sdk/run.sh
@@ -71,4 +71,15 @@ stop
 echo "-- Node SDK (@descope/node-sdk 2.13.0), OAuth and SSO"
 start P2nodesso
 NODE_PATH="$work/node_modules" timeout 120 node "$here/sso.mjs"
+stop
+
+# Sessions the backend issues, impersonation, embedded links, test users
+# (shared/wire-issued.md), once per SDK.
+echo "-- Python SDK (descope 2.16.0), issued sessions"
+start P2pyissued
+timeout 120 "$work/py/bin/python" "$here/issued.py"
+stop
+echo "-- Node SDK (@descope/node-sdk 2.13.0), issued sessions"
+start P2nodeissued
+NODE_PATH="$work/node_modules" timeout 120 node "$here/issued.mjs"
 stop

@@ -100,6 +100,26 @@ pub const DELIBERATE: &[(&str, &str, &str)] = &[
         "the SDKs send it as `redirectURL`",
     ),
     (
+        "TestUserGenerateMagicLinkRequest.URI",
+        "our field upstream lacks",
+        "both official SDKs send the link's redirect as `URI` (shared/wire-issued.md)",
+    ),
+    (
+        "TestUserGenerateMagicLinkRequest.redirectUrl",
+        "upstream field we lack (string)",
+        "the SDKs send it as `URI`",
+    ),
+    (
+        "TestUserGenerateEnchantedLinkRequest.URI",
+        "our field upstream lacks",
+        "both official SDKs send the link's redirect as `URI` (shared/wire-issued.md)",
+    ),
+    (
+        "TestUserGenerateEnchantedLinkRequest.redirectUrl",
+        "upstream field we lack (string)",
+        "the SDKs send it as `URI`",
+    ),
+    (
         "ssoStart query.ssoId",
         "our parameter upstream lacks",
         "the Python and Node SDKs send `ssoId` to pick one of a tenant's SSO configurations",

@@ -660,6 +660,9 @@ fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
         ids,
         [
             "enchantedLinkPendingSession",
+            "jwtSignIn",
+            "jwtSignUp",
+            "jwtSignUpOrIn",
             "logout",
             "logoutAll",
             "magicLinkVerify",
@@ -677,11 +680,11 @@ fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
     let json = report.to_json();
     assert_eq!(
         json["breaking"][0]["operations"].as_array().unwrap().len(),
-        13
+        16
     );
     assert!(report
         .to_text()
-        .contains("    in enchantedLinkPendingSession (POST /v1/auth/enchantedlink/pending-session), logout (POST /v1/auth/logout), "));
+        .contains("    in enchantedLinkPendingSession (POST /v1/auth/enchantedlink/pending-session), jwtSignIn (POST /v1/mgmt/auth/signin), "));
 }
 
 #[test]
