@@ -31,6 +31,8 @@ use descope::{Client, Error, PasswordPolicy, Provider, RefreshJwt, ResetMethod};
 mod forms;
 #[path = "support/pages.rs"]
 mod pages;
+#[path = "support/two_factor.rs"]
+mod two_factor;
 
 pub use forms::{cookie_config, cookie_names_from};
 use forms::{CodeForm, Credentials, EmailForm, ForgotForm, NewPassword, ResetForm, ResetLink};
@@ -42,6 +44,8 @@ pub struct AppState {
     policy: PasswordPolicy,
     /// Where the app is reached: reset links lead here, never to a request's `Host` header.
     public_url: String,
+    /// Sign-ins waiting for the authenticator app's code.
+    pending: std::sync::Arc<two_factor::PendingLogins>,
 }
 
 /// The app's state over `client`, reached at `public_url` (fetches the password policy).
@@ -51,6 +55,7 @@ pub async fn state(client: Client, public_url: impl Into<String>) -> Result<AppS
         client,
         policy,
         public_url: public_url.into().trim_end_matches('/').to_owned(),
+        pending: Default::default(),
     })
 }
 
@@ -77,6 +82,10 @@ pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                     .route("/reset", web::post().to(reset))
                     .route("/verify-email", web::post().to(verify_email))
                     .route("/verify-email/code", web::post().to(verify_code))
+                    .route("/login/totp", web::post().to(login_totp))
+                    .route("/two-factor", web::get().to(two_factor_page))
+                    .route("/two-factor", web::post().to(enable_totp))
+                    .route("/two-factor/confirm", web::post().to(confirm_totp))
                     .route("/oauth/github", web::get().to(oauth_github))
                     .route("/oauth/callback", web::get().to(oauth_callback))
                     .route("/sso", web::post().to(sso_start))
@@ -238,6 +247,19 @@ async fn login(app: web::Data<AppState>, form: web::Form<Credentials>) -> HttpRe
         .sign_in(form.login_id.trim(), form.password)
         .await
     {
+        // With an authenticator app, the password is the first step: its session is ended
+        // at once, and the app's code (`#totp-login`) completes the sign-in.
+        Ok(auth) if auth.user.methods.totp => {
+            let _ = app.client.sessions().logout(&auth.refresh_jwt).await;
+            let secure = app.public_url.starts_with("https://");
+            match app.pending.start(form.login_id.trim(), secure) {
+                Some(cookie) => HttpResponse::Ok()
+                    .content_type(ContentType::html())
+                    .insert_header((actix_web::http::header::SET_COOKIE, cookie))
+                    .body(pages::totp_login()),
+                None => html(StatusCode::SERVICE_UNAVAILABLE, pages::signed_out()),
+            }
+        }
         Ok(auth) => see_other("/me", &app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
@@ -263,6 +285,7 @@ async fn me(app: web::Data<AppState>, current: Result<CurrentSession, Rejection>
                 login_id: text("email"),
                 name: None,
                 email_verified: verified,
+                totp: None,
             }),
         );
     };
@@ -278,6 +301,7 @@ async fn me(app: web::Data<AppState>, current: Result<CurrentSession, Rejection>
             login_id: user.login_ids.first().map(String::as_str).unwrap_or(""),
             name: user.name.as_deref(),
             email_verified: user.verified_email,
+            totp: Some(user.methods.totp),
         }),
     )
 }
@@ -287,6 +311,18 @@ async fn signed_in_user(
     app: &AppState,
     current: Result<CurrentSession, Rejection>,
 ) -> Result<(String, RefreshJwt), HttpResponse> {
+    let (user, refresh_jwt) = signed_in_account(app, current).await?;
+    match user.login_ids.into_iter().next() {
+        Some(login_id) => Ok((login_id, refresh_jwt)),
+        None => Err(signed_out()),
+    }
+}
+
+/// The signed-in user as `me` reads them, and their current refresh JWT.
+async fn signed_in_account(
+    app: &AppState,
+    current: Result<CurrentSession, Rejection>,
+) -> Result<(descope::User, RefreshJwt), HttpResponse> {
     let current = match current {
         Ok(CurrentSession(current)) => current,
         Err(rejection) => return Err(rejected(rejection)),
@@ -295,12 +331,94 @@ async fn signed_in_user(
         return Err(signed_out());
     };
     match app.client.sessions().me(&refresh_jwt).await {
-        Ok(user) => match user.login_ids.into_iter().next() {
-            Some(login_id) => Ok((login_id, refresh_jwt)),
-            None => Err(signed_out()),
-        },
+        Ok(user) if !user.login_ids.is_empty() => Ok((user, refresh_jwt)),
+        Ok(_) => Err(signed_out()),
         Err(error) if error.ends_session() => Err(signed_out()),
         Err(error) => Err(failure(&error)),
+    }
+}
+
+async fn two_factor_page(
+    app: web::Data<AppState>,
+    current: Result<CurrentSession, Rejection>,
+) -> HttpResponse {
+    match signed_in_account(&app, current).await {
+        Ok((user, _)) => html(StatusCode::OK, pages::two_factor(user.methods.totp)),
+        Err(page) => page,
+    }
+}
+
+async fn enable_totp(
+    app: web::Data<AppState>,
+    current: Result<CurrentSession, Rejection>,
+) -> HttpResponse {
+    let (login_id, refresh_jwt) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    match app.client.totp().update(login_id, &refresh_jwt).await {
+        Ok(enrollment) => {
+            use base64::Engine as _;
+            let qr = base64::engine::general_purpose::STANDARD.encode(&enrollment.qr_png);
+            html(
+                StatusCode::OK,
+                pages::totp_enroll(&qr, enrollment.key.secret()),
+            )
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+async fn confirm_totp(
+    app: web::Data<AppState>,
+    current: Result<CurrentSession, Rejection>,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let (login_id, _) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    match app
+        .client
+        .totp()
+        .sign_in_code(login_id, form.code.trim())
+        .await
+    {
+        Ok(auth) => see_other("/me", &app.client.cookie_config().set_headers(&auth)),
+        Err(error) => failure(&error),
+    }
+}
+
+async fn login_totp(
+    app: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let id = (request.headers().get_all(actix_web::http::header::COOKIE))
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == two_factor::PENDING_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let Some(login_id) = app.pending.login_id(&id) else {
+        return signed_out();
+    };
+    match app
+        .client
+        .totp()
+        .sign_in_code(login_id, form.code.trim())
+        .await
+    {
+        Ok(auth) => {
+            app.pending.finish(&id);
+            let mut cookies = app.client.cookie_config().set_headers(&auth);
+            if let Ok(clear) = http::HeaderValue::from_str(&two_factor::clear_cookie()) {
+                cookies.append(http::header::SET_COOKIE, clear);
+            }
+            see_other("/me", &cookies)
+        }
+        Err(error) => failure(&error),
     }
 }
 

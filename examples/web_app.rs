@@ -32,6 +32,13 @@
 //!   a link to `/` without a valid session. `Authorization: Bearer <session JWT>` alone works
 //!   (the page is then drawn from the session's claims).
 //! - `POST /password`: replaces the password (other sessions revoked), `303` to `/me`.
+//! - `GET /two-factor` (`#enable-totp`), `POST /two-factor`: a new authenticator-app key as a
+//!   QR code (`#totp-qr`) and text (`#totp-key`) with the `#confirm-totp` form (`code`);
+//!   `POST /two-factor/confirm`: its first code turns it on, `303` to `/me`
+//!   (`#totp-enabled`, `#two-factor-link`).
+//! - `POST /login` of a user with an authenticator app: no session yet, the `#totp-login` form
+//!   (`code`, a five-minute `DS2FA` cookie); `POST /login/totp`: the app's code signs in, `303`
+//!   to `/me`; a wrong code is a 401 page.
 //! - `POST /logout`: revokes the refresh JWT if it can, always clears both cookies, `303` to `/`.
 //! - `GET /forgot`: the `#forgot` form (`login_id`). `POST /forgot`: sends a reset whose link
 //!   leads to this app's `/reset`, and answers the same 200 page whether the account exists or
@@ -54,7 +61,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 
 use axum::extract::{Form, Query, State};
-use axum::http::header::{LOCATION, RETRY_AFTER};
+use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -69,6 +76,8 @@ use descope::{Client, Error, PasswordPolicy, Provider, RefreshJwt, ResetMethod};
 mod forms;
 #[path = "support/pages.rs"]
 mod pages;
+#[path = "support/two_factor.rs"]
+mod two_factor;
 
 pub use forms::{cookie_config, cookie_names_from};
 use forms::{CodeForm, Credentials, EmailForm, ForgotForm, NewPassword, ResetForm, ResetLink};
@@ -81,6 +90,8 @@ pub struct App {
     /// Where the app is reached (`http://127.0.0.1:8080`): reset links lead here, never to
     /// a request's `Host` header (which anyone can set).
     public_url: String,
+    /// Sign-ins waiting for the authenticator app's code.
+    pending: std::sync::Arc<two_factor::PendingLogins>,
 }
 
 impl axum::extract::FromRef<App> for Client {
@@ -97,6 +108,7 @@ pub async fn app(client: Client, public_url: impl Into<String>) -> Result<Router
         client: client.clone(),
         policy,
         public_url: public_url.into().trim_end_matches('/').to_owned(),
+        pending: Default::default(),
     };
     Ok(Router::new()
         .route("/", get(home))
@@ -109,6 +121,9 @@ pub async fn app(client: Client, public_url: impl Into<String>) -> Result<Router
         .route("/reset", get(reset_page).post(reset))
         .route("/verify-email", post(verify_email))
         .route("/verify-email/code", post(verify_code))
+        .route("/login/totp", post(login_totp))
+        .route("/two-factor", get(two_factor_page).post(enable_totp))
+        .route("/two-factor/confirm", post(confirm_totp))
         .route("/oauth/github", get(oauth_github))
         .route("/oauth/callback", get(oauth_callback))
         .route("/sso", post(sso_start))
@@ -224,6 +239,24 @@ async fn login(State(app): State<App>, Form(form): Form<Credentials>) -> Respons
         .sign_in(form.login_id.trim(), form.password)
         .await
     {
+        // With an authenticator app, the password is the first step: its session is ended
+        // at once, and the app's code (`#totp-login`) completes the sign-in.
+        Ok(auth) if auth.user.methods.totp => {
+            let _ = app.client.sessions().logout(&auth.refresh_jwt).await;
+            let secure = app.public_url.starts_with("https://");
+            match app.pending.start(form.login_id.trim(), secure) {
+                Some(cookie) => {
+                    let mut response = Html(pages::totp_login()).into_response();
+                    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+                        response.headers_mut().insert(SET_COOKIE, cookie);
+                    }
+                    response
+                }
+                None => {
+                    (StatusCode::SERVICE_UNAVAILABLE, Html(pages::signed_out())).into_response()
+                }
+            }
+        }
         Ok(auth) => see_other("/me", app.client.cookie_config().set_headers(&auth)),
         Err(error) => failure(&error),
     }
@@ -267,6 +300,7 @@ async fn me(State(app): State<App>, current: Result<CurrentSession, Rejection>) 
             login_id: claim_text("email"),
             name: None,
             email_verified: verified,
+            totp: None,
         }))
         .into_response();
     };
@@ -280,6 +314,7 @@ async fn me(State(app): State<App>, current: Result<CurrentSession, Rejection>) 
         login_id: user.login_ids.first().map(String::as_str).unwrap_or(""),
         name: user.name.as_deref(),
         email_verified: user.verified_email,
+        totp: Some(user.methods.totp),
     }))
     .into_response()
 }
@@ -289,6 +324,18 @@ async fn signed_in_user(
     app: &App,
     current: Result<CurrentSession, Rejection>,
 ) -> Result<(String, RefreshJwt), Response> {
+    let (user, refresh_jwt) = signed_in_account(app, current).await?;
+    match user.login_ids.into_iter().next() {
+        Some(login_id) => Ok((login_id, refresh_jwt)),
+        None => Err(signed_out()),
+    }
+}
+
+/// The signed-in user as `me` reads them, and their current refresh JWT.
+async fn signed_in_account(
+    app: &App,
+    current: Result<CurrentSession, Rejection>,
+) -> Result<(descope::User, RefreshJwt), Response> {
     let current = match current {
         Ok(CurrentSession(current)) => current,
         Err(rejection) => return Err(rejected(rejection)),
@@ -297,12 +344,93 @@ async fn signed_in_user(
         return Err(signed_out());
     };
     match app.client.sessions().me(&refresh_jwt).await {
-        Ok(user) => match user.login_ids.into_iter().next() {
-            Some(login_id) => Ok((login_id, refresh_jwt)),
-            None => Err(signed_out()),
-        },
+        Ok(user) if !user.login_ids.is_empty() => Ok((user, refresh_jwt)),
+        Ok(_) => Err(signed_out()),
         Err(error) if error.ends_session() => Err(signed_out()),
         Err(error) => Err(failure(&error)),
+    }
+}
+
+/// `GET /two-factor`: whether the user has an authenticator app, and the `#enable-totp` form.
+async fn two_factor_page(
+    State(app): State<App>,
+    current: Result<CurrentSession, Rejection>,
+) -> Response {
+    match signed_in_account(&app, current).await {
+        Ok((user, _)) => Html(pages::two_factor(user.methods.totp)).into_response(),
+        Err(page) => page,
+    }
+}
+
+/// `POST /two-factor`: a new key, shown as a QR code and as text, with the `#confirm-totp` form.
+async fn enable_totp(
+    State(app): State<App>,
+    current: Result<CurrentSession, Rejection>,
+) -> Response {
+    let (login_id, refresh_jwt) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    match app.client.totp().update(login_id, &refresh_jwt).await {
+        Ok(enrollment) => {
+            use base64::Engine as _;
+            let qr = base64::engine::general_purpose::STANDARD.encode(&enrollment.qr_png);
+            Html(pages::totp_enroll(&qr, enrollment.key.secret())).into_response()
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+/// `POST /two-factor/confirm` (`code`): the first code of the new key turns it on; fresh
+/// cookies, `303` to `/me`.
+async fn confirm_totp(
+    State(app): State<App>,
+    current: Result<CurrentSession, Rejection>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let (login_id, _) = match signed_in_user(&app, current).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    match app
+        .client
+        .totp()
+        .sign_in_code(login_id, form.code.trim())
+        .await
+    {
+        Ok(auth) => see_other("/me", app.client.cookie_config().set_headers(&auth)),
+        Err(error) => failure(&error),
+    }
+}
+
+/// `POST /login/totp` (`code`): the second step of a sign-in with an authenticator app; the
+/// session cookies and `303` to `/me`, or a 401 page.
+async fn login_totp(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let id = descope::session::cookies::cookie_value(&headers, two_factor::PENDING_COOKIE)
+        .unwrap_or_default()
+        .to_owned();
+    let Some(login_id) = app.pending.login_id(&id) else {
+        return (StatusCode::UNAUTHORIZED, Html(pages::signed_out())).into_response();
+    };
+    match app
+        .client
+        .totp()
+        .sign_in_code(login_id, form.code.trim())
+        .await
+    {
+        Ok(auth) => {
+            app.pending.finish(&id);
+            let mut cookies = app.client.cookie_config().set_headers(&auth);
+            if let Ok(clear) = HeaderValue::from_str(&two_factor::clear_cookie()) {
+                cookies.append(SET_COOKIE, clear);
+            }
+            see_other("/me", cookies)
+        }
+        Err(error) => failure(&error),
     }
 }
 

@@ -176,6 +176,9 @@ impl Client {
         /// for the session.
         enchanted_link -> crate::email::EnchantedLinkClient;
 
+        /// Authenticator apps (TOTP): sign-up, sign-in with a code, key update.
+        totp -> crate::totp::TotpClient;
+
         /// Social login: start with a provider, exchange the code for a session.
         oauth -> crate::federated::OAuthClient;
 

@@ -25,6 +25,7 @@ mod limits;
 pub mod management;
 pub mod operation;
 mod password;
+mod phone;
 mod policy;
 #[cfg(test)]
 mod property_tests;
@@ -34,6 +35,7 @@ pub mod secret;
 pub mod session;
 mod setters;
 mod time;
+mod totp;
 #[cfg(feature = "tower")]
 pub mod tower;
 mod transport;
@@ -66,16 +68,20 @@ pub use password::{
     CompleteReset, GetPolicy, PasswordClient, Replace, ResetMethod, ResetSent, SendReset, SignIn,
     SignUp, Update,
 };
+pub use phone::{PhoneChannel, PhoneOtpClient, PhoneSent};
 pub use policy::{PasswordPolicy, PolicyRule, PolicyViolation};
 pub use request::BoxFuture;
 /// The HTTP client crate, for [`ClientBuilder::http_client`] (same version as this crate uses).
 pub use reqwest;
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper, DEFAULT_RETRY_DELAYS, DEFAULT_RETRY_STATUSES};
-pub use secret::{AccessKey, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt};
+pub use secret::{
+    AccessKey, ManagementKey, OpaqueToken, Password, RefreshJwt, SessionJwt, TotpKey,
+};
 pub use session::cookies::CookieConfig;
 pub use session::{
     AuthHistory, LoggedOut, OriginCheck, PublicKey, Refreshed, RequestSession, Session,
     SessionClient, SessionConfig,
 };
+pub use totp::{TotpClient, TotpEnrollment};
 pub use unrecognized::Unrecognized;
 pub use user::{AuthMethods, TenantMembership, User, UserStatus};

@@ -235,6 +235,34 @@ operations! {
     TestUserEnchantedLink = ("test_user_enchanted_link", "testUserEnchantedLink", ManagementKey),
     /// `POST /v1/mgmt/user/update/impersonationConsent`.
     UpdateUserImpersonationConsent = ("update_user_impersonation_consent", "updateUserImpersonationConsent", ManagementKey),
+    /// `POST /v1/auth/totp/signup`.
+    TotpSignUp = ("totp_sign_up", "totpSignUp", Project),
+    /// `POST /v1/auth/totp/verify`.
+    TotpVerify = ("totp_verify", "totpVerify", Project),
+    /// `POST /v1/auth/totp/update`.
+    TotpUpdate = ("totp_update", "totpUpdate", RefreshJwt),
+    /// `POST /v1/auth/otp/signup/sms`.
+    OtpSignUpSms = ("otp_sign_up_sms", "otpSignUpSms", Project),
+    /// `POST /v1/auth/otp/signup/voice`.
+    OtpSignUpVoice = ("otp_sign_up_voice", "otpSignUpVoice", Project),
+    /// `POST /v1/auth/otp/signin/sms`.
+    OtpSignInSms = ("otp_sign_in_sms", "otpSignInSms", Project),
+    /// `POST /v1/auth/otp/signin/voice`.
+    OtpSignInVoice = ("otp_sign_in_voice", "otpSignInVoice", Project),
+    /// `POST /v1/auth/otp/signup-in/sms`.
+    OtpSignUpOrInSms = ("otp_sign_up_or_in_sms", "otpSignUpOrInSms", Project),
+    /// `POST /v1/auth/otp/signup-in/voice`.
+    OtpSignUpOrInVoice = ("otp_sign_up_or_in_voice", "otpSignUpOrInVoice", Project),
+    /// `POST /v1/auth/otp/verify/sms`.
+    OtpVerifySms = ("otp_verify_sms", "otpVerifySms", Project),
+    /// `POST /v1/auth/otp/verify/voice`.
+    OtpVerifyVoice = ("otp_verify_voice", "otpVerifyVoice", Project),
+    /// `POST /v1/auth/otp/update/phone/sms`.
+    OtpUpdatePhoneSms = ("otp_update_phone_sms", "otpUpdatePhoneSms", RefreshJwt),
+    /// `POST /v1/auth/otp/update/phone/voice`.
+    OtpUpdatePhoneVoice = ("otp_update_phone_voice", "otpUpdatePhoneVoice", RefreshJwt),
+    /// `POST /v1/mgmt/user/totp/delete`.
+    RemoveUserTotp = ("remove_user_totp", "removeUserTotp", ManagementKey),
 }
 
 /// What authorizes an operation besides the project ID: whose credential a 401 or 403 refuses.

@@ -100,6 +100,12 @@ secret_type!(
     "token"
 );
 secret_type!(
+    /// A TOTP key (base32), as an authenticator app takes it: whoever has it can compute the
+    /// user's codes.
+    TotpKey,
+    "token"
+);
+secret_type!(
     /// A Descope management key, appended to the `Authorization` header when configured.
     ManagementKey,
     "token"

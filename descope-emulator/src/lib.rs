@@ -38,6 +38,7 @@ mod server;
 mod startup;
 mod state_file;
 mod store;
+mod totp;
 mod verification;
 
 use std::sync::Arc;
@@ -47,7 +48,7 @@ pub use descope::PasswordPolicy;
 pub use key_cache::default_signing_key_cache;
 pub(crate) use options::Options;
 pub use options::{EmulatorError, HashCost, RateLimit, SeedUser, DEFAULT_PROJECT_ID};
-pub use outbox::{Method, OutboxMessage, Purpose, OUTBOX_LEN};
+pub use outbox::{Delivery, Method, OutboxMessage, Purpose, OUTBOX_LEN};
 pub use seed::{
     PermissionRecord, RoleRecord, SeedFile, SeedRecord, SeedTenant, SsoRecord, TenantRecord,
 };
@@ -145,6 +146,22 @@ impl Emulator {
             .into_iter()
             .rev()
             .find(|m| m.to.to_lowercase() == address)
+    }
+
+    /// The code the user's authenticator app shows now (on the emulator's clock), for the key
+    /// they enrolled last: a key waiting for its first code (a TOTP sign-up or update), else
+    /// their key. `None` without TOTP. What a test types instead of reading a phone.
+    pub fn totp_code(&self, login_id: &str) -> Option<String> {
+        let store = self.app.store();
+        let key = match store.user_by_login(login_id) {
+            Some(user) => user
+                .pending_totp
+                .clone()
+                .or_else(|| user.totp.as_ref().map(|seed| seed.key.clone())),
+            None => (store.totp_sign_ups.get(&store::login_key(login_id))).map(|p| p.key.clone()),
+        }?;
+        drop(store);
+        totp::code_at(&key, self.app.now())
     }
 
     /// The users as a seed file (as `GET /emulator/v1/export`): password hashes, never

@@ -69,10 +69,39 @@ pub enum Purpose {
     /// A password reset (`reset`).
     #[serde(rename = "reset")]
     Reset,
+    /// A new phone number of a signed-in user (`update-phone`).
+    #[serde(rename = "update-phone")]
+    UpdatePhone,
+}
+
+/// How a message reached the user (`delivery`): by email, or a code to a phone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Delivery {
+    /// An email (`email`).
+    #[default]
+    Email,
+    /// A text message (`sms`).
+    Sms,
+    /// A voice call (`voice`).
+    Voice,
+}
+
+impl Delivery {
+    /// The name in the outbox (`email`, `sms`, `voice`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Email => "email",
+            Delivery::Sms => "sms",
+            Delivery::Voice => "voice",
+        }
+    }
 }
 
 /// One message in the outbox. As JSON (the `GET /emulator/v1/outbox` interface, stable):
-/// `{"to","loginId","method","purpose","code","link","linkId","time"}`, absent values `null`.
+/// `{"to","loginId","method","purpose","delivery","code","link","linkId","time"}`, absent
+/// values `null`; `to` is the address, or the E.164 number of an SMS or voice code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -85,6 +114,9 @@ pub struct OutboxMessage {
     pub method: Method,
     /// Why it was sent.
     pub purpose: Purpose,
+    /// How it was delivered: `email`, `sms` or `voice`.
+    #[serde(default)]
+    pub delivery: Delivery,
     /// The 6-digit code, for OTP.
     pub code: Option<String>,
     /// The full link (the redirect URL with `t=<token>`), for links; for an enchanted link the

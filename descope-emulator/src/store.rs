@@ -49,6 +49,12 @@ pub(crate) struct StoredUser {
     /// Created as a test user.
     #[serde(default)]
     pub(crate) test: bool,
+    /// The authenticator app's key, once a code of it was verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) totp: Option<crate::totp::Seed>,
+    /// A new key (`/v1/auth/totp/update`) waiting for its first verified code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) pending_totp: Option<String>,
     /// Until when the user consents to be impersonated (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) consent_expiration: Option<i64>,
@@ -176,13 +182,23 @@ impl StoredUser {
         user.webauthn = Some(false);
         user.password = Some(!self.password_hash.is_empty());
         user.push = Some(false);
-        user.totp = Some(false);
+        user.totp = Some(self.totp.is_some());
         user.saml = Some(false);
         user.o_auth = Some(BTreeMap::new());
         user.scim = Some(false);
         user.oidc = Some(false);
         user
     }
+}
+
+/// A TOTP sign-up waiting for its first verified code: the user it creates.
+#[derive(Clone, Debug)]
+pub(crate) struct TotpSignUp {
+    pub(crate) login_id: String,
+    pub(crate) key: String,
+    pub(crate) name: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) phone: Option<String>,
 }
 
 /// A refresh-token session.
@@ -222,6 +238,8 @@ pub(crate) struct Store {
     pub(crate) directory: crate::directory::Directory,
     /// OAuth and SSO logins waiting on the IdP page, and their codes (not in the state file).
     pub(crate) federation: crate::federation::Federation,
+    /// TOTP sign-ups waiting for their first code, by login key (not in the state file).
+    pub(crate) totp_sign_ups: HashMap<String, TotpSignUp>,
     /// The last [`StoredUser::seq`] given.
     last_seq: u64,
 }

@@ -48,6 +48,10 @@ pub(crate) struct Intent {
     /// For an unproven sign-up: whether the backend vouched for the address.
     #[serde(default)]
     pub(crate) email_verified: bool,
+    /// A code sent to `phone` (by SMS or voice) rather than to `email`: verifying proves the
+    /// number.
+    #[serde(default)]
+    pub(crate) phone_delivery: Option<crate::outbox::Delivery>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -318,6 +322,7 @@ mod tests {
             expires_at,
             address_unproven: false,
             email_verified: false,
+            phone_delivery: None,
         }
     }
 

@@ -54,6 +54,8 @@ pub struct Profile<'a> {
     pub login_id: &'a str,
     pub name: Option<&'a str>,
     pub email_verified: bool,
+    /// Whether the user has an authenticator app (`None`: not known, a bearer-only request).
+    pub totp: Option<bool>,
 }
 
 /// `/me`: the profile (`#user-id`, `#login-id`, `#email-verified`), the change-password form
@@ -64,7 +66,7 @@ pub fn me(profile: &Profile<'_>) -> String {
         &format!(
             "<p>User <span id=\"user-id\">{}</span>, signed in as \
              <span id=\"login-id\">{}</span>{}</p>\
-             <p>Email verified: <span id=\"email-verified\">{}</span></p>\
+             <p>Email verified: <span id=\"email-verified\">{}</span></p>{}\
              <h2>Change password</h2>\
              <form id=\"password\" method=\"post\" action=\"/password\">\
              <input name=\"old_password\" type=\"password\" autocomplete=\"current-password\">\
@@ -83,7 +85,58 @@ pub fn me(profile: &Profile<'_>) -> String {
                 .map(|n| format!(" (<span id=\"name\">{}</span>)", escape(n)))
                 .unwrap_or_default(),
             profile.email_verified,
+            profile
+                .totp
+                .map(|on| format!(
+                    "<p>Authenticator app: <span id=\"totp-enabled\">{on}</span> \
+                     <a id=\"two-factor-link\" href=\"/two-factor\">Two-factor</a></p>"
+                ))
+                .unwrap_or_default(),
         ),
+    )
+}
+
+/// `GET /two-factor`: the `#enable-totp` form (a new key replaces the old one once confirmed).
+pub fn two_factor(enabled: bool) -> String {
+    let (state, action) = if enabled {
+        ("on", "Replace the key")
+    } else {
+        ("off", "Enable an authenticator app")
+    };
+    page(
+        "Two-factor",
+        &format!(
+            "<p>Authenticator app: <span id=\"totp-state\">{state}</span></p>\
+             <form id=\"enable-totp\" method=\"post\" action=\"/two-factor\">\
+             <button type=\"submit\">{action}</button></form><p><a href=\"/me\">Back</a></p>"
+        ),
+    )
+}
+
+/// `POST /two-factor`: the new key as a QR code (`#totp-qr`) and as text (`#totp-key`), and the
+/// `#confirm-totp` form (`code`) that turns it on.
+pub fn totp_enroll(qr_png_base64: &str, key: &str) -> String {
+    page(
+        "Scan with your authenticator app",
+        &format!(
+            "<p><img id=\"totp-qr\" alt=\"QR code\" src=\"data:image/png;base64,{}\"></p>\
+             <p>Or type the key: <code id=\"totp-key\">{}</code></p>\
+             <form id=\"confirm-totp\" method=\"post\" action=\"/two-factor/confirm\">\
+             <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\">\
+             <button type=\"submit\">Turn on</button></form>",
+            escape(qr_png_base64),
+            escape(key),
+        ),
+    )
+}
+
+/// `POST /login` of a user with an authenticator app: the `#totp-login` form (`code`).
+pub fn totp_login() -> String {
+    page(
+        "Enter the code from your authenticator app",
+        "<form id=\"totp-login\" method=\"post\" action=\"/login/totp\">\
+         <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\">\
+         <button type=\"submit\">Sign in</button></form>",
     )
 }
 

@@ -29,19 +29,7 @@ macro_rules! start_options {
             &mut self.body
         }
 
-        /// A step-up of the user signed in with `refresh_jwt`. Defaults to off.
-        pub fn stepup(mut self, refresh_jwt: &crate::secret::RefreshJwt) -> Self {
-            self.body.stepup = Some(true);
-            self.refresh_jwt = Some(refresh_jwt.clone());
-            self
-        }
-
-        /// A second factor for the user signed in with `refresh_jwt`. Defaults to off.
-        pub fn mfa(mut self, refresh_jwt: &crate::secret::RefreshJwt) -> Self {
-            self.body.mfa = Some(true);
-            self.refresh_jwt = Some(refresh_jwt.clone());
-            self
-        }
+        $crate::password::stepup_setters!();
 
         $crate::setters::setters! {
             #[doc = concat!("The account ", $who, " should suggest (an email address). Defaults to none.")]

@@ -46,8 +46,8 @@ pub use tenants::{
 };
 pub use user_admin::{LoadUsers, SearchUsers, UserPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use user_tokens::{
-    EmbeddedLink, SetImpersonationConsent, SignUpEmbeddedLink, TestCode, TestEnchantedLink,
-    TestLink, TestMagicLink, TestOtp,
+    EmbeddedLink, RemoveTotp, SetImpersonationConsent, SignUpEmbeddedLink, TestCode,
+    TestEnchantedLink, TestLink, TestMagicLink, TestOtp,
 };
 pub use user_updates::{
     PatchUser, SetRoles, UpdateUser, UpdateUserEmail, UpdateUserLoginId, UpdateUserNames,

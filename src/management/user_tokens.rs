@@ -1,7 +1,8 @@
 //! `client.management().users()`, tokens for a user without sending anything: embedded links
 //! (one-time tokens the backend puts in its own email or app, exchanged with
 //! [`magic_link().verify`](crate::email::MagicLinkClient::verify)), the codes and links of test
-//! users (for end-to-end tests against a real project), and impersonation consent.
+//! users (for end-to-end tests against a real project), impersonation consent, and the removal
+//! of an authenticator app (TOTP).
 
 use std::time::Duration;
 
@@ -18,8 +19,8 @@ use crate::setters::setters;
 use crate::transport::send;
 use crate::user::User;
 use crate::wire::{
-    EmbeddedLinkSignInRequest, EmbeddedLinkSignUpOrInRequest, LoginOptions, SignUpUser,
-    TestUserGenerateEnchantedLinkRequest, TestUserGenerateMagicLinkRequest,
+    EmbeddedLinkSignInRequest, EmbeddedLinkSignUpOrInRequest, LoginOptions, RemoveUserTotpRequest,
+    SignUpUser, TestUserGenerateEnchantedLinkRequest, TestUserGenerateMagicLinkRequest,
     TestUserGenerateOtpRequest, UpdateUserImpersonationConsentRequest,
 };
 
@@ -143,6 +144,15 @@ impl UserManagement {
                 uri: Some(redirect_url.into()),
                 ..Default::default()
             },
+        }
+    }
+
+    /// Removes the user's authenticator app (TOTP key): they enroll again with
+    /// [`totp().update`](crate::TotpClient::update) or a TOTP sign-up.
+    pub fn remove_totp(&self, login_id: impl Into<String>) -> RemoveTotp {
+        RemoveTotp {
+            client: self.client.clone(),
+            login_id: login_id.into(),
         }
     }
 
@@ -401,5 +411,23 @@ impl SetImpersonationConsent {
         })
         .await?;
         user_of(OP, response.into_inner())
+    }
+}
+
+request! {
+    /// [`UserManagement::remove_totp`]: `.await` it.
+    pub struct RemoveTotp { client: Client, login_id: String } => Result<()>;
+}
+
+impl RemoveTotp {
+    async fn run(self) -> Result<()> {
+        const OP: Operation = Operation::RemoveUserTotp;
+        check_login_id(&self.login_id)?;
+        let body = RemoveUserTotpRequest {
+            login_id: Some(self.login_id),
+        };
+        let api = api(&self.client)?;
+        send(&self.client.shared, OP, || api.remove_user_totp(&body)).await?;
+        Ok(())
     }
 }

@@ -72,6 +72,27 @@ macro_rules! login_option_setters {
 }
 pub(crate) use login_option_setters;
 
+/// `stepup` and `mfa`, on a builder with `options() -> &mut LoginOptions` and a
+/// `refresh_jwt: Option<RefreshJwt>` field (the signed-in user's session the call builds on).
+macro_rules! stepup_setters {
+    () => {
+        /// A step-up of the user signed in with `refresh_jwt`. Defaults to off.
+        pub fn stepup(mut self, refresh_jwt: &$crate::secret::RefreshJwt) -> Self {
+            self.options().stepup = Some(true);
+            self.refresh_jwt = Some(refresh_jwt.clone());
+            self
+        }
+
+        /// A second factor for the user signed in with `refresh_jwt`. Defaults to off.
+        pub fn mfa(mut self, refresh_jwt: &$crate::secret::RefreshJwt) -> Self {
+            self.options().mfa = Some(true);
+            self.refresh_jwt = Some(refresh_jwt.clone());
+            self
+        }
+    };
+}
+pub(crate) use stepup_setters;
+
 /// The setters every sign-up builder has (password, OTP, magic and enchanted link), on a
 /// builder whose `body` has `user` (of type `$user`) and `login_options`: the profile the
 /// sign-up names, and the login options. `$email` documents `email`.

@@ -27,19 +27,7 @@ impl SignIn {
         self.body.login_options.get_or_insert_with(Default::default)
     }
 
-    /// A step-up sign-in of a user already signed in with `refresh_jwt`. Defaults to off.
-    pub fn stepup(mut self, refresh_jwt: &RefreshJwt) -> Self {
-        self.options().stepup = Some(true);
-        self.refresh_jwt = Some(refresh_jwt.clone());
-        self
-    }
-
-    /// An MFA sign-in of a user already signed in with `refresh_jwt`. Defaults to off.
-    pub fn mfa(mut self, refresh_jwt: &RefreshJwt) -> Self {
-        self.options().mfa = Some(true);
-        self.refresh_jwt = Some(refresh_jwt.clone());
-        self
-    }
+    super::stepup_setters!();
 
     setters! {
         /// The SSO application to sign into (`ssoAppId`). Defaults to none.

@@ -494,7 +494,78 @@ async fn a_browser_signs_in_with_github_and_with_sso(web: Web) {
     emulator.stop().await;
 }
 
+/// Two-factor: turn on an authenticator app from `/me` (the QR code and the key shown), the
+/// test computing the app's codes from the key; then a password sign-in asks for the code.
+async fn a_browser_turns_on_an_authenticator_app_and_signs_in_with_it(web: Web) {
+    let Some(driver) = find_driver() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
+        }
+        eprintln!("SKIPPED browser test: no chromedriver");
+        return;
+    };
+    let emulator = Emulator::builder()
+        .hash_cost(HashCost::Fast)
+        .start()
+        .await
+        .unwrap();
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Driver::start(&driver).await;
+    browser.open(profile.path()).await;
+
+    browser.go(&format!("{base}/")).await;
+    browser
+        .type_into("#signup input[name=login_id]", "tess@example.com")
+        .await;
+    browser
+        .type_into("#signup input[name=password]", PASSWORD)
+        .await;
+    browser.click("#signup button").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#totp-enabled").await, "false");
+    browser.click("#two-factor-link").await;
+    browser.wait_for_url("/two-factor").await;
+    browser.click("#enable-totp button").await;
+    browser.wait_for_source("id=\"totp-qr\"").await;
+    assert!(browser
+        .source()
+        .await
+        .contains("data:image/png;base64,iVBORw0KGgo"));
+    let key = descope::TotpKey::new(browser.text("#totp-key").await);
+    let now = std::time::SystemTime::now();
+    let code = crate::second_factors::app_code(&key, now);
+    browser
+        .type_into("#confirm-totp input[name=code]", &code)
+        .await;
+    browser.click("#confirm-totp button").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#totp-enabled").await, "true");
+
+    browser.click("#logout button").await;
+    browser.wait_for_url("/").await;
+    browser
+        .type_into("#login input[name=login_id]", "tess@example.com")
+        .await;
+    browser
+        .type_into("#login input[name=password]", PASSWORD)
+        .await;
+    browser.click("#login button").await;
+    browser.wait_for_source("id=\"totp-login\"").await;
+    // The step after the one confirmed (a used step is refused: replay).
+    let next = crate::second_factors::app_code(&key, now + Duration::from_secs(30));
+    browser
+        .type_into("#totp-login input[name=code]", &next)
+        .await;
+    browser.click("#totp-login button").await;
+    browser.wait_for_url("/me").await;
+    assert_eq!(browser.text("#login-id").await, "tess@example.com");
+    browser.close().await;
+    emulator.stop().await;
+}
+
 crate::for_each_app!(
     a_browser_signs_up_changes_its_password_and_logs_out,
     a_browser_signs_in_with_github_and_with_sso,
+    a_browser_turns_on_an_authenticator_app_and_signs_in_with_it,
 );

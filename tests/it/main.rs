@@ -25,6 +25,7 @@ mod properties;
 #[cfg(feature = "axum")]
 mod proxy;
 mod schemas;
+mod second_factors;
 mod secrets;
 
 mod seeds;

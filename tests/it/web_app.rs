@@ -454,7 +454,95 @@ async fn failures_are_pages_with_the_right_status(web: Web) {
     assert!((1..=60).contains(&wait));
 }
 
+/// A password sign-in of a user with an authenticator app: no session until the app's code,
+/// a wrong code or a missing, replayed or forged pending cookie is a 401 without cookies.
+async fn two_factor_sign_in_refuses_wrong_codes_and_spent_attempts(web: Web) {
+    use descope::session::Clock;
+    let clock = OffsetClock::new();
+    let emulator = emulator(&clock).start().await.unwrap();
+    let base = serve(web, &emulator, CookieConfig::default().secure(false)).await;
+    let browser = browser();
+    let login = [("login_id", "kim@example.com"), ("password", PASSWORD)];
+    assert_eq!(
+        post(&browser, format!("{base}/signup"), &login)
+            .await
+            .status(),
+        303
+    );
+    let page = post(&browser, format!("{base}/two-factor"), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let key = page
+        .split("<code id=\"totp-key\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap();
+    let key = descope::TotpKey::new(key);
+    let code = crate::second_factors::app_code(&key, clock.now());
+    let confirmed = post(
+        &browser,
+        format!("{base}/two-factor/confirm"),
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(confirmed.status(), 303);
+
+    // The password alone gives no session: the form asks for the code.
+    let other = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let first = post(&other, format!("{base}/login"), &login).await;
+    assert_eq!(first.status(), 200);
+    let cookies = set_cookies(&first);
+    assert!(cookies
+        .iter()
+        .all(|c| !c.starts_with("DS=") && !c.starts_with("DSR=")));
+    let pending = cookies
+        .iter()
+        .find(|c| c.starts_with("DS2FA="))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    assert!(first.text().await.unwrap().contains("id=\"totp-login\""));
+    let submit = |cookie: Option<String>, code: String| {
+        let (other, base) = (other.clone(), base.clone());
+        async move {
+            let mut request = other
+                .post(format!("{base}/login/totp"))
+                .form(&[("code", code)]);
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            request.send().await.unwrap()
+        }
+    };
+    clock.advance(Duration::from_secs(30));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = submit(Some(pending.clone()), wrong.to_owned()).await;
+    assert_eq!(refused.status(), 401);
+    assert!(set_cookies(&refused).iter().all(|c| !c.starts_with("DS=")));
+    assert_eq!(submit(None, code.clone()).await.status(), 401);
+    assert_eq!(
+        submit(Some("DS2FA=forged".into()), code.clone())
+            .await
+            .status(),
+        401
+    );
+    let right = crate::second_factors::app_code(&key, clock.now());
+    let signed_in = submit(Some(pending.clone()), right.clone()).await;
+    assert_eq!(signed_in.status(), 303);
+    let cookies = set_cookies(&signed_in);
+    assert!(cookies.iter().any(|c| c.starts_with("DS=ey")));
+    assert!(cookies.iter().any(|c| c.starts_with("DS2FA=;")));
+    // The pending sign-in was spent.
+    assert_eq!(submit(Some(pending), right).await.status(), 401);
+}
+
 for_each_app!(
+    two_factor_sign_in_refuses_wrong_codes_and_spent_attempts,
     sign_up_refresh_change_password_and_log_out,
     logout_after_expiry_leaves_the_browser_signed_out,
     cookie_mode_and_custom_cookie_names,

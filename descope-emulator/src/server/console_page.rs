@@ -122,7 +122,8 @@ fn users(app: &App, viewer: Viewer) -> String {
             "<tr data-login-id=\"{login}\" data-user-id=\"{id}\"><td class=\"login-ids\">{logins}</td>\
              <td class=\"email\">{email}</td><td class=\"verified\">{verified}</td>\
              <td class=\"status\">{status}</td><td class=\"roles\">{roles}</td>\
-             <td class=\"tenants\">{tenants}</td><td class=\"created\">{created}</td>\
+             <td class=\"tenants\">{tenants}</td><td class=\"totp\">{totp}</td>\
+             <td class=\"created\">{created}</td>\
              <td class=\"sessions\">{sessions}</td><td class=\"actions\">{toggle}{expire}{logout}{delete}</td></tr>",
             login = escape(user.login_ids.first().map(String::as_str).unwrap_or("")),
             id = escape(&user.user_id),
@@ -132,6 +133,7 @@ fn users(app: &App, viewer: Viewer) -> String {
             status = escape(&status_text),
             roles = escape(&user.roles.join(", ")),
             tenants = escape(&tenants.join("; ")),
+            totp = totp_state(user, local, now),
             created = utc(user.created_time),
             sessions = sessions.get(user.user_id.as_str()).copied().unwrap_or(0),
             expire = action("expire-password", "Expire password"),
@@ -141,7 +143,7 @@ fn users(app: &App, viewer: Viewer) -> String {
     }
     let table = format!(
         "<h2>Users</h2><table id=\"users\"><thead><tr><th>Login IDs</th><th>Email</th>\
-         <th>Verified</th><th>Status</th><th>Roles</th><th>Tenants</th><th>Created</th>\
+         <th>Verified</th><th>Status</th><th>Roles</th><th>Tenants</th><th>TOTP</th><th>Created</th>\
          <th>Sessions</th><th>Actions</th></tr></thead><tbody>{rows}</tbody></table>"
     );
     if !local {
@@ -155,6 +157,27 @@ fn users(app: &App, viewer: Viewer) -> String {
          <input name=\"roles\" placeholder=\"roles, comma separated\">\
          <button type=\"submit\">Create user</button></form>"
     )
+}
+
+/// A user's authenticator app: `off`, or `on` with, for a local viewer, the code it shows now
+/// (a development tool: the outbox shows codes the same way).
+fn totp_state(user: &crate::store::StoredUser, local: bool, now: i64) -> String {
+    let pending = if user.pending_totp.is_some() {
+        " <span class=\"muted\">(new key pending)</span>"
+    } else {
+        ""
+    };
+    match (&user.totp, local) {
+        (None, _) => format!("off{pending}"),
+        (Some(_), false) => format!("on{pending}"),
+        (Some(seed), true) => {
+            let code = crate::totp::code_at(&seed.key, now).unwrap_or_default();
+            format!(
+                "on <code class=\"totp-code\">{}</code>{pending}",
+                escape(&code)
+            )
+        }
+    }
 }
 
 /// A tenant's SSO settings in a line: `saml: acme.com (https://idp.acme.com/sso)`, or `none`.
@@ -274,10 +297,12 @@ fn outbox(app: &App, viewer: Viewer) -> String {
             .map(|id| format!(" <span class=\"muted\">(link {})</span>", escape(id)))
             .unwrap_or_default();
         rows.push_str(&format!(
-            "<tr><td class=\"to\">{}</td><td class=\"method\">{}</td><td class=\"purpose\">{}</td>\
+            "<tr><td class=\"to\">{}</td><td class=\"method\">{}</td>\
+             <td class=\"delivery\">{}</td><td class=\"purpose\">{}</td>\
              <td class=\"time\">{}</td><td>{link}{code}{link_id}</td></tr>",
             escape(&message.to),
             message.method.as_str(),
+            message.delivery.as_str(),
             serde_json::to_value(message.purpose)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
@@ -288,7 +313,7 @@ fn outbox(app: &App, viewer: Viewer) -> String {
     let table = format!(
         "<h2>Outbox</h2><p class=\"muted\">Codes and links the emulator \"sent\" (no email \
          leaves the machine), newest first.</p><table id=\"outbox\"><thead><tr><th>To</th>\
-         <th>Method</th><th>Purpose</th><th>Time</th><th>Link or code</th></tr></thead>\
+         <th>Method</th><th>Delivery</th><th>Purpose</th><th>Time</th><th>Link or code</th></tr></thead>\
          <tbody>{rows}</tbody></table>"
     );
     if !local {

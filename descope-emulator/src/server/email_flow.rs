@@ -77,6 +77,7 @@ pub(crate) fn intent(
         expires_at: app.now() + app.options.code_ttl.as_secs() as i64,
         address_unproven: false,
         email_verified: false,
+        phone_delivery: None,
     })
 }
 
@@ -116,6 +117,7 @@ pub(crate) fn update_intent(
         expires_at: app.now() + app.options.code_ttl.as_secs() as i64,
         address_unproven: false,
         email_verified: false,
+        phone_delivery: None,
     })
 }
 
@@ -148,6 +150,7 @@ pub(crate) fn deliver(
         login_id,
         method,
         purpose,
+        delivery: crate::outbox::Delivery::Email,
         code: None,
         link: None,
         link_id: None,
@@ -210,13 +213,15 @@ pub(crate) fn complete(app: &App, intent: &Intent) -> Result<(StoredUser, bool),
     let mut store = app.store();
     let result = match &intent.user_id {
         None => {
+            let by_phone = intent.phone_delivery.is_some();
             let user = StoredUser {
                 user_id: format!("U{}", random_id(27)?),
                 login_ids: vec![intent.login_id.clone()],
                 name: intent.name.clone(),
                 email: Some(intent.email.clone()).filter(|e| !e.is_empty()),
                 phone: intent.phone.clone(),
-                verified_email: !intent.address_unproven || intent.email_verified,
+                verified_email: !by_phone && (!intent.address_unproven || intent.email_verified),
+                verified_phone: by_phone,
                 created_time: app.now(),
                 ..StoredUser::default()
             };
@@ -226,15 +231,25 @@ pub(crate) fn complete(app: &App, intent: &Intent) -> Result<(StoredUser, bool),
             (user, true)
         }
         Some(user_id) => {
-            if intent.purpose == Purpose::UpdateEmail
-                && intent.add_to_login_ids
-                && !store.add_login(user_id, &intent.email)
-            {
-                return Err(Failure::UserExists);
+            let new_login = match intent.purpose {
+                Purpose::UpdateEmail => Some(intent.email.as_str()),
+                Purpose::UpdatePhone => intent.phone.as_deref(),
+                _ => None,
+            };
+            if let Some(login) = new_login.filter(|_| intent.add_to_login_ids) {
+                if !store.add_login(user_id, login) {
+                    return Err(Failure::UserExists);
+                }
             }
             let user = store.users.get_mut(user_id).ok_or(Failure::UserNotFound)?;
             if user.is_disabled() {
                 return Err(Failure::UserDisabled);
+            }
+            if intent.phone_delivery.is_some() {
+                // The number was proven: it is the user's, verified.
+                user.phone = intent.phone.clone().or(user.phone.take());
+                user.verified_phone = true;
+                return Ok((user.clone(), false));
             }
             let same = |e: &String| e.eq_ignore_ascii_case(&intent.email);
             let proven = !intent.address_unproven;

@@ -250,6 +250,7 @@ fn intent_for(app: &App, user: &StoredUser, body: &Value, claims: Map<String, Va
         expires_at: expiry(app, body),
         address_unproven: true,
         email_verified: false,
+        phone_delivery: None,
     }
 }
 
@@ -296,6 +297,7 @@ pub(super) async fn embedded_sign_up(State(app): AppState, request: Request) -> 
                 expires_at: expiry(&app, &body),
                 address_unproven: true,
                 email_verified: flag(&body, "emailVerified"),
+                phone_delivery: None,
             }
         }
     };

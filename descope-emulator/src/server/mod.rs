@@ -23,12 +23,14 @@ mod management;
 mod management_access;
 mod network;
 mod password;
+mod phone;
 mod roles;
 mod routes;
 mod session;
 mod sso_settings;
 mod tenants;
 mod tokens;
+mod totp;
 mod user_admin;
 
 pub(crate) use console::import;

@@ -8,7 +8,7 @@ use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 use super::{console, email, email_links as links, management as mgmt, network, password};
-use super::{idp, issued, roles, sso_settings as sso, tenants, user_admin as admin};
+use super::{idp, issued, phone, roles, sso_settings as sso, tenants, totp, user_admin as admin};
 use super::{management_access as access, session, App, Failure};
 
 /// The link routes' kind (`email_links`): magic links, or enchanted links.
@@ -201,6 +201,45 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route(
             "/emulator/v1/idp/{page}",
             get(idp::idp_page).post(idp::idp_submit),
+        )
+        // Authenticator apps, and codes by SMS and voice.
+        .route("/v1/auth/totp/signup", post(totp::sign_up))
+        .route("/v1/auth/totp/verify", post(totp::verify))
+        .route("/v1/auth/totp/update", post(totp::update))
+        .route("/v1/mgmt/user/totp/delete", post(totp::remove))
+        .route(
+            "/v1/auth/otp/signup/sms",
+            post(phone::sign_up::<{ phone::SMS }>),
+        )
+        .route(
+            "/v1/auth/otp/signup/voice",
+            post(phone::sign_up::<{ phone::VOICE }>),
+        )
+        .route(
+            "/v1/auth/otp/signin/sms",
+            post(phone::sign_in::<{ phone::SMS }, false>),
+        )
+        .route(
+            "/v1/auth/otp/signin/voice",
+            post(phone::sign_in::<{ phone::VOICE }, false>),
+        )
+        .route(
+            "/v1/auth/otp/signup-in/sms",
+            post(phone::sign_in::<{ phone::SMS }, true>),
+        )
+        .route(
+            "/v1/auth/otp/signup-in/voice",
+            post(phone::sign_in::<{ phone::VOICE }, true>),
+        )
+        .route("/v1/auth/otp/verify/sms", post(phone::verify))
+        .route("/v1/auth/otp/verify/voice", post(phone::verify))
+        .route(
+            "/v1/auth/otp/update/phone/sms",
+            post(phone::update_phone::<{ phone::SMS }>),
+        )
+        .route(
+            "/v1/auth/otp/update/phone/voice",
+            post(phone::update_phone::<{ phone::VOICE }>),
         )
         // Sessions the backend issues, embedded links, test users, impersonation consent.
         .route("/v1/mgmt/jwt/update", post(issued::update))

@@ -453,7 +453,7 @@ async fn the_outbox_interface_is_stable() {
         .map(String::as_str)
         .collect();
     let mut expected = [
-        "to", "loginId", "method", "purpose", "code", "link", "linkId", "time",
+        "to", "loginId", "method", "purpose", "delivery", "code", "link", "linkId", "time",
     ];
     expected.sort_unstable();
     let mut keys = keys;
@@ -461,6 +461,7 @@ async fn the_outbox_interface_is_stable() {
     assert_eq!(keys, expected);
     assert_eq!(messages[0]["method"], "otp");
     assert_eq!(messages[0]["purpose"], "signin");
+    assert_eq!(messages[0]["delivery"], "email");
     assert_eq!(messages[0]["code"].as_str().unwrap().len(), 6);
     assert!(messages[0]["link"].is_null());
     assert_eq!(messages[1]["method"], "enchantedlink");

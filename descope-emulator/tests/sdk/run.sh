@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The official SDKs against the emulator binary (password, sessions, management, email flows,
-# B2B administration, OAuth and SSO, issued sessions), each in a scratch environment that is removed
-# afterwards: Python `descope` 2.16.0 (PyPI) and `@descope/node-sdk` 2.13.0 (npm). Needs
-# python3 (with venv), node and npm; the emulator binary is built when missing.
+# B2B administration, OAuth and SSO, issued sessions, TOTP and phone codes), each in a scratch
+# environment that is removed afterwards: Python `descope` 2.16.0 (PyPI) and
+# `@descope/node-sdk` 2.13.0 (npm). Needs python3 (with venv), node and npm; the emulator binary
+# is built when missing.
 #   bash descope-emulator/tests/sdk/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -82,4 +83,14 @@ stop
 echo "-- Node SDK (@descope/node-sdk 2.13.0), issued sessions"
 start P2nodeissued
 NODE_PATH="$work/node_modules" timeout 120 node "$here/issued.mjs"
+stop
+
+# Authenticator apps (TOTP), codes by SMS and voice (shared/wire-totp.md), once per SDK.
+echo "-- Python SDK (descope 2.16.0), TOTP and phone codes"
+start P2py2fa
+timeout 120 "$work/py/bin/python" "$here/second_factors.py"
+stop
+echo "-- Node SDK (@descope/node-sdk 2.13.0), TOTP and phone codes"
+start P2node2fa
+NODE_PATH="$work/node_modules" timeout 120 node "$here/second_factors.mjs"
 stop

@@ -668,19 +668,22 @@ fn a_shared_schema_change_is_reported_once_with_every_operation_that_uses_it() {
             "magicLinkVerify",
             "oauthExchange",
             "otpVerifyEmail",
+            "otpVerifySms",
+            "otpVerifyVoice",
             "passwordReplace",
             "passwordSignIn",
             "passwordSignUp",
             "refreshSession",
             "selectTenant",
             "ssoExchange",
+            "totpVerify",
             "tryRefreshSession"
         ]
     );
     let json = report.to_json();
     assert_eq!(
         json["breaking"][0]["operations"].as_array().unwrap().len(),
-        16
+        19
     );
     assert!(report
         .to_text()
