@@ -14,7 +14,7 @@ use crate::web_app::{serve, serve_as, Web, PASSWORD};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-pub(crate) fn find_driver() -> Option<String> {
+fn find_driver() -> Option<String> {
     let candidates = [
         std::env::var("CHROMEDRIVER").ok(),
         Some("/usr/bin/chromedriver".to_owned()),
@@ -24,6 +24,21 @@ pub(crate) fn find_driver() -> Option<String> {
         .into_iter()
         .flatten()
         .find(|path| std::path::Path::new(path).exists())
+}
+
+/// The chromedriver to use; without one, `None` and a message (a failure under CI, where
+/// `.ci/run` installs it).
+pub(crate) fn driver_or_skip() -> Option<String> {
+    let driver = find_driver();
+    if driver.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
+        }
+        eprintln!(
+            "SKIPPED browser test: no chromedriver (apt-get install chromium chromium-driver)"
+        );
+    }
+    driver
 }
 
 fn find_chromium() -> Option<&'static str> {
@@ -308,13 +323,7 @@ impl Driver {
 }
 
 async fn a_browser_signs_up_changes_its_password_and_logs_out(web: Web) {
-    let Some(driver) = find_driver() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
-        }
-        eprintln!(
-            "SKIPPED browser test: no chromedriver (apt-get install chromium chromium-driver)"
-        );
+    let Some(driver) = driver_or_skip() else {
         return;
     };
     let emulator = Emulator::builder()
@@ -425,11 +434,7 @@ async fn a_browser_signs_up_changes_its_password_and_logs_out(web: Web) {
 
 /// GitHub and SSO, from the button and the form through the emulator's IdP page to `/me`.
 async fn a_browser_signs_in_with_github_and_with_sso(web: Web) {
-    let Some(driver) = find_driver() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
-        }
-        eprintln!("SKIPPED browser test: no chromedriver");
+    let Some(driver) = driver_or_skip() else {
         return;
     };
     let emulator = Emulator::builder()
@@ -497,11 +502,7 @@ async fn a_browser_signs_in_with_github_and_with_sso(web: Web) {
 /// Two-factor: turn on an authenticator app from `/me` (the QR code and the key shown), the
 /// test computing the app's codes from the key; then a password sign-in asks for the code.
 async fn a_browser_turns_on_an_authenticator_app_and_signs_in_with_it(web: Web) {
-    let Some(driver) = find_driver() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
-        }
-        eprintln!("SKIPPED browser test: no chromedriver");
+    let Some(driver) = driver_or_skip() else {
         return;
     };
     let emulator = Emulator::builder()

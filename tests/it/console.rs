@@ -7,7 +7,7 @@
 use descope::ErrorCode;
 use descope_emulator::{Emulator, HashCost};
 
-use crate::browser::{find_driver, Driver};
+use crate::browser::{driver_or_skip, Driver};
 
 const PASSWORD: &str = "Console-Passw0rd-1";
 
@@ -41,11 +41,7 @@ fn row(login_id: &str) -> String {
 
 #[tokio::test]
 async fn a_person_manages_users_and_the_outbox_in_the_console() {
-    let Some(driver) = find_driver() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
-        }
-        eprintln!("SKIPPED console test: no chromedriver");
+    let Some(driver) = driver_or_skip() else {
         return;
     };
     let emulator = Emulator::builder()
@@ -222,11 +218,7 @@ async fn a_person_manages_users_and_the_outbox_in_the_console() {
 
 #[tokio::test]
 async fn the_console_lists_tenants_with_their_members_roles_and_permissions() {
-    let Some(driver) = find_driver() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromedriver is missing under CI: .ci/run installs chromium-driver");
-        }
-        eprintln!("SKIPPED console test: no chromedriver");
+    let Some(driver) = driver_or_skip() else {
         return;
     };
     let emulator = Emulator::builder()
