@@ -11,6 +11,7 @@ use axum::response::Html;
 
 use super::console_page::escape;
 use super::email_flow::check_link_url;
+use super::lenient::{custom_claims, flag};
 use super::tokens::{check_refresh, grant, Grant};
 use super::*;
 use crate::federation::{Completed, Flow, Kind, Mode, PageRefusal, Started};
@@ -47,14 +48,9 @@ struct Options {
 }
 
 fn login_options(body: &Value) -> Options {
-    let flag = |key: &str| body.get(key).and_then(Value::as_bool).unwrap_or(false);
     Options {
-        stepup_or_mfa: flag("stepup") || flag("mfa"),
-        custom_claims: body
-            .get("customClaims")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default(),
+        stepup_or_mfa: flag(body, "stepup") || flag(body, "mfa"),
+        custom_claims: custom_claims(body),
     }
 }
 

@@ -5,41 +5,15 @@
 //! SDK's spelling), as `shared/wire-issued.md` records them.
 
 use super::email_flow::check_link_url;
+use super::lenient::{
+    custom_claims as claims_of, field as text, flag, option_claims, required_field,
+};
 use super::management::{managed_body, user_reply};
-use super::tokens::{check_refresh, grant, is_reserved, issue, take_refresh, update_jwt, Grant};
+use super::tokens::{check_refresh, grant, issue, take_refresh, update_jwt, Grant};
 use super::*;
 use crate::directory::IMPERSONATE;
 use crate::outbox::{Method, Purpose};
 use crate::verification::{with_token, Intent};
-
-/// A management body's custom claims (`null` or absent: none).
-fn claims_of(body: &Value) -> Map<String, Value> {
-    body.get("customClaims")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(name, _)| !is_reserved(name))
-        .collect()
-}
-
-/// A string field of a body (`null`, absent or blank: none).
-fn text<'b>(body: &'b Value, key: &str) -> Option<&'b str> {
-    body.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
-fn flag(body: &Value, key: &str) -> bool {
-    body.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-fn login_id_of(body: &Value) -> Result<String, Failure> {
-    text(body, "loginId")
-        .map(str::to_owned)
-        .ok_or_else(|| Failure::MissingArgument("loginId".into()))
-}
 
 /// The user a management call names (login ID or user ID), enabled.
 fn enabled_user(app: &App, reference: &str) -> Result<StoredUser, Failure> {
@@ -67,8 +41,8 @@ fn selected_tenant(user: &StoredUser, tenant: Option<&str>) -> Result<Option<Str
 /// `POST /v1/mgmt/jwt/update` `{jwt, customClaims}`: `{jwt}`.
 pub(super) async fn update(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let token = text(&body, "jwt").ok_or_else(|| Failure::MissingArgument("jwt".into()))?;
-    let jwt = update_jwt(&app, token, claims_of(&body))?;
+    let token = required_field(&body, "jwt")?;
+    let jwt = update_jwt(&app, &token, claims_of(&body))?;
     Ok(json(StatusCode::OK, &serde_json::json!({ "jwt": jwt })))
 }
 
@@ -76,7 +50,7 @@ pub(super) async fn update(State(app): AppState, request: Request) -> Reply {
 /// `stepup`/`mfa` need the user's refresh JWT as `jwt`.
 pub(super) async fn sign_in(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let user = enabled_user(&app, &login_id_of(&body)?)?;
+    let user = enabled_user(&app, &required_field(&body, "loginId")?)?;
     if flag(&body, "stepup") || flag(&body, "mfa") {
         let session = check_refresh(&app, text(&body, "jwt"))?;
         if session.user.user_id != user.user_id {
@@ -93,7 +67,7 @@ pub(super) async fn sign_in(State(app): AppState, request: Request) -> Reply {
 /// `POST /v1/mgmt/auth/signup` (`SIGN_IN`: `/signup-in`, which signs in a user who exists).
 pub(super) async fn sign_up<const OR_IN: bool>(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let login_id = login_id_of(&body)?;
+    let login_id = required_field(&body, "loginId")?;
     let existing = app.store().user_by_login(&login_id).cloned();
     if let Some(user) = existing {
         if !OR_IN {
@@ -171,10 +145,8 @@ fn may_impersonate(store: &Store, user: &StoredUser) -> bool {
 /// JWT of the target whose `act.sub` is the impersonator (kept across refreshes).
 pub(super) async fn impersonate(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let impersonator = text(&body, "impersonatorId")
-        .ok_or_else(|| Failure::MissingArgument("impersonatorId".into()))?;
-    let impersonator = enabled_user(&app, impersonator)?;
-    let target = enabled_user(&app, &login_id_of(&body)?)?;
+    let impersonator = enabled_user(&app, &required_field(&body, "impersonatorId")?)?;
+    let target = enabled_user(&app, &required_field(&body, "loginId")?)?;
     if !may_impersonate(&app.store(), &impersonator) {
         return Err(Failure::Forbidden(
             "the impersonator does not have the Impersonate permission",
@@ -211,7 +183,8 @@ pub(super) async fn impersonate(State(app): AppState, request: Request) -> Reply
 /// a refresh JWT of the impersonator's own new session (no `act`).
 pub(super) async fn stop_impersonation(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let token = text(&body, "jwt").ok_or_else(|| Failure::MissingArgument("jwt".into()))?;
+    let token = required_field(&body, "jwt")?;
+    let token = token.as_str();
     let act = check_refresh(&app, Some(token))?
         .kept
         .act
@@ -268,7 +241,7 @@ fn link_token(app: &App, intent: Intent) -> Result<String, Failure> {
 /// `POST /v1/mgmt/user/signin/embeddedlink` `{loginId, customClaims, timeout}`: `{token}`.
 pub(super) async fn embedded_sign_in(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let user = enabled_user(&app, &login_id_of(&body)?)?;
+    let user = enabled_user(&app, &required_field(&body, "loginId")?)?;
     let intent = intent_for(&app, &user, &body, claims_of(&body));
     token_reply(link_token(&app, intent)?)
 }
@@ -277,8 +250,8 @@ pub(super) async fn embedded_sign_in(State(app): AppState, request: Request) -> 
 /// `{token}`; the user is created (or signed in, when they exist) when it is verified.
 pub(super) async fn embedded_sign_up(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let login_id = login_id_of(&body)?;
-    let claims = claims_of(body.get("loginOptions").unwrap_or(&Value::Null));
+    let login_id = required_field(&body, "loginId")?;
+    let claims = option_claims(&body);
     let existing = app.store().user_by_login(&login_id).cloned();
     let intent = match existing {
         Some(user) if user.is_disabled() => return Err(Failure::UserDisabled),
@@ -306,18 +279,13 @@ pub(super) async fn embedded_sign_up(State(app): AppState, request: Request) -> 
 
 /// A test user (`test: true`), enabled, for the generate routes.
 fn test_user(app: &App, body: &Value) -> Result<StoredUser, Failure> {
-    let user = enabled_user(app, &login_id_of(body)?)?;
+    let user = enabled_user(app, &required_field(body, "loginId")?)?;
     if !user.test {
         return Err(Failure::InvalidArgument(
             "codes and links are generated for test users only".into(),
         ));
     }
     Ok(user)
-}
-
-/// The login options' custom claims of a generate call.
-fn option_claims(body: &Value) -> Map<String, Value> {
-    claims_of(body.get("loginOptions").unwrap_or(&Value::Null))
 }
 
 /// Email delivery only (SMS and voice are not emulated yet).
@@ -391,7 +359,7 @@ pub(super) async fn test_link<const ENCHANTED: bool>(
 /// user consents for that many seconds (0 withdraws it); `{user}`.
 pub(super) async fn consent(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let reference = login_id_of(&body)?;
+    let reference = required_field(&body, "loginId")?;
     let seconds = body
         .get("impersonationConsent")
         .and_then(Value::as_i64)

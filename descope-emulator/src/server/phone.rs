@@ -5,6 +5,7 @@
 //! `verifiedPhone`.
 
 use super::email_flow::sign_in_verified;
+use super::lenient::{field as text, option_claims, required_field};
 use super::tokens::check_refresh;
 use super::*;
 use crate::outbox::{Delivery, Method, OutboxMessage, Purpose};
@@ -39,13 +40,6 @@ fn e164(phone: &str) -> Result<String, Failure> {
             "the phone number is not E.164 (+ and 4 to 15 digits)".into(),
         ))
     }
-}
-
-fn text<'b>(body: &'b Value, key: &str) -> Option<&'b str> {
-    body.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
 }
 
 /// `+1********00`: the first two characters and the last two digits.
@@ -110,13 +104,6 @@ fn intent(
     }
 }
 
-fn claims_of(body: &Value) -> Map<String, Value> {
-    (body.get("loginOptions").and_then(|o| o.get("customClaims")))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// `POST /v1/auth/otp/signup/{sms,voice}`: a new login ID; the number is the body's `phone`
 /// (the Python SDK's `voice` for a call), else `user.phone`, else the login ID.
 pub(super) async fn sign_up<const IS_VOICE: bool>(State(app): AppState, request: Request) -> Reply {
@@ -135,7 +122,7 @@ pub(super) async fn sign_up<const IS_VOICE: bool>(State(app): AppState, request:
     let mut intent = intent(&app, IS_VOICE, Purpose::SignUp, login_id, None, phone);
     intent.name = text(&user, "name").map(str::to_owned);
     intent.email = text(&user, "email").unwrap_or_default().to_owned();
-    intent.custom_claims = claims_of(&body);
+    intent.custom_claims = option_claims(&body);
     deliver(&app, IS_VOICE, intent)
 }
 
@@ -170,7 +157,7 @@ pub(super) async fn sign_in<const IS_VOICE: bool, const OR_UP: bool>(
         None => return Err(Failure::UserNotFound),
     };
     let mut intent = intent(&app, IS_VOICE, purpose, login_id, user_id, phone);
-    intent.custom_claims = claims_of(&body);
+    intent.custom_claims = option_claims(&body);
     deliver(&app, IS_VOICE, intent)
 }
 
@@ -179,10 +166,10 @@ pub(super) async fn verify(State(app): AppState, request: Request) -> Reply {
     let Call { body, ip, .. } = call::<Value>(&app, request).await?;
     let login_id =
         text(&body, "loginId").ok_or_else(|| Failure::MissingArgument("loginId".into()))?;
-    let code = text(&body, "code").ok_or_else(|| Failure::MissingArgument("code".into()))?;
+    let code = required_field(&body, "code")?;
     let intent = {
         let mut store = app.store();
-        let checked = store.verifications.check_code(login_id, code, app.now());
+        let checked = store.verifications.check_code(login_id, &code, app.now());
         drop(store);
         checked?
     };

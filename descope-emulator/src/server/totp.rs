@@ -3,24 +3,12 @@
 //! user a new key, which replaces the old one at its first verified code; verify signs in with
 //! the current code (a step either side, each step once). Codes are computed in `totp`.
 
+use super::lenient::{custom_claims, field as text, flag, required_field};
 use super::management::{empty_reply, managed_body};
 use super::tokens::{check_refresh, grant, Grant};
 use super::*;
 use crate::store::TotpSignUp;
 use crate::totp::{accepts, enrollment, new_key, Seed};
-
-fn text<'b>(body: &'b Value, key: &str) -> Option<&'b str> {
-    body.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
-fn login_id_of(body: &Value) -> Result<String, Failure> {
-    text(body, "loginId")
-        .map(str::to_owned)
-        .ok_or_else(|| Failure::MissingArgument("loginId".into()))
-}
 
 /// `{provisioningURL, image, key}` of a new key for `login_id`.
 fn key_reply(key: &str, login_id: &str) -> Reply {
@@ -36,7 +24,7 @@ fn key_reply(key: &str, login_id: &str) -> Reply {
 /// verified code (a login ID that exists is refused).
 pub(super) async fn sign_up(State(app): AppState, request: Request) -> Reply {
     let Call { body, .. } = call::<Value>(&app, request).await?;
-    let login_id = login_id_of(&body)?;
+    let login_id = required_field(&body, "loginId")?;
     let user = body.get("user").cloned().unwrap_or(Value::Null);
     let key = new_key()?;
     {
@@ -65,7 +53,7 @@ pub(super) async fn sign_up(State(app): AppState, request: Request) -> Reply {
 pub(super) async fn update(State(app): AppState, request: Request) -> Reply {
     let Call { body, auth, .. } = call::<Value>(&app, request).await?;
     let owner = check_refresh(&app, auth.token.as_deref())?.user;
-    let login_id = login_id_of(&body)?;
+    let login_id = required_field(&body, "loginId")?;
     if !owner
         .login_ids
         .iter()
@@ -84,16 +72,14 @@ pub(super) async fn update(State(app): AppState, request: Request) -> Reply {
 /// (a sign-up or an update) completes it; after an update, the old key is refused.
 pub(super) async fn verify(State(app): AppState, request: Request) -> Reply {
     let Call { body, auth, ip } = call::<Value>(&app, request).await?;
-    let login_id = login_id_of(&body)?;
-    let code = text(&body, "code").ok_or_else(|| Failure::MissingArgument("code".into()))?;
-    let options = body.get("loginOptions").cloned().unwrap_or(Value::Null);
-    let flag = |key: &str| options.get(key).and_then(Value::as_bool).unwrap_or(false);
-    if flag("stepup") || flag("mfa") {
+    let login_id = required_field(&body, "loginId")?;
+    let code = required_field(&body, "code")?;
+    let code = code.as_str();
+    let options = body.get("loginOptions").unwrap_or(&Value::Null);
+    if flag(options, "stepup") || flag(options, "mfa") {
         check_refresh(&app, auth.token.as_deref())?;
     }
-    let claims = (options.get("customClaims").and_then(Value::as_object))
-        .cloned()
-        .unwrap_or_default();
+    let claims = custom_claims(options);
     let now = app.now();
     let (user, first_seen) = {
         let mut store = app.store();
@@ -157,7 +143,7 @@ pub(super) async fn verify(State(app): AppState, request: Request) -> Reply {
 /// `{}`.
 pub(super) async fn remove(State(app): AppState, request: Request) -> Reply {
     let body: Value = managed_body(&app, request).await?;
-    let reference = login_id_of(&body)?;
+    let reference = required_field(&body, "loginId")?;
     let mut store = app.store();
     let user_id = super::management::managed_user_id(&store, &reference)?;
     if let Some(user) = store.users.get_mut(&user_id) {
